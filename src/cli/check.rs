@@ -1,0 +1,42 @@
+//! `marginalia check`: validate sidecars against their articles.
+
+use crate::article_file::{self, OpenError};
+use crate::cli::paths;
+use std::path::PathBuf;
+
+/// Print one line per problem. Exit code 0 when all is exact, 1 otherwise.
+/// An unreadable article or sidecar is a problem too (reported, then the
+/// next article is checked), so one bad file does not hide the others.
+pub fn run(inputs: &[PathBuf]) -> anyhow::Result<u8> {
+    let articles = paths::expand(inputs)?;
+    let mut problems = 0usize;
+    for path in &articles {
+        let opened = match article_file::open(path) {
+            Ok(o) => o,
+            Err(OpenError::Sidecar(e)) => {
+                println!("{e}");
+                problems += 1;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if opened.article_changed {
+            println!(
+                "{}: the article changed since its sidecar was written (hash differs)",
+                path.display()
+            );
+            problems += 1;
+        }
+        for p in &opened.problems {
+            println!("{}: {}: {}", path.display(), p.id, p.kind);
+            problems += 1;
+        }
+    }
+    if problems == 0 {
+        eprintln!("{} articles checked, all annotations exact", articles.len());
+        Ok(0)
+    } else {
+        eprintln!("{} articles checked, {problems} problems", articles.len());
+        Ok(1)
+    }
+}

@@ -1,0 +1,60 @@
+//! The command line: `marginalia [PATH]` opens the window; subcommands
+//! check, import, export, and report on sidecars without one.
+//!
+//! Raw flags are parsed by clap into [`Cli`]; each subcommand lives in its own
+//! module and returns an [`ExitCode`]-like `u8` or an `anyhow` error, which
+//! `main` prints once as `error: …` and turns into exit code 2.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+pub mod check;
+pub mod paths;
+pub mod stats;
+
+/// Marginalia: annotate articles with entities, claims and quotes.
+#[derive(Debug, Parser)]
+#[command(name = "marginalia", version, about, long_about = None)]
+pub struct Cli {
+    /// Article to open in the window (no argument: the bundled sample).
+    pub path: Option<PathBuf>,
+    /// A subcommand; without one the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check sidecars against their articles: one line per problem; exit 0 when all is exact, 1 on problems, 2 on errors.
+    Check {
+        /// Article files, or folders searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print counts of articles and annotations per label, status and author.
+    Stats {
+        /// Article files, or folders searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Import formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// spaCy-style JSONL: {"text", "spans": [{"start","end","label"}], "meta": {"source"}}.
+    Spacy,
+    /// doccano JSONL: {"text", "label": [[start, end, "LABEL"]]}.
+    Doccano,
+    /// A folder of brat X.txt + X.ann pairs.
+    Brat,
+}
+
+/// Run a subcommand. Returns the process exit code (0 ok, 1 problems found).
+pub fn run(command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Check { paths } => check::run(&paths),
+        Command::Stats { paths } => stats::run(&paths),
+    }
+}

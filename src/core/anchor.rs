@@ -1,0 +1,150 @@
+//! Anchoring: checking that each annotation still sits on its quote.
+//!
+//! [`verify`] never changes anything: it lists every annotation whose offsets
+//! do not hold its quote in the article text, plus structural problems
+//! (duplicate ids, empty or out-of-range spans, links to missing ids, spans
+//! that split a grapheme cluster). Re-anchoring builds on it.
+//!
+//! ```
+//! use marginalia::core::{anchor::*, annotation::*, document::Article, offset::CharRange};
+//! let article = Article::new("Dehqan met Hasanov.".into());
+//! let mut a = Annotation::new(&article, CharRange::from_usize(0, 6), Label::Entity, "x",
+//!     chrono::Utc::now(), Origin::Manual).unwrap();
+//! assert!(verify(&article, std::slice::from_ref(&a)).is_empty());
+//! a.quote = "Hasanov".into();
+//! assert!(matches!(verify(&article, &[a])[0].kind, ProblemKind::QuoteMismatch { .. }));
+//! ```
+
+use crate::core::annotation::{AnchorState, Annotation, AnnotationId};
+use crate::core::document::Article;
+use std::collections::HashSet;
+use std::fmt;
+
+/// One thing wrong with one annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The annotation concerned.
+    pub id: AnnotationId,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+/// What can be wrong with an annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// `end` is past the article's length.
+    OutOfRange {
+        /// The span.
+        start: usize,
+        /// Its end.
+        end: usize,
+        /// The article's length in code points.
+        char_len: usize,
+    },
+    /// `start >= end`.
+    Empty,
+    /// The text at the offsets is not the quote.
+    QuoteMismatch {
+        /// What the sidecar says.
+        expected: String,
+        /// What the article has there.
+        found: String,
+    },
+    /// Another annotation has the same id.
+    DuplicateId,
+    /// An offset falls inside a grapheme cluster (e.g. between a letter and its accent).
+    SplitsGrapheme {
+        /// The offending offset.
+        offset: usize,
+    },
+    /// A link points to an id that is not in the sidecar.
+    DanglingLink {
+        /// The missing id.
+        target: AnnotationId,
+    },
+    /// Re-anchoring left it fuzzy or orphaned (or moved, not yet confirmed).
+    NotExact(AnchorState),
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemKind::OutOfRange {
+                start,
+                end,
+                char_len,
+            } => write!(
+                f,
+                "offsets {start}..{end} run past the end of the article ({char_len} code points)"
+            ),
+            ProblemKind::Empty => f.write_str("empty span (start >= end)"),
+            ProblemKind::QuoteMismatch { expected, found } => {
+                write!(f, "quote {expected:?} does not match the text {found:?}")
+            }
+            ProblemKind::DuplicateId => f.write_str("duplicate id"),
+            ProblemKind::SplitsGrapheme { offset } => {
+                write!(f, "offset {offset} splits a character (grapheme cluster)")
+            }
+            ProblemKind::DanglingLink { target } => {
+                write!(f, "links to missing annotation {target}")
+            }
+            ProblemKind::NotExact(state) => write!(f, "anchor is {state:?}, needs review"),
+        }
+    }
+}
+
+/// Check every annotation against the article. An empty result means every
+/// annotation is exact.
+pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
+    let ids: HashSet<&AnnotationId> = annotations.iter().map(|a| &a.id).collect();
+    for a in annotations {
+        let mut push = |kind| {
+            problems.push(Problem {
+                id: a.id.clone(),
+                kind,
+            })
+        };
+        if !seen.insert(&a.id) {
+            push(ProblemKind::DuplicateId);
+        }
+        for l in &a.links {
+            if !ids.contains(&l.target) {
+                push(ProblemKind::DanglingLink {
+                    target: l.target.clone(),
+                });
+            }
+        }
+        if !a.anchor.is_exact() {
+            push(ProblemKind::NotExact(a.anchor));
+            continue;
+        }
+        if a.start >= a.end {
+            push(ProblemKind::Empty);
+            continue;
+        }
+        let Some(found) = article.slice(a.range()) else {
+            push(ProblemKind::OutOfRange {
+                start: a.start.0,
+                end: a.end.0,
+                char_len: article.char_len(),
+            });
+            continue;
+        };
+        if found != a.quote {
+            push(ProblemKind::QuoteMismatch {
+                expected: a.quote.clone(),
+                found: found.to_owned(),
+            });
+            continue;
+        }
+        for offset in [a.start, a.end] {
+            if article.splits_grapheme(offset) {
+                push(ProblemKind::SplitsGrapheme { offset: offset.0 });
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,459 @@
+//! The RON sidecar: `report.txt` → `report.txt.ann.ron`, next to the article.
+//!
+//! The file is a versioned RON document ([`FORMAT_VERSION`]). Output is
+//! deterministic: `\n` line endings, two-space indent, annotations sorted by
+//! `(start, end, id)`, optional fields left out when empty — the same
+//! annotations always give the same bytes, and two analysts' edits merge
+//! line by line in git.
+//!
+//! Writes are atomic: a temp file in the same folder, fsync, rename, then an
+//! fsync of the folder (Unix). A reader sees the old file or the new one,
+//! never half of one. [`save`] also refuses to overwrite a sidecar that
+//! changed on disk since it was read, or one that could not be parsed.
+//!
+//! A sidecar path that is a symbolic link is followed: the file it points to
+//! is replaced (atomically, in *its* folder) and the link stays a link.
+
+use crate::core::annotation::Annotation;
+use crate::core::document::Article;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+use thiserror::Error;
+
+/// The sidecar format version this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Largest sidecar read, in bytes (512 MiB).
+pub const MAX_SIDECAR_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Deepest RON nesting accepted; real sidecars need about 6.
+const RECURSION_LIMIT: usize = 64;
+
+/// What the sidecar records about its article.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleInfo {
+    /// The article's file name (no folder).
+    pub file: String,
+    /// Python codec name used to decode it (`utf-8`, `utf-8-sig`, `windows-1252`, ...).
+    pub encoding: String,
+    /// `sha256:<hex>` of the article text.
+    pub hash: String,
+    /// Length of the article text in code points.
+    pub char_len: usize,
+}
+
+/// A whole sidecar file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sidecar {
+    /// Format version; see [`FORMAT_VERSION`].
+    pub version: u32,
+    /// The article it belongs to.
+    pub article: ArticleInfo,
+    /// The annotations, sorted by `(start, end, id)` when written.
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+}
+
+impl Sidecar {
+    /// A sidecar for `article` (read from `file_name` with `encoding`).
+    pub fn new(
+        file_name: &str,
+        encoding: &str,
+        article: &Article,
+        annotations: Vec<Annotation>,
+    ) -> Self {
+        Sidecar {
+            version: FORMAT_VERSION,
+            article: ArticleInfo {
+                file: file_name.to_owned(),
+                encoding: encoding.to_owned(),
+                hash: article.hash().to_owned(),
+                char_len: article.char_len(),
+            },
+            annotations,
+        }
+    }
+
+    /// True when the article text is the one the sidecar was written for.
+    pub fn matches(&self, article: &Article) -> bool {
+        self.article.hash == article.hash()
+    }
+}
+
+/// Why a sidecar could not be read or written.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SidecarError {
+    /// Reading or writing failed.
+    #[error("{path}: {action}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What was being done.
+        action: &'static str,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Not valid RON, or not a sidecar.
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What ron said.
+        message: String,
+    },
+    /// Written by a newer Marginalia.
+    #[error(
+        "{path}: sidecar format version {found} is newer than this Marginalia supports ({FORMAT_VERSION}); the file is left untouched"
+    )]
+    NewerVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+    },
+    /// Past [`MAX_SIDECAR_BYTES`].
+    #[error("{path}: sidecar is {byte_len} bytes, over the {MAX_SIDECAR_BYTES}-byte limit")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        byte_len: u64,
+    },
+    /// Refused: the file on disk is not the one that was read.
+    #[error(
+        "{path}: the sidecar changed on disk since it was opened (another program or a git pull); reload it before saving"
+    )]
+    ChangedOnDisk {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Refused: the file on disk could not be parsed, so it is never overwritten.
+    #[error(
+        "{path}: the existing sidecar could not be parsed, so it is not overwritten; fix or move it first"
+    )]
+    WouldOverwriteBroken {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// The sidecar path of an article: `<file name>.ann.ron` in the same folder.
+pub fn sidecar_path(article_path: &Path) -> PathBuf {
+    let mut name = article_path.file_name().unwrap_or_default().to_os_string();
+    name.push(".ann.ron");
+    article_path.with_file_name(name)
+}
+
+/// What was on disk when a sidecar was last read or written. [`save`]
+/// compares it with the disk, so one writer never silently overwrites another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskState {
+    /// No file.
+    Absent,
+    /// A file that parsed (or that this program wrote), with its size and time.
+    Present {
+        /// Size in bytes.
+        byte_len: u64,
+        /// Modification time.
+        modified: Option<SystemTime>,
+    },
+    /// A file that did not parse. Never overwritten.
+    Unparsable,
+}
+
+impl DiskState {
+    /// The state of `path` now (`Present` if it exists, without parsing it).
+    pub fn probe(path: &Path) -> DiskState {
+        match fs::metadata(path) {
+            Ok(m) => DiskState::Present {
+                byte_len: m.len(),
+                modified: m.modified().ok(),
+            },
+            Err(_) => DiskState::Absent,
+        }
+    }
+}
+
+/// Parse sidecar text. `path` is only used in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Sidecar, SidecarError> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        version: u32,
+    }
+    let options = ron::Options::default().with_recursion_limit(RECURSION_LIMIT);
+    let parse_error = |e: ron::error::SpannedError| SidecarError::Parse {
+        path: path.to_owned(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    };
+    // Check the version first, so a newer format is reported as such rather
+    // than as whatever field it added.
+    let probe: VersionOnly = options.from_str(text).map_err(parse_error)?;
+    if probe.version > FORMAT_VERSION || probe.version == 0 {
+        return Err(SidecarError::NewerVersion {
+            path: path.to_owned(),
+            found: probe.version,
+        });
+    }
+    options.from_str(text).map_err(parse_error)
+}
+
+/// Serialize deterministically (annotations sorted, `\n` endings).
+pub fn to_string(sidecar: &Sidecar) -> String {
+    let mut sorted = sidecar.clone();
+    sorted
+        .annotations
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    to_string_sorted(&sorted)
+}
+
+/// Serialize a sidecar whose annotations are already sorted.
+fn to_string_sorted(sidecar: &Sidecar) -> String {
+    debug_assert!(
+        sidecar
+            .annotations
+            .windows(2)
+            .all(|w| w[0].sort_key() <= w[1].sort_key())
+    );
+    let config = ron::ser::PrettyConfig::new()
+        .new_line("\n")
+        .indentor("  ")
+        .struct_names(false)
+        .separate_tuple_members(false)
+        .enumerate_arrays(false);
+    let mut out = ron::ser::to_string_pretty(sidecar, config)
+        // Serializing plain data with string keys cannot fail.
+        .unwrap_or_else(|e| format!("// serialization failed: {e}\n"));
+    out.push('\n');
+    out
+}
+
+/// Read the sidecar at `path`. `Ok(None)` when there is none.
+pub fn read(path: &Path) -> Result<Option<(Sidecar, DiskState)>, SidecarError> {
+    let io = |action: &'static str| {
+        let path = path.to_owned();
+        move |source| SidecarError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io("reading")(e)),
+    };
+    if meta.is_dir() {
+        return Err(io("reading")(std::io::Error::other(
+            "is a directory, not a sidecar file",
+        )));
+    }
+    if meta.len() > MAX_SIDECAR_BYTES {
+        return Err(SidecarError::TooLarge {
+            path: path.to_owned(),
+            byte_len: meta.len(),
+        });
+    }
+    let bytes = fs::read(path).map_err(io("reading"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        SidecarError::Parse {
+            path: path.to_owned(),
+            line,
+            column,
+            message: "invalid UTF-8".into(),
+        }
+    })?;
+    let sidecar = parse(&text, path)?;
+    Ok(Some((
+        sidecar,
+        DiskState::Present {
+            byte_len: meta.len(),
+            modified: meta.modified().ok(),
+        },
+    )))
+}
+
+/// Write `sidecar` to `path` atomically, but only if the disk still holds
+/// what `expected` describes. Returns the new disk state.
+pub fn save(
+    path: &Path,
+    sidecar: &Sidecar,
+    expected: &DiskState,
+) -> Result<DiskState, SidecarError> {
+    if *expected == DiskState::Unparsable {
+        return Err(SidecarError::WouldOverwriteBroken {
+            path: path.to_owned(),
+        });
+    }
+    let now = DiskState::probe(path);
+    if now != *expected {
+        return Err(SidecarError::ChangedOnDisk {
+            path: path.to_owned(),
+        });
+    }
+    write_atomic(path, to_string(sidecar).as_bytes())?;
+    Ok(DiskState::probe(path))
+}
+
+/// Replace the file at `path` with `bytes` atomically: temp file in the same
+/// folder, fsync, rename, fsync the folder. Follows a symlink at `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
+    let target = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(path).map_err(|source| SidecarError::Io {
+                path: path.to_owned(),
+                action: "following symlink",
+                source,
+            })?
+        }
+        _ => path.to_owned(),
+    };
+    let io = |action: &'static str| {
+        let path = target.clone();
+        move |source| SidecarError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".marginalia-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io("creating a temporary file"))?;
+    tmp.write_all(bytes).map_err(io("writing"))?;
+    tmp.as_file().sync_all().map_err(io("syncing"))?;
+    tmp.persist(&target)
+        .map_err(|e| io("renaming into place")(e.error))?;
+    sync_dir(&dir).map_err(io("syncing the folder"))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::annotation::{Annotation, Label, Origin};
+    use crate::core::offset::CharRange;
+    use chrono::TimeZone;
+
+    fn sample() -> (Article, Sidecar) {
+        let article = Article::new("Dehqan said «peace» 👋 in سلام.".into());
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .unwrap();
+        let mut anns: Vec<_> = [(12, 19, Label::Quote), (0, 6, Label::Entity)]
+            .iter()
+            .map(|&(s, e, l)| {
+                Annotation::new(
+                    &article,
+                    CharRange::from_usize(s, e),
+                    l,
+                    "ana",
+                    now,
+                    Origin::Manual,
+                )
+                .unwrap()
+            })
+            .collect();
+        anns[1].kind = Some("Person".into());
+        let sc = Sidecar::new("a.txt", "utf-8", &article, anns);
+        (article, sc)
+    }
+
+    #[test]
+    fn round_trip_is_sorted_and_byte_identical() {
+        let (_, sc) = sample();
+        let s1 = to_string(&sc);
+        let back = parse(&s1, Path::new("x")).unwrap();
+        assert_eq!(back.annotations[0].quote, "Dehqan");
+        assert_eq!(to_string(&back), s1);
+        assert!(!s1.contains('\r'));
+        assert!(s1.starts_with("(\n  version: 1,"));
+    }
+
+    #[test]
+    fn parse_errors_carry_line_and_column() {
+        let err = parse("(\n  version: 1,\n  article: oops,\n)", Path::new("s.ron")).unwrap_err();
+        let SidecarError::Parse { line, column, .. } = err else {
+            panic!("{err}")
+        };
+        assert_eq!((line, column), (3, 12));
+    }
+
+    #[test]
+    fn newer_versions_are_refused() {
+        let err = parse("(version: 7, future: [1,2])", Path::new("s.ron")).unwrap_err();
+        assert!(matches!(err, SidecarError::NewerVersion { found: 7, .. }));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let deep = format!(
+            "(version: 1, article: {}{})",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        assert!(matches!(
+            parse(&deep, Path::new("s")),
+            Err(SidecarError::Parse { .. })
+        ));
+    }
+
+    #[test]
+    fn save_refuses_when_the_disk_changed_or_file_is_broken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt.ann.ron");
+        let (_, sc) = sample();
+        let state = save(&path, &sc, &DiskState::Absent).unwrap();
+        assert!(read(&path).unwrap().is_some());
+        // Someone else writes.
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        fs::write(
+            &path,
+            "(version: 1, article: (file: \"a\", encoding: \"utf-8\", hash: \"\", char_len: 0))",
+        )
+        .unwrap();
+        assert!(matches!(
+            save(&path, &sc, &state),
+            Err(SidecarError::ChangedOnDisk { .. })
+        ));
+        assert!(matches!(
+            save(&path, &sc, &DiskState::Unparsable),
+            Err(SidecarError::WouldOverwriteBroken { .. })
+        ));
+    }
+
+    #[test]
+    fn sidecar_path_appends_suffix() {
+        assert_eq!(
+            sidecar_path(Path::new("/x/report.txt")),
+            Path::new("/x/report.txt.ann.ron")
+        );
+    }
+}
