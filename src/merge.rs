@@ -256,8 +256,8 @@ mod tests {
         }
     }
 
-    fn run(base: &[Annotation], ours: &[Annotation], theirs: &[Annotation]) -> MergeOutcome {
-        merge(Some(&sc(base)), Some(&sc(ours)), Some(&sc(theirs)))
+    fn run(base: Vec<Annotation>, ours: Vec<Annotation>, theirs: Vec<Annotation>) -> MergeOutcome {
+        merge(Some(&sc(&base)), Some(&sc(&ours)), Some(&sc(&theirs)))
     }
 
     fn ids(o: &MergeOutcome) -> Vec<&str> {
@@ -271,7 +271,11 @@ mod tests {
     #[test]
     fn additions_on_either_side_are_kept() {
         let x = ann("x", 0);
-        let o = run(&[x.clone()], &[x.clone(), ann("o", 10)], &[x, ann("t", 5)]);
+        let o = run(
+            vec![x.clone()],
+            vec![x.clone(), ann("o", 10)],
+            vec![x, ann("t", 5)],
+        );
         assert_eq!(ids(&o), ["x", "t", "o"]);
         assert!(o.notes.is_empty());
     }
@@ -279,9 +283,17 @@ mod tests {
     #[test]
     fn deletion_of_an_unchanged_annotation_wins() {
         let (x, y) = (ann("x", 0), ann("y", 5));
-        let o = run(&[x.clone(), y.clone()], &[y.clone()], &[x, y.clone()]);
+        let o = run(
+            vec![x.clone(), y.clone()],
+            vec![y.clone()],
+            vec![x, y.clone()],
+        );
         assert_eq!(ids(&o), ["y"]);
-        let o = run(&[ann("x", 0), y.clone()], &[ann("x", 0), y.clone()], &[y]);
+        let o = run(
+            vec![ann("x", 0), y.clone()],
+            vec![ann("x", 0), y.clone()],
+            vec![y],
+        );
         assert_eq!(ids(&o), ["y"]);
         assert!(o.notes.is_empty());
     }
@@ -290,8 +302,8 @@ mod tests {
     fn deletion_against_a_change_keeps_the_change_and_reports() {
         let x = ann("x", 0);
         let changed = noted(&x, "checked");
-        let o = run(&[x.clone()], &[], &[changed.clone()]);
-        assert_eq!(o.sidecar.annotations, [changed.clone()]);
+        let o = run(vec![x.clone()], vec![], vec![changed.clone()]);
+        assert_eq!(o.sidecar.annotations, vec![changed.clone()]);
         assert_eq!(
             o.notes,
             [MergeNote::KeptChangedOverDelete {
@@ -300,8 +312,8 @@ mod tests {
             }]
         );
         assert_eq!(o.conflict_count(), 0);
-        let o = run(&[x.clone()], &[changed.clone()], &[]);
-        assert_eq!(o.sidecar.annotations, [changed]);
+        let o = run(vec![x.clone()], vec![changed.clone()], vec![]);
+        assert_eq!(o.sidecar.annotations, vec![changed]);
         assert!(matches!(
             o.notes[0],
             MergeNote::KeptChangedOverDelete {
@@ -315,10 +327,10 @@ mod tests {
     fn a_change_on_one_side_is_taken() {
         let x = ann("x", 0);
         let changed = noted(&x, "theirs");
-        let o = run(&[x.clone()], &[x.clone()], &[changed.clone()]);
-        assert_eq!(o.sidecar.annotations, [changed.clone()]);
-        let o = run(&[x.clone()], &[changed.clone()], &[x]);
-        assert_eq!(o.sidecar.annotations, [changed]);
+        let o = run(vec![x.clone()], vec![x.clone()], vec![changed.clone()]);
+        assert_eq!(o.sidecar.annotations, vec![changed.clone()]);
+        let o = run(vec![x.clone()], vec![changed.clone()], vec![x]);
+        assert_eq!(o.sidecar.annotations, vec![changed]);
         assert!(o.notes.is_empty());
     }
 
@@ -326,8 +338,8 @@ mod tests {
     fn the_same_change_on_both_sides_is_taken_once() {
         let x = ann("x", 0);
         let changed = noted(&x, "both");
-        let o = run(&[x], &[changed.clone()], &[changed.clone()]);
-        assert_eq!(o.sidecar.annotations, [changed]);
+        let o = run(vec![x], vec![changed.clone()], vec![changed.clone()]);
+        assert_eq!(o.sidecar.annotations, vec![changed]);
         assert!(o.notes.is_empty());
     }
 
@@ -335,7 +347,7 @@ mod tests {
     fn different_changes_keep_ours_with_theirs_as_conflict() {
         let x = ann("x", 0);
         let (mine, other) = (noted(&x, "mine"), noted(&x, "other"));
-        let o = run(&[x.clone()], &[mine.clone()], &[other.clone()]);
+        let o = run(vec![x.clone()], vec![mine.clone()], vec![other.clone()]);
         assert_eq!(o.sidecar.annotations.len(), 1);
         let merged = &o.sidecar.annotations[0];
         assert_eq!(merged.note.as_deref(), Some("mine"));
@@ -346,7 +358,7 @@ mod tests {
 
     #[test]
     fn the_same_id_added_differently_on_both_sides_is_a_conflict() {
-        let o = run(&[], &[ann("x", 0)], &[ann("x", 7)]);
+        let o = run(vec![], vec![ann("x", 0)], vec![ann("x", 7)]);
         assert_eq!(o.conflict_count(), 1);
         assert_eq!(o.sidecar.annotations[0].start, CharOffset(0));
         assert_eq!(
@@ -360,7 +372,7 @@ mod tests {
         let x = ann("x", 0);
         let mut theirs = noted(&x, "t");
         theirs.conflict = Some(Box::new(noted(&x, "old")));
-        let o = run(&[x.clone()], &[noted(&x, "o")], &[theirs]);
+        let o = run(vec![x.clone()], vec![noted(&x, "o")], vec![theirs]);
         let c = o.sidecar.annotations[0].conflict.as_ref().unwrap();
         assert!(c.conflict.is_none());
     }
