@@ -9,7 +9,12 @@
 //! - `ui`: the egui window.
 #![warn(missing_docs)]
 
+pub mod agree;
 pub mod article_file;
 pub mod cli;
 pub mod core;
+pub mod corpus;
+pub mod merge;
+pub mod schema;
 pub mod sidecar;
+pub mod walk;

@@ -8,7 +8,9 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod agree;
 pub mod check;
+pub mod merge;
 pub mod paths;
 pub mod stats;
 
@@ -38,6 +40,31 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Inter-annotator agreement: span F1 (exact and overlap) and token-level Cohen's kappa, A as reference.
+    Agree {
+        /// Two sidecars (or articles) of one article, two folders with the same relative paths,
+        /// or one folder/article with --author twice.
+        #[arg(required = true, num_args = 1..=2)]
+        paths: Vec<PathBuf>,
+        /// Compare two authors' annotations within each sidecar (give it twice: A then B).
+        #[arg(long = "author")]
+        authors: Vec<String>,
+        /// Statuses compared (repeat or comma-separate); default: unreviewed,accepted.
+        #[arg(long = "status", value_delimiter = ',', value_parser = agree::parse_status)]
+        statuses: Vec<crate::core::annotation::Status>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Git merge driver for sidecars: three-way merge by annotation id into OURS; exit 1 on conflicts.
+    Merge {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// Our version, replaced by the result (git's %A).
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+    },
 }
 
 /// Import formats.
@@ -56,5 +83,12 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Check { paths } => check::run(&paths),
         Command::Stats { paths } => stats::run(&paths),
+        Command::Agree {
+            paths,
+            authors,
+            statuses,
+            json,
+        } => agree::run(&paths, &authors, &statuses, json),
+        Command::Merge { base, ours, theirs } => merge::run(&base, &ours, &theirs),
     }
 }

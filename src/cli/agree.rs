@@ -1,0 +1,343 @@
+//! `marginalia agree A B`: inter-annotator agreement (span F1 and token κ).
+//!
+//! The inputs name the two annotators' work in one of three ways: two
+//! sidecars (or articles) of one article; two folders holding the same
+//! relative article paths; or one folder (or article) plus
+//! `--author X --author Y`, comparing X's and Y's annotations in each
+//! sidecar. The scores are computed by [`crate::agree`].
+
+use crate::agree::{self, Disagreement, DocumentPair, Report, Side, SpanCounts};
+use crate::article_file;
+use crate::core::annotation::{Annotation, Status};
+use crate::sidecar;
+use crate::walk;
+use anyhow::{Context, bail};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Parse a `--status` value.
+pub fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s).ok_or_else(|| format!("unknown status {s:?} (unreviewed, accepted, rejected)"))
+}
+
+/// The statuses compared when `--status` is not given: all but rejected.
+pub const DEFAULT_STATUSES: [Status; 2] = [Status::Unreviewed, Status::Accepted];
+
+/// One document's inputs, owned.
+struct Doc {
+    name: String,
+    text: Option<String>,
+    a: Vec<Annotation>,
+    b: Vec<Annotation>,
+}
+
+/// Compare and print. Always exit 0 when the inputs could be read.
+pub fn run(
+    paths: &[PathBuf],
+    authors: &[String],
+    statuses: &[Status],
+    json: bool,
+) -> anyhow::Result<u8> {
+    let statuses: &[Status] = if statuses.is_empty() {
+        &DEFAULT_STATUSES
+    } else {
+        statuses
+    };
+    let (docs, a_name, b_name) = match (paths, authors) {
+        ([one], [x, y]) => (
+            by_author(one, x, y)?,
+            format!("author {x}"),
+            format!("author {y}"),
+        ),
+        (_, [_, _]) => bail!("with --author X --author Y give exactly one folder or article"),
+        (_, [_, ..]) => bail!("give --author exactly twice (the two annotators)"),
+        ([a, b], []) if a.is_dir() && b.is_dir() => (
+            by_folders(a, b)?,
+            a.display().to_string(),
+            b.display().to_string(),
+        ),
+        ([a, b], []) if !a.is_dir() && !b.is_dir() => (
+            vec![pair(a, b)?],
+            a.display().to_string(),
+            b.display().to_string(),
+        ),
+        ([_, _], []) => bail!("give two sidecars (or articles), or two folders, not one of each"),
+        _ => bail!("give two sidecars or folders, or one folder with --author X --author Y"),
+    };
+    let filtered: Vec<(Vec<&Annotation>, Vec<&Annotation>)> = docs
+        .iter()
+        .map(|d| (with_status(&d.a, statuses), with_status(&d.b, statuses)))
+        .collect();
+    let pairs: Vec<DocumentPair<'_>> = docs
+        .iter()
+        .zip(&filtered)
+        .map(|(d, (a, b))| DocumentPair {
+            name: &d.name,
+            text: d.text.as_deref(),
+            a,
+            b,
+        })
+        .collect();
+    let report = agree::compare(&pairs);
+    if json {
+        println!("{:#}", to_json(&report, &a_name, &b_name));
+    } else {
+        print!("{}", to_table(&report, &a_name, &b_name));
+    }
+    Ok(0)
+}
+
+fn with_status<'a>(annotations: &'a [Annotation], statuses: &[Status]) -> Vec<&'a Annotation> {
+    annotations
+        .iter()
+        .filter(|a| statuses.contains(&a.status))
+        .collect()
+}
+
+/// The sidecar and article a path names (either may be given).
+fn sidecar_and_article(path: &Path) -> (PathBuf, PathBuf) {
+    match walk::article_of_sidecar(path) {
+        Some(article) if walk::is_sidecar_name(path) => (path.to_owned(), article),
+        _ => (sidecar::sidecar_path(path), path.to_owned()),
+    }
+}
+
+/// The annotations of one side: the sidecar's, or none when there is no
+/// sidecar but the article exists. `Ok(None)` when neither exists.
+fn side(path: &Path) -> anyhow::Result<Option<Vec<Annotation>>> {
+    let (sc_path, article) = sidecar_and_article(path);
+    match sidecar::read(&sc_path)? {
+        Some((sc, _)) => Ok(Some(sc.annotations)),
+        None if article.is_file() => Ok(Some(Vec::new())),
+        None => Ok(None),
+    }
+}
+
+/// The article text, if it can be read. Warns when a sidecar was written for
+/// a different text, since its offsets would not fit.
+fn text_of(path: &Path) -> Option<String> {
+    let (sc_path, article) = sidecar_and_article(path);
+    let file = article_file::read_article(&article).ok()?;
+    if let Ok(Some((sc, _))) = sidecar::read(&sc_path)
+        && !sc.matches(&file.article)
+    {
+        eprintln!(
+            "warning: {}: the article changed since the sidecar was written; token scores may be off",
+            sc_path.display()
+        );
+    }
+    Some(file.article.text().to_owned())
+}
+
+fn pair(a: &Path, b: &Path) -> anyhow::Result<Doc> {
+    let load = |p: &Path| -> anyhow::Result<Vec<Annotation>> {
+        side(p)?.with_context(|| format!("{}: no such sidecar or article", p.display()))
+    };
+    let (a_anns, b_anns) = (load(a)?, load(b)?);
+    let text = text_of(a).or_else(|| text_of(b));
+    if text.is_none() {
+        eprintln!("warning: article text not found next to either sidecar; κ is not computed");
+    }
+    let (_, article) = sidecar_and_article(a);
+    Ok(Doc {
+        name: article
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        text,
+        a: a_anns,
+        b: b_anns,
+    })
+}
+
+/// Relative article paths under `root`, from articles and from sidecars.
+fn relative_articles(root: &Path) -> anyhow::Result<BTreeSet<PathBuf>> {
+    let (mut found, mut errors) = (Vec::new(), Vec::new());
+    let wanted = |p: &Path| walk::is_article_name(p) || walk::is_sidecar_name(p);
+    walk::walk_files(root, &wanted, &mut found, &mut errors);
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e.into());
+    }
+    Ok(found
+        .into_iter()
+        .map(|p| walk::article_of_sidecar(&p).unwrap_or(p))
+        .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_owned))
+        .collect())
+}
+
+fn by_folders(a_root: &Path, b_root: &Path) -> anyhow::Result<Vec<Doc>> {
+    let mut names = relative_articles(a_root)?;
+    names.extend(relative_articles(b_root)?);
+    let mut docs = Vec::new();
+    for rel in names {
+        let (a_path, b_path) = (a_root.join(&rel), b_root.join(&rel));
+        let (Some(a), Some(b)) = (side(&a_path)?, side(&b_path)?) else {
+            eprintln!(
+                "warning: {}: in only one of the two folders; skipped",
+                rel.display()
+            );
+            continue;
+        };
+        docs.push(Doc {
+            name: rel.display().to_string(),
+            text: text_of(&a_path).or_else(|| text_of(&b_path)),
+            a,
+            b,
+        });
+    }
+    Ok(docs)
+}
+
+fn by_author(path: &Path, x: &str, y: &str) -> anyhow::Result<Vec<Doc>> {
+    let (root, names) = if path.is_dir() {
+        (path.to_owned(), relative_articles(path)?)
+    } else {
+        let (_, article) = sidecar_and_article(path);
+        let root = article.parent().map(Path::to_owned).unwrap_or_default();
+        let name = article.file_name().map(PathBuf::from).unwrap_or_default();
+        (root, BTreeSet::from([name]))
+    };
+    let mut docs = Vec::new();
+    for rel in names {
+        let article = root.join(&rel);
+        let Some(all) = side(&article)? else {
+            bail!("{}: no such sidecar or article", article.display());
+        };
+        let (a, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|n| n.author == x);
+        let b = rest.into_iter().filter(|n| n.author == y).collect();
+        docs.push(Doc {
+            name: rel.display().to_string(),
+            text: text_of(&article),
+            a,
+            b,
+        });
+    }
+    Ok(docs)
+}
+
+fn score(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"))
+}
+
+fn prf(c: &SpanCounts) -> String {
+    format!(
+        "{:>6} {:>6} {:>6}",
+        score(c.precision()),
+        score(c.recall()),
+        score(c.f1())
+    )
+}
+
+fn to_table(report: &Report, a_name: &str, b_name: &str) -> String {
+    let mut out = format!(
+        "A (reference): {a_name}\nB: {b_name}\ndocuments: {}",
+        report.documents
+    );
+    if report.documents_without_text > 0 {
+        out += &format!(
+            " ({} without article text, left out of kappa)",
+            report.documents_without_text
+        );
+    }
+    out += "\n\n";
+    out += &format!(
+        "{:<8} {:>5} {:>5}  {:^20}  {:^20}  {:>6} {:>7}\n",
+        "label", "A", "B", "exact P/R/F1", "overlap P/R/F1", "kappa", "tokens"
+    );
+    for (label, s) in &report.labels {
+        out += &format!(
+            "{:<8} {:>5} {:>5}  {}  {}  {:>6} {:>7}\n",
+            label.name(),
+            s.exact.a_spans,
+            s.exact.b_spans,
+            prf(&s.exact),
+            prf(&s.overlap),
+            score(s.tokens.kappa()),
+            s.tokens.total()
+        );
+    }
+    let all = &report.overall;
+    out += &format!(
+        "{:<8} {:>5} {:>5}  {}  {}\n",
+        "all",
+        all.exact.a_spans,
+        all.exact.b_spans,
+        prf(&all.exact),
+        prf(&all.overlap)
+    );
+    if report.disagreements.is_empty() {
+        out += "\nno disagreements\n";
+    } else {
+        out += &format!("\ndisagreements ({}):\n", report.disagreements.len());
+        for d in &report.disagreements {
+            out += &disagreement_line(d);
+        }
+    }
+    out
+}
+
+fn disagreement_line(d: &Disagreement) -> String {
+    let (who, other) = match d.side {
+        Side::OnlyA => ("only A", "B"),
+        Side::OnlyB => ("only B", "A"),
+    };
+    let overlap = d
+        .overlaps
+        .map(|r| format!("  (overlaps {other} {r})"))
+        .unwrap_or_default();
+    format!(
+        "  {who}  {}  {}  {}  {:?}{overlap}\n",
+        d.file, d.label, d.range, d.quote
+    )
+}
+
+fn counts_json(c: &SpanCounts) -> serde_json::Value {
+    json!({
+        "a_spans": c.a_spans, "b_spans": c.b_spans, "matched": c.matched,
+        "precision": c.precision(), "recall": c.recall(), "f1": c.f1(),
+    })
+}
+
+fn to_json(report: &Report, a_name: &str, b_name: &str) -> serde_json::Value {
+    let labels: serde_json::Map<String, serde_json::Value> = report
+        .labels
+        .iter()
+        .map(|(label, s)| {
+            let t = &s.tokens;
+            (
+                label.name().to_owned(),
+                json!({
+                    "exact": counts_json(&s.exact),
+                    "overlap": counts_json(&s.overlap),
+                    "kappa": t.kappa(),
+                    "tokens": {"total": t.total(), "both": t.both, "a_only": t.a_only, "b_only": t.b_only, "neither": t.neither},
+                }),
+            )
+        })
+        .collect();
+    let disagreements: Vec<_> = report
+        .disagreements
+        .iter()
+        .map(|d| {
+            json!({
+                "side": match d.side { Side::OnlyA => "a", Side::OnlyB => "b" },
+                "file": d.file, "label": d.label.name(),
+                "start": d.range.start.0, "end": d.range.end.0, "quote": d.quote,
+                "overlaps": d.overlaps.map(|r| [r.start.0, r.end.0]),
+            })
+        })
+        .collect();
+    json!({
+        "a": a_name,
+        "b": b_name,
+        "documents": report.documents,
+        "documents_without_text": report.documents_without_text,
+        "labels": labels,
+        "overall": {
+            "exact": counts_json(&report.overall.exact),
+            "overlap": counts_json(&report.overall.overlap),
+        },
+        "disagreements": disagreements,
+    })
+}
