@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod paths;
 pub mod stats;
 
@@ -38,6 +40,10 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Merge spaCy, doccano or brat annotations into sidecars; exit 1 when a record was skipped.
+    Import(import::ImportArgs),
+    /// Export annotations as spaCy, doccano, brat, CoNLL, Label Studio or Hugging Face data.
+    Export(export::ExportArgs),
 }
 
 /// Import formats.
@@ -56,5 +62,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Check { paths } => check::run(&paths),
         Command::Stats { paths } => stats::run(&paths),
+        Command::Import(args) => import::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
