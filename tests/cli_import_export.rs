@@ -821,3 +821,34 @@ fn orphaned_annotations_are_skipped_and_counted() {
         r.stderr
     );
 }
+
+#[test]
+fn fuzzy_and_orphaned_anchors_are_skipped_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, "Dehqan met Hasanov in Baku.").unwrap();
+    let mut anns = annotate(
+        &a,
+        &[
+            spec("Dehqan", Label::Entity),
+            spec("Hasanov", Label::Entity),
+            spec("Baku", Label::Entity),
+        ],
+    );
+    anns[1].anchor = marginalia::core::annotation::AnchorState::Fuzzy;
+    anns[2].anchor = marginalia::core::annotation::AnchorState::Orphaned;
+    let file = read_article(&a).unwrap();
+    let path = sidecar::sidecar_path(&a);
+    let (_, disk) = sidecar::read(&path).unwrap().unwrap();
+    sidecar::save(&path, &file.sidecar(anns), &disk).unwrap();
+    let r = run(dir.path(), &["export", "--format", "doccano", "a.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 articles, 1 spans exported, 2 skipped (2 not exactly anchored)"),
+        "{}",
+        r.stderr
+    );
+    let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["label"], serde_json::json!([[0, 6, "ENTITY"]]));
+}
