@@ -852,3 +852,30 @@ fn fuzzy_and_orphaned_anchors_are_skipped_with_their_reason() {
     let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["label"], serde_json::json!([[0, 6, "ENTITY"]]));
 }
+
+#[test]
+fn a_span_splitting_a_character_is_reported_not_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Zoe\u{308} and 👩‍👩‍👧 here";
+    std::fs::write(dir.path().join("a.txt"), text).unwrap();
+    let rec = serde_json::json!({
+        "text": text,
+        "spans": [{"start": 0, "end": 3, "label": "PER"}, {"start": 9, "end": 10, "label": "X"}, {"start": 0, "end": 4, "label": "PER"}],
+        "meta": {"source": "a.txt"},
+    });
+    std::fs::write(dir.path().join("in.jsonl"), format!("{rec}\n")).unwrap();
+    let r = run(dir.path(), &["import", "in.jsonl"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.starts_with("in.jsonl:1: ") && l.contains("splits a character"))
+            .count(),
+        2,
+        "{}",
+        r.stdout
+    );
+    let anns = read_sidecar(&dir.path().join("a.txt"));
+    assert_eq!(anns.len(), 1);
+    assert_eq!(anns[0].quote, "Zoe\u{308}");
+}

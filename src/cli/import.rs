@@ -191,6 +191,14 @@ impl Session {
                 span.range
             ));
         }
+        for pos in [span.range.start, span.range.end] {
+            if target.file.article.splits_grapheme(pos) {
+                return Err(format!(
+                    "span {}: offset {pos} splits a character (grapheme cluster)",
+                    span.range
+                ));
+            }
+        }
         if let Some(dup) = target
             .sidecar
             .annotations
