@@ -879,3 +879,58 @@ fn a_span_splitting_a_character_is_reported_not_imported() {
     assert_eq!(anns.len(), 1);
     assert_eq!(anns[0].quote, "Zoe\u{308}");
 }
+
+#[test]
+fn spacy_and_doccano_exports_import_back_into_fresh_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    hard_corpus(dir.path());
+    for format in ["spacy", "doccano"] {
+        let r = run(
+            dir.path(),
+            &["export", "--format", format, "--out", "x.jsonl", "corpus"],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        // A fresh copy of the articles, without sidecars.
+        let fresh = dir.path().join(format!("fresh-{format}"));
+        for rel in [
+            "emoji.txt",
+            "sub/persian.txt",
+            "combining.md",
+            "crlf.txt",
+            "cp1252.txt",
+        ] {
+            let to = fresh.join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(dir.path().join("corpus").join(rel), &to).unwrap();
+        }
+        let root = fresh.to_string_lossy().into_owned();
+        let r = run(
+            dir.path(),
+            &["import", "--format", format, "--root", &root, "x.jsonl"],
+        );
+        assert_eq!(r.code, 0, "{format}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("5 records, 14 spans imported"),
+            "{format}: {}",
+            r.stderr
+        );
+        for rel in [
+            "emoji.txt",
+            "sub/persian.txt",
+            "combining.md",
+            "crlf.txt",
+            "cp1252.txt",
+        ] {
+            let key = |a: &Annotation| (a.start, a.end, a.label, a.kind.clone(), a.quote.clone());
+            let want: Vec<_> = exported(&read_sidecar(&dir.path().join("corpus").join(rel)))
+                .into_iter()
+                .map(key)
+                .collect();
+            let mut got: Vec<_> = read_sidecar(&fresh.join(rel)).iter().map(key).collect();
+            got.sort();
+            let mut want = want;
+            want.sort();
+            assert_eq!(got, want, "{format} {rel}");
+        }
+    }
+}
