@@ -14,6 +14,7 @@ pub mod article_file;
 pub mod cli;
 pub mod core;
 pub mod corpus;
+pub mod formats;
 pub mod merge;
 pub mod schema;
 pub mod sidecar;

@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 pub mod agree;
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod merge;
 pub mod paths;
 pub mod stats;
@@ -65,6 +67,10 @@ pub enum Command {
         /// Their version (git's %B).
         theirs: PathBuf,
     },
+    /// Merge spaCy, doccano or brat annotations into sidecars; exit 1 when a record was skipped.
+    Import(import::ImportArgs),
+    /// Export annotations as spaCy, doccano, brat, CoNLL, Label Studio or Hugging Face data.
+    Export(export::ExportArgs),
 }
 
 /// Import formats.
@@ -90,5 +96,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             json,
         } => agree::run(&paths, &authors, &statuses, json),
         Command::Merge { base, ours, theirs } => merge::run(&base, &ours, &theirs),
+        Command::Import(args) => import::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }

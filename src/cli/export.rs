@@ -1,0 +1,469 @@
+//! `marginalia export`: write annotations for spaCy, doccano, brat, CoNLL,
+//! Label Studio or Hugging Face `datasets`.
+//!
+//! Output is deterministic: articles in path order, spans in `(start, end,
+//! id)` order. Articles are read, converted and written a batch at a time
+//! (never the whole corpus in memory); within a batch two worker threads
+//! convert articles and the results are written in order. Only exactly
+//! anchored annotations whose quote still sits at their offsets are written;
+//! the rest are counted in the closing summary with the reason.
+
+use crate::article_file;
+use crate::cli::paths;
+use crate::core::annotation::{Annotation, Label, Status};
+use crate::formats::{self, ExportDoc, conll, hf};
+use crate::sidecar;
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use std::collections::{BTreeMap, HashSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// spaCy-style JSONL with code-point offsets.
+    Spacy,
+    /// doccano JSONL: {"text", "label": [[start, end, "LABEL"]]}.
+    Doccano,
+    /// brat X.txt + X.ann pairs in the --out folder.
+    Brat,
+    /// CoNLL-2003-style IOB2, one label layer (--label, default Entity).
+    Conll,
+    /// One JSON array of Label Studio tasks.
+    Labelstudio,
+    /// Hugging Face datasets JSONL (tokens + ner_tags) with labels.json.
+    Hf,
+}
+
+/// Arguments of `marginalia export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Spacy)]
+    pub format: ExportFormat,
+    /// Output file (spacy, doccano, conll, labelstudio; default stdout) or folder (brat: required; hf).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Statuses to export (repeatable or comma list; `all`). Default: accepted,unreviewed.
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Labels to export (repeatable or comma list). conll and hf take one: the BIO layer (default Entity).
+    #[arg(long, value_delimiter = ',')]
+    pub label: Vec<String>,
+    /// Only annotations by these authors (repeatable or comma list).
+    #[arg(long, value_delimiter = ',')]
+    pub author: Vec<String>,
+    /// Article files, or folders searched recursively.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Articles converted per batch: bounds memory, and each batch is split
+/// between the worker threads.
+const BATCH: usize = 32;
+
+/// Below this many articles, threads cost more than they save.
+const PARALLEL_FROM: usize = 4;
+
+/// What to keep, validated from the arguments.
+struct Filter {
+    statuses: HashSet<Status>,
+    labels: HashSet<Label>,
+    authors: HashSet<String>,
+    /// The BIO layer for conll and hf.
+    layer: Label,
+}
+
+/// One article to export: its path and its name in the output.
+struct Job {
+    path: PathBuf,
+    source: String,
+}
+
+/// The conversion of one article, ready to be written in order.
+#[derive(Default)]
+struct Converted {
+    /// Text for the main output (a JSONL line, a CoNLL document, a task).
+    text: String,
+    /// Tokens and tags, for hf (ids are assigned in output order).
+    bio: Option<conll::Bio>,
+    spans: usize,
+    skipped: BTreeMap<&'static str, usize>,
+    /// Lines for stderr.
+    messages: Vec<String>,
+    failed: bool,
+}
+
+/// Run the export. Exit code 0, or 1 when an article could not be read.
+pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
+    let filter = parse_filter(args)?;
+    let jobs = collect_jobs(&args.paths)?;
+    let format = args.format;
+    let out_dir = match format {
+        ExportFormat::Brat => {
+            let Some(dir) = &args.out else {
+                bail!("brat export needs --out FOLDER");
+            };
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("{}: cannot create folder", dir.display()))?;
+            Some(dir.clone())
+        }
+        ExportFormat::Hf => match &args.out {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("{}: cannot create folder", dir.display()))?;
+                Some(dir.clone())
+            }
+            None => None,
+        },
+        _ => None,
+    };
+    if format == ExportFormat::Brat {
+        check_brat_names(&jobs)?;
+    }
+    let mut sink: Box<dyn Write> = match (format, &args.out) {
+        (ExportFormat::Brat, _) => Box::new(std::io::sink()),
+        (ExportFormat::Hf, Some(dir)) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(dir.join("data.jsonl"))
+                .with_context(|| format!("{}: cannot create data.jsonl", dir.display()))?,
+        )),
+        (_, Some(file)) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(file)
+                .with_context(|| format!("{}: cannot create", file.display()))?,
+        )),
+        (_, None) => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let progress = std::io::stderr().is_terminal() && jobs.len() > 1;
+    let mut tag_ids = hf::TagIds::default();
+    let (mut spans, mut failed) = (0usize, 0usize);
+    let mut skipped: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut first_task = true;
+    if format == ExportFormat::Labelstudio {
+        sink.write_all(b"[")?;
+    }
+    let mut done = 0usize;
+    for batch in jobs.chunks(BATCH) {
+        let results = convert_batch(batch, format, &filter, out_dir.as_deref());
+        for c in results {
+            done += 1;
+            if progress {
+                eprint!("\r\x1b[K");
+            }
+            for m in &c.messages {
+                eprintln!("{m}");
+            }
+            if progress {
+                eprint!("exporting {done}/{}", jobs.len());
+            }
+            spans += c.spans;
+            failed += usize::from(c.failed);
+            for (reason, n) in c.skipped {
+                *skipped.entry(reason).or_default() += n;
+            }
+            if let Some(bio) = &c.bio {
+                let source = &jobs[done - 1].source;
+                sink.write_all(hf::export_lines(bio, source, &mut tag_ids).as_bytes())?;
+            }
+            if format == ExportFormat::Labelstudio && !c.failed {
+                sink.write_all(if first_task { b"\n" } else { b",\n" })?;
+                first_task = false;
+            }
+            sink.write_all(c.text.as_bytes())?;
+        }
+    }
+    if format == ExportFormat::Labelstudio {
+        sink.write_all(b"\n]\n")?;
+    }
+    sink.flush().context("writing the output")?;
+    drop(sink);
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    if format == ExportFormat::Hf {
+        match &out_dir {
+            Some(dir) => std::fs::write(dir.join("labels.json"), tag_ids.labels_json())
+                .with_context(|| format!("{}: cannot write labels.json", dir.display()))?,
+            None => eprintln!("label_names: {}", serde_json::json!(tag_ids.names())),
+        }
+    }
+    let total_skipped: usize = skipped.values().sum();
+    let reasons: Vec<String> = skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let reasons = if reasons.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", reasons.join(", "))
+    };
+    eprintln!(
+        "{} articles, {spans} spans exported, {total_skipped} skipped{reasons}",
+        jobs.len() - failed
+    );
+    Ok(u8::from(failed > 0))
+}
+
+fn parse_filter(args: &ExportArgs) -> anyhow::Result<Filter> {
+    let mut statuses = HashSet::new();
+    for s in &args.status {
+        if s.trim().eq_ignore_ascii_case("all") {
+            statuses.extend(Status::ALL);
+        } else {
+            let Some(st) = Status::parse(s) else {
+                bail!("--status {s:?}: expected accepted, unreviewed, rejected or all");
+            };
+            statuses.insert(st);
+        }
+    }
+    if statuses.is_empty() {
+        statuses.extend([Status::Accepted, Status::Unreviewed]);
+    }
+    let mut labels = HashSet::new();
+    for l in &args.label {
+        let Some(label) = Label::parse(l) else {
+            bail!("--label {l:?}: expected Entity, Claim or Quote");
+        };
+        labels.insert(label);
+    }
+    let bio = matches!(args.format, ExportFormat::Conll | ExportFormat::Hf);
+    if bio && labels.len() > 1 {
+        bail!(
+            "--format conll/hf writes one label layer (BIO cannot hold overlaps): give one --label"
+        );
+    }
+    let layer = labels.iter().next().copied().unwrap_or(Label::Entity);
+    Ok(Filter {
+        statuses,
+        labels,
+        authors: args.author.iter().map(|a| a.trim().to_owned()).collect(),
+        layer,
+    })
+}
+
+/// Articles in path order, each named relative to the folder it was found
+/// in (a file given directly is named by its file name).
+fn collect_jobs(inputs: &[PathBuf]) -> anyhow::Result<Vec<Job>> {
+    let mut jobs: Vec<Job> = Vec::new();
+    for input in inputs {
+        let found = paths::expand(std::slice::from_ref(input))?;
+        let is_dir = input.is_dir();
+        for path in found {
+            let source = if is_dir {
+                path.strip_prefix(input).unwrap_or(&path).to_path_buf()
+            } else {
+                PathBuf::from(path.file_name().unwrap_or_default())
+            };
+            let source = source
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            jobs.push(Job { path, source });
+        }
+    }
+    jobs.sort_by(|a, b| a.path.cmp(&b.path));
+    jobs.dedup_by(|a, b| a.path == b.path);
+    Ok(jobs)
+}
+
+/// The brat file stem of an article: its source without the extension.
+fn brat_stem(source: &str) -> String {
+    let p = Path::new(source);
+    p.with_extension("").to_string_lossy().into_owned()
+}
+
+fn check_brat_names(jobs: &[Job]) -> anyhow::Result<()> {
+    let mut seen = HashSet::new();
+    for j in jobs {
+        if !seen.insert(brat_stem(&j.source)) {
+            bail!(
+                "{}: another article would also be written as {}.txt; export them separately",
+                j.path.display(),
+                brat_stem(&j.source)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Convert a batch, in parallel when it is large enough; results in order.
+fn convert_batch(
+    batch: &[Job],
+    format: ExportFormat,
+    filter: &Filter,
+    out_dir: Option<&Path>,
+) -> Vec<Converted> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(2);
+    if batch.len() < PARALLEL_FROM || workers < 2 {
+        return batch
+            .iter()
+            .map(|j| convert(j, format, filter, out_dir))
+            .collect();
+    }
+    let mut slots: Vec<Option<Converted>> =
+        std::iter::repeat_with(|| None).take(batch.len()).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    batch
+                        .iter()
+                        .enumerate()
+                        .skip(w)
+                        .step_by(workers)
+                        .map(|(i, j)| (i, convert(j, format, filter, out_dir)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panicked worker leaves its slots empty; they are reported below.
+            if let Ok(results) = h.join() {
+                for (i, c) in results {
+                    if let Some(slot) = slots.get_mut(i) {
+                        *slot = Some(c);
+                    }
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .zip(batch)
+        .map(|(c, j)| {
+            c.unwrap_or_else(|| Converted {
+                messages: vec![format!("{}: conversion failed", j.path.display())],
+                failed: true,
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// Read one article and its sidecar, choose the annotations, convert.
+fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Path>) -> Converted {
+    let mut c = Converted::default();
+    let shown = job.path.display();
+    let file = match article_file::read_article(&job.path) {
+        Ok(f) => f,
+        Err(e) => {
+            c.messages.push(e.to_string());
+            c.failed = true;
+            return c;
+        }
+    };
+    let article = &file.article;
+    let annotations = match sidecar::read(&sidecar::sidecar_path(&job.path)) {
+        Ok(Some((sc, _))) => {
+            if !sc.matches(article) {
+                c.messages.push(format!(
+                    "{shown}: the article changed since its sidecar was written; only annotations still on their quotes are exported"
+                ));
+            }
+            sc.annotations
+        }
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            c.messages.push(format!("{e}"));
+            c.failed = true;
+            return c;
+        }
+    };
+    let mut chosen: Vec<Annotation> = Vec::new();
+    for a in annotations {
+        let bio_layer_only = matches!(format, ExportFormat::Conll | ExportFormat::Hf);
+        let label_ok = if bio_layer_only {
+            a.label == filter.layer
+        } else {
+            filter.labels.is_empty() || filter.labels.contains(&a.label)
+        };
+        if !filter.statuses.contains(&a.status)
+            || !label_ok
+            || (!filter.authors.is_empty() && !filter.authors.contains(&a.author))
+        {
+            continue;
+        }
+        let reason = if !a.anchor.is_exact() {
+            Some("not exactly anchored")
+        } else if a.start >= a.end || article.slice(a.range()) != Some(a.quote.as_str()) {
+            Some("quote mismatch")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            c.messages.push(format!(
+                "{shown}: {} {} {:?}: skipped: {reason}",
+                a.id,
+                a.range(),
+                a.quote
+            ));
+            *c.skipped.entry(reason).or_default() += 1;
+            continue;
+        }
+        chosen.push(a);
+    }
+    chosen.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let doc = ExportDoc {
+        article,
+        source: &job.source,
+        annotations: &chosen,
+    };
+    c.spans = chosen.len();
+    match format {
+        ExportFormat::Spacy => c.text = formats::spacy::export_line(&doc),
+        ExportFormat::Doccano => c.text = formats::doccano::export_line(&doc),
+        ExportFormat::Labelstudio => {
+            c.text =
+                serde_json::to_string(&formats::labelstudio::export_task(&doc)).unwrap_or_default();
+        }
+        ExportFormat::Conll | ExportFormat::Hf => {
+            let bio = conll::bio(&doc, filter.layer);
+            c.spans = bio.emitted;
+            for r in &bio.reports {
+                c.messages
+                    .push(format!("{shown}: {} {}: {}", r.id, r.range, r.issue));
+                if r.issue.is_skip() {
+                    *c.skipped.entry(r.issue.reason()).or_default() += 1;
+                }
+            }
+            if format == ExportFormat::Conll {
+                c.text = conll::export_doc(&bio);
+            } else {
+                c.bio = Some(bio);
+            }
+        }
+        ExportFormat::Brat => {
+            let Some(dir) = out_dir else {
+                c.failed = true;
+                return c;
+            };
+            let stem = dir.join(brat_stem(&job.source));
+            let written = write_brat(&stem, &doc);
+            if let Err(e) = written {
+                c.messages.push(format!("{shown}: {e:#}"));
+                c.failed = true;
+                c.spans = 0;
+            }
+        }
+    }
+    c
+}
+
+fn write_brat(stem: &Path, doc: &ExportDoc<'_>) -> anyhow::Result<()> {
+    if let Some(parent) = stem.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("{}: cannot create folder", parent.display()))?;
+    }
+    let with_ext = |ext: &str| {
+        let mut name = stem.as_os_str().to_owned();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    let (txt, ann) = (with_ext(".txt"), with_ext(".ann"));
+    std::fs::write(&txt, doc.article.text())
+        .with_context(|| format!("{}: cannot write", txt.display()))?;
+    std::fs::write(&ann, formats::brat::export_ann(doc))
+        .with_context(|| format!("{}: cannot write", ann.display()))?;
+    Ok(())
+}

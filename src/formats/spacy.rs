@@ -1,0 +1,132 @@
+//! spaCy-style JSONL: one object per line,
+//! `{"text", "spans": [{"start", "end", "label", "kind"?, "id"?}], "meta": {"source", "title", "date"}, "links": [..]}`.
+//!
+//! Offsets are code points of the article text, which is what Python's
+//! `str` indexing and spaCy's `Doc.char_span` use. Reading accepts the subset
+//! written here plus anything extra (ignored); writing is deterministic.
+
+use crate::formats::{ExportDoc, SpanRecord, TextRecord};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+struct InRecord {
+    text: Option<String>,
+    #[serde(default)]
+    spans: Vec<InSpan>,
+    #[serde(default)]
+    meta: Option<InMeta>,
+}
+
+#[derive(Deserialize)]
+struct InSpan {
+    start: usize,
+    end: usize,
+    label: String,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct InMeta {
+    #[serde(default)]
+    source: Option<String>,
+}
+
+/// Parse one JSONL line. The error is a one-line reason for the report.
+///
+/// ```
+/// let r = marginalia::formats::spacy::parse_line(
+///     r#"{"text": "Hi Ana", "spans": [{"start": 3, "end": 6, "label": "PER"}], "meta": {"source": "a.txt"}}"#,
+/// ).unwrap();
+/// assert_eq!((r.spans[0].start, r.source.as_deref()), (3, Some("a.txt")));
+/// ```
+pub fn parse_line(line: &str) -> Result<TextRecord, String> {
+    let rec: InRecord =
+        serde_json::from_str(line).map_err(|e| format!("not a spaCy record: {e}"))?;
+    Ok(TextRecord {
+        text: rec.text,
+        source: rec.meta.and_then(|m| m.source),
+        spans: rec
+            .spans
+            .into_iter()
+            .map(|s| SpanRecord {
+                start: s.start,
+                end: s.end,
+                label: s.label,
+                kind: s.kind,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Serialize)]
+struct OutRecord<'a> {
+    text: &'a str,
+    spans: Vec<OutSpan<'a>>,
+    meta: OutMeta<'a>,
+    links: Vec<OutLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutSpan<'a> {
+    start: usize,
+    end: usize,
+    label: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct OutMeta<'a> {
+    source: &'a str,
+    title: Option<&'a str>,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutLink<'a> {
+    from: &'a str,
+    to: &'a str,
+    role: &'a str,
+}
+
+/// One JSONL line (with its `\n`) for an article.
+pub fn export_line(doc: &ExportDoc<'_>) -> String {
+    let exported: std::collections::HashSet<&str> =
+        doc.annotations.iter().map(|a| a.id.0.as_str()).collect();
+    let meta = doc.article.meta();
+    let rec = OutRecord {
+        text: doc.article.text(),
+        spans: doc
+            .annotations
+            .iter()
+            .map(|a| OutSpan {
+                start: a.start.0,
+                end: a.end.0,
+                label: a.label.upper_name(),
+                kind: a.kind.as_deref(),
+                id: &a.id.0,
+            })
+            .collect(),
+        meta: OutMeta {
+            source: doc.source,
+            title: meta.title.as_deref(),
+            date: meta.date.map(|d| d.to_string()),
+        },
+        links: doc
+            .annotations
+            .iter()
+            .flat_map(|a| a.links.iter().map(move |l| (a, l)))
+            .filter(|(_, l)| exported.contains(l.target.0.as_str()))
+            .map(|(a, l)| OutLink {
+                from: &a.id.0,
+                to: &l.target.0,
+                role: &l.role,
+            })
+            .collect(),
+    };
+    let mut line = serde_json::to_string(&rec).unwrap_or_default();
+    line.push('\n');
+    line
+}
