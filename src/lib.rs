@@ -12,4 +12,5 @@
 pub mod article_file;
 pub mod cli;
 pub mod core;
+pub mod journal;
 pub mod sidecar;

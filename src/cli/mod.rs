@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 pub mod check;
 pub mod paths;
+pub mod reanchor;
 pub mod stats;
+pub mod stress_write;
 
 /// Marginalia: annotate articles with entities, claims and quotes.
 #[derive(Debug, Parser)]
@@ -38,6 +40,20 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Re-anchor sidecars to their edited articles and rewrite them; prints `<path>: exact N, moved N, fuzzy N, orphaned N`.
+    Reanchor {
+        /// Article files, or folders searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Test helper: save two alternating sidecars in a loop (for crash-safety tests).
+    #[command(name = "__stress-write", hide = true)]
+    StressWrite {
+        /// The sidecar file to write.
+        sidecar: PathBuf,
+        /// Annotations per sidecar.
+        annotations: usize,
+    },
 }
 
 /// Import formats.
@@ -56,5 +72,10 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Check { paths } => check::run(&paths),
         Command::Stats { paths } => stats::run(&paths),
+        Command::Reanchor { paths } => reanchor::run(&paths),
+        Command::StressWrite {
+            sidecar,
+            annotations,
+        } => stress_write::run(&sidecar, annotations),
     }
 }

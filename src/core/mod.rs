@@ -9,3 +9,4 @@ pub mod decode;
 pub mod document;
 pub mod edit;
 pub mod offset;
+pub mod reanchor;
