@@ -754,8 +754,9 @@ mod tests {
 
     #[test]
     fn long_quote_with_a_small_change_is_fuzzy() {
-        let sentence =
-            "word ".repeat(30) + "the end of a very long quoted passage " + &"more ".repeat(60);
+        let head: String = (0..30).map(|i| format!("w{i} ")).collect();
+        let tail: String = (0..60).map(|i| format!("m{i} ")).collect();
+        let sentence = head + "the end of a very long quoted passage " + &tail;
         let old = format!("Start of the article. {sentence} Tail of the article.");
         let (_, mut anns) = anns_for(&old, &[sentence.as_str()]);
         let changed = sentence.replacen("very long", "very, very long", 1);
