@@ -9,6 +9,7 @@
 use marginalia::cli::stress_write::fixture;
 use marginalia::sidecar;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -65,11 +66,16 @@ fn sigkill_during_saves_leaves_a_or_b_never_a_mix() {
             .arg("__stress-write")
             .arg(&path)
             .arg(ANNOTATIONS.to_string())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(20 + rng.below(180)));
+        let mut ready = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut ready)
+            .unwrap();
+        assert_eq!(ready.trim(), "ready");
+        std::thread::sleep(Duration::from_millis(rng.below(120)));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         kills += 1;

@@ -44,6 +44,9 @@ pub fn fixture(n: usize, which: u8) -> String {
 /// Write A and B alternately to `path` until killed or [`MAX_RUN`] passes.
 pub fn run(path: &Path, n: usize) -> anyhow::Result<u8> {
     let variants = [fixture(n, 0), fixture(n, 1)];
+    // Tell the test that saving starts now, so its kills land inside saves.
+    println!("ready");
+    std::io::Write::flush(&mut std::io::stdout())?;
     let started = Instant::now();
     let mut i = 0usize;
     while started.elapsed() < MAX_RUN {
