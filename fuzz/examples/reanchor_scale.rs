@@ -11,8 +11,24 @@ use std::time::Instant;
 
 fn main() {
     let words = [
-        "the", "minister", "said", "talks", "in", "Baku", "ended", "without", "a", "deal",
-        "observers", "were", "not", "surprised", "Tehran", "Monday", "سلام", "report",
+        "the",
+        "minister",
+        "said",
+        "talks",
+        "in",
+        "Baku",
+        "ended",
+        "without",
+        "a",
+        "deal",
+        "observers",
+        "were",
+        "not",
+        "surprised",
+        "Tehran",
+        "Monday",
+        "سلام",
+        "report",
     ];
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     let mut next = move || {
@@ -33,13 +49,35 @@ fn main() {
         .filter_map(|i| {
             let start = (i * (n / 50_000)) + (next() % 50) as usize;
             let len = 5 + (next() % 40) as usize;
-            Annotation::new(&old, CharRange::from_usize(start, (start + len).min(n)), Label::ALL[i % 3], "x", at, Origin::Manual)
+            Annotation::new(
+                &old,
+                CharRange::from_usize(start, (start + len).min(n)),
+                Label::ALL[i % 3],
+                "x",
+                at,
+                Origin::Manual,
+            )
         })
         .collect();
-    println!("article: {} bytes, {} chars; {} annotations", text.len(), n, anns.len());
+    println!(
+        "article: {} bytes, {} chars; {} annotations",
+        text.len(),
+        n,
+        anns.len()
+    );
     let cases: Vec<(&str, String)> = vec![
-        ("paragraph inserted at the top", format!("A new first paragraph.\n\n{text}")),
-        ("every 1000th char deleted", text.chars().enumerate().filter(|(i, _)| i % 1000 != 999).map(|(_, c)| c).collect()),
+        (
+            "paragraph inserted at the top",
+            format!("A new first paragraph.\n\n{text}"),
+        ),
+        (
+            "every 1000th char deleted",
+            text.chars()
+                .enumerate()
+                .filter(|(i, _)| i % 1000 != 999)
+                .map(|(_, c)| c)
+                .collect(),
+        ),
         ("halves swapped", {
             let mid = text.char_indices().nth(n / 2).map(|(b, _)| b).unwrap_or(0);
             format!("{}{}", &text[mid..], &text[..mid])
@@ -53,7 +91,11 @@ fn main() {
             let tally = reanchor(&new, &mut a, old_text);
             println!(
                 "{name}, old text {}: {tally} in {:.2?}",
-                if old_text.is_some() { "given" } else { "absent" },
+                if old_text.is_some() {
+                    "given"
+                } else {
+                    "absent"
+                },
                 t0.elapsed()
             );
         }
