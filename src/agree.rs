@@ -412,6 +412,7 @@ mod tests {
             reviews: Vec::new(),
             anchor: AnchorState::Exact,
             conflict: None,
+            original_quote: None,
         }
     }
 

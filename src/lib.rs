@@ -15,6 +15,7 @@ pub mod cli;
 pub mod core;
 pub mod corpus;
 pub mod formats;
+pub mod journal;
 pub mod merge;
 pub mod schema;
 pub mod sidecar;

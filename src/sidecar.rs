@@ -449,7 +449,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
     tmp.persist(&target)
         .map_err(|e| io("renaming into place")(e.error))?;
     sync_dir(&dir).map_err(io("syncing the folder"))?;
+    remove_stale_temps(&dir);
     Ok(())
+}
+
+/// Temp files older than this are leftovers of a killed writer.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Delete `.marginalia-*.tmp` files older than [`STALE_TEMP_AGE`] in `dir`:
+/// a writer killed mid-save leaves its temp file behind. They are harmless
+/// (never read), and the next save in the folder removes them. Best effort.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".marginalia-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if old {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(unix)]

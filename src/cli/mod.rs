@@ -14,7 +14,9 @@ pub mod export;
 pub mod import;
 pub mod merge;
 pub mod paths;
+pub mod reanchor;
 pub mod stats;
+pub mod stress_write;
 
 /// Marginalia: annotate articles with entities, claims and quotes.
 #[derive(Debug, Parser)]
@@ -71,6 +73,20 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Export annotations as spaCy, doccano, brat, CoNLL, Label Studio or Hugging Face data.
     Export(export::ExportArgs),
+    /// Re-anchor sidecars to their edited articles and rewrite them; prints `<path>: exact N, moved N, fuzzy N, orphaned N`.
+    Reanchor {
+        /// Article files, or folders searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Test helper: save two alternating sidecars in a loop (for crash-safety tests).
+    #[command(name = "__stress-write", hide = true)]
+    StressWrite {
+        /// The sidecar file to write.
+        sidecar: PathBuf,
+        /// Annotations per sidecar.
+        annotations: usize,
+    },
 }
 
 /// Import formats.
@@ -98,5 +114,10 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
         Command::Merge { base, ours, theirs } => merge::run(&base, &ours, &theirs),
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Reanchor { paths } => reanchor::run(&paths),
+        Command::StressWrite {
+            sidecar,
+            annotations,
+        } => stress_write::run(&sidecar, annotations),
     }
 }

@@ -258,6 +258,10 @@ pub struct Annotation {
     /// How it was last anchored; omitted when exact.
     #[serde(default, skip_serializing_if = "AnchorState::is_exact")]
     pub anchor: AnchorState,
+    /// The quote before a fuzzy re-anchoring replaced it, kept for review;
+    /// omitted when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_quote: Option<String>,
     /// The other side's version when a merge found both sides changed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Box<Annotation>>,
@@ -303,6 +307,7 @@ impl Annotation {
             attrs: BTreeMap::new(),
             reviews: Vec::new(),
             anchor: AnchorState::Exact,
+            original_quote: None,
             conflict: None,
         })
     }

@@ -9,4 +9,5 @@ pub mod decode;
 pub mod document;
 pub mod edit;
 pub mod offset;
+pub mod reanchor;
 pub mod review;
