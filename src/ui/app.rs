@@ -6,7 +6,6 @@
 //! [`crate::ui::keys`]), then draws; every change to annotations goes through
 //! the [`Session`]'s undo history. Errors are shown in the window, never
 //! panicked on.
-use eframe::egui;
 use crate::core::annotation::{AnnotationId, Label};
 use crate::core::offset::{CharOffset, CharRange};
 use crate::ui::article_view::{ArticleView, ViewInput};
@@ -16,6 +15,7 @@ use crate::ui::prefs::{self, Prefs, Theme};
 use crate::ui::sample;
 use crate::ui::session::{SaveState, Session};
 use crate::ui::side_panel::{self, ListState};
+use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -334,7 +334,7 @@ impl MarginaliaApp {
         if let Some(range) = self.state.selection.filter(|r| !r.is_empty()) {
             match doc.tag(range, label, &author, now, now_s) {
                 Some(id) => {
-                    let quote = doc.file.article.slice(range).unwrap_or_default();
+                    let quote = doc.annotations.get(&id).map_or("", |a| a.quote.as_str());
                     self.state.message = format!("{label}: “{}”", excerpt(quote, 60));
                     self.state.selected = Some(id);
                     self.state.selection = None;
@@ -589,8 +589,8 @@ impl MarginaliaApp {
         ui.horizontal(|ui| {
             let has_target = self.state.selection.is_some() || self.state.selected.is_some();
             for (label, key) in Label::ALL.into_iter().zip(["E", "C", "Q"]) {
-                let button = egui::Button::new(format!("{label} ({key})"))
-                    .fill(palette.color(label));
+                let button =
+                    egui::Button::new(format!("{label} ({key})")).fill(palette.color(label));
                 let response = ui
                     .add_enabled(has_target, button)
                     .on_hover_text("Tag the selection, or relabel the selected annotation");
@@ -599,13 +599,20 @@ impl MarginaliaApp {
                 }
             }
             ui.separator();
-            let (can_undo, can_redo, dirty) = self.state.doc.as_ref().map_or((false, false, false), |d| {
-                (d.history.can_undo(), d.history.can_redo(), d.is_dirty())
-            });
-            if ui.add_enabled(can_undo, egui::Button::new("Undo")).clicked() {
+            let (can_undo, can_redo, dirty) =
+                self.state.doc.as_ref().map_or((false, false, false), |d| {
+                    (d.history.can_undo(), d.history.can_redo(), d.is_dirty())
+                });
+            if ui
+                .add_enabled(can_undo, egui::Button::new("Undo"))
+                .clicked()
+            {
                 self.perform(Action::Undo, &ctx);
             }
-            if ui.add_enabled(can_redo, egui::Button::new("Redo")).clicked() {
+            if ui
+                .add_enabled(can_redo, egui::Button::new("Redo"))
+                .clicked()
+            {
                 self.perform(Action::Redo, &ctx);
             }
             if ui.add_enabled(dirty, egui::Button::new("Save")).clicked() {
@@ -716,7 +723,11 @@ impl MarginaliaApp {
             return;
         };
         if let Some(reason) = &doc.read_only {
-            banner_ui(ui, ui.visuals().error_fg_color, &format!("Read-only: {reason}"));
+            banner_ui(
+                ui,
+                ui.visuals().error_fg_color,
+                &format!("Read-only: {reason}"),
+            );
         }
         if let SaveState::Failed(e) = &doc.save_state {
             let mut save_as = false;
@@ -777,7 +788,10 @@ impl MarginaliaApp {
                 for b in keys::BINDINGS.iter().filter(|b| !b.help.is_empty()) {
                     let (keys, what) = b.help.split_once("  ").unwrap_or((b.help, ""));
                     ui.horizontal(|ui| {
-                        ui.add_sized([190.0, 18.0], egui::Label::new(egui::RichText::new(keys).strong()));
+                        ui.add_sized(
+                            [190.0, 18.0],
+                            egui::Label::new(egui::RichText::new(keys).strong()),
+                        );
                         ui.label(what);
                     });
                 }

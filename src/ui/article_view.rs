@@ -4,11 +4,11 @@
 //! Shows the whole article in one read-only `TextEdit` whose layouter paints
 //! annotation highlights and the app's selection. Offsets are char offsets of
 //! the article text; the placeholder does not handle RTL cursor drift.
-use eframe::egui;
 use crate::core::annotation::{AnnotationId, Annotations};
 use crate::core::document::Article;
 use crate::core::offset::{CharOffset, CharRange};
 use crate::ui::palette::Palette;
+use eframe::egui;
 use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{Color32, FontId};
 
@@ -153,7 +153,10 @@ fn highlight_job(
                 format.underline = egui::Stroke::new(2.0, color);
             }
         }
-        if input.selection.is_some_and(|sel| sel.contains_range(&piece)) {
+        if input
+            .selection
+            .is_some_and(|sel| sel.contains_range(&piece))
+        {
             format.background = select_bg;
         }
         job.append(s, 0.0, format);

@@ -1,8 +1,8 @@
 //! Label colours (PLACEHOLDER, replaced by the article-view helper's version at merge).
 //!
 //! One colour per [`Label`], tuned for a light or a dark background.
-use eframe::egui;
 use crate::core::annotation::Label;
+use eframe::egui;
 use egui::Color32;
 
 /// Highlight colours for the three labels.

@@ -99,6 +99,12 @@ mod tests {
         p.remember(PathBuf::from("3.txt"));
         assert_eq!(p.recent_files.len(), MAX_RECENT);
         assert_eq!(p.recent_files[0], PathBuf::from("3.txt"));
-        assert_eq!(p.recent_files.iter().filter(|f| f.ends_with("3.txt")).count(), 1);
+        assert_eq!(
+            p.recent_files
+                .iter()
+                .filter(|f| f.ends_with("3.txt"))
+                .count(),
+            1
+        );
     }
 }

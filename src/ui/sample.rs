@@ -15,8 +15,7 @@ pub const SAMPLE_FILE_NAME: &str = "sample-article.txt";
 /// (`$XDG_DATA_HOME/marginalia` or `~/.local/share/marginalia` on Linux),
 /// else a folder in the temp dir.
 pub fn data_dir() -> PathBuf {
-    eframe::storage_dir("marginalia")
-        .unwrap_or_else(|| std::env::temp_dir().join("marginalia"))
+    eframe::storage_dir("marginalia").unwrap_or_else(|| std::env::temp_dir().join("marginalia"))
 }
 
 /// Path of the working copy in `dir`, written there on first use. Falls
@@ -32,8 +31,7 @@ pub fn working_copy(dir: &Path) -> anyhow::Result<PathBuf> {
 fn write_once(dir: &Path) -> anyhow::Result<PathBuf> {
     let path = dir.join(SAMPLE_FILE_NAME);
     if !path.exists() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         std::fs::write(&path, SAMPLE_TEXT)
             .with_context(|| format!("writing {}", path.display()))?;
     }
@@ -50,7 +48,11 @@ mod tests {
         let a = Article::new(SAMPLE_TEXT.to_owned());
         assert!(a.meta().date.is_some() && a.meta().title.is_some());
         assert!(SAMPLE_TEXT.contains('\u{301}'), "combining accent");
-        assert!(SAMPLE_TEXT.chars().any(|c| ('\u{600}'..='\u{6ff}').contains(&c)));
+        assert!(
+            SAMPLE_TEXT
+                .chars()
+                .any(|c| ('\u{600}'..='\u{6ff}').contains(&c))
+        );
         assert!(SAMPLE_TEXT.chars().any(|c| c > '\u{1f000}'), "emoji");
     }
 

@@ -170,7 +170,18 @@ impl Session {
         self.last_change_s = now_s;
     }
 
-    /// Tag `range` with `label` as a new manual annotation. Returns its id.
+    /// `range` without the whitespace at its ends (a drag often catches a
+    /// space or line break); `None` when nothing else is left.
+    pub fn trimmed(&self, range: CharRange) -> Option<CharRange> {
+        let text = self.file.article.slice(range)?;
+        let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+        let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
+        let r = CharRange::new(range.start.forward(lead), range.end.back(trail));
+        (lead < range.char_len() && !r.is_empty()).then_some(r)
+    }
+
+    /// Tag `range` (trimmed of edge whitespace) with `label` as a new manual
+    /// annotation. Returns its id.
     pub fn tag(
         &mut self,
         range: CharRange,
@@ -179,6 +190,7 @@ impl Session {
         now: DateTime<Utc>,
         now_s: f64,
     ) -> Option<AnnotationId> {
+        let range = self.trimmed(range)?;
         let a = Annotation::new(
             &self.file.article,
             range,
@@ -236,8 +248,7 @@ impl Session {
                 pos = if delta < 0 {
                     pos.checked_sub(1)?
                 } else {
-                    pos.checked_add(1)
-                        .filter(|p| *p <= article.char_len())?
+                    pos.checked_add(1).filter(|p| *p <= article.char_len())?
                 };
                 if !article.splits_grapheme(CharOffset(pos)) {
                     return Some(pos);
@@ -389,15 +400,41 @@ mod tests {
         let third = s.find("said", next.end, false).unwrap();
         assert_eq!(s.file.article.slice(third), Some("SAID"));
         assert_eq!(s.find("said", third.end, false), Some(first), "wraps");
-        assert_eq!(s.find("said", first.start, true), Some(third), "backwards wraps");
+        assert_eq!(
+            s.find("said", first.start, true),
+            Some(third),
+            "backwards wraps"
+        );
         assert_eq!(s.count_matches("SAID"), 3);
+    }
+
+    #[test]
+    fn tagging_trims_edge_whitespace() {
+        let (_d, mut s) = session("one\n two three");
+        let id = s
+            .tag(
+                CharRange::from_usize(3, 9),
+                Label::Claim,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+        assert_eq!(s.annotations.get(&id).unwrap().quote, "two");
+        assert_eq!(s.trimmed(CharRange::from_usize(3, 5)), None);
     }
 
     #[test]
     fn nudging_steps_over_combining_marks() {
         let (_d, mut s) = session("Jose\u{301} went");
         let id = s
-            .tag(CharRange::from_usize(0, 3), Label::Entity, "a", Utc::now(), 0.0)
+            .tag(
+                CharRange::from_usize(0, 3),
+                Label::Entity,
+                "a",
+                Utc::now(),
+                0.0,
+            )
             .unwrap();
         let r = s.nudged_range(&id, Edge::End, 1).unwrap();
         assert_eq!(r, CharRange::from_usize(0, 5), "e + accent together");

@@ -6,12 +6,12 @@
 //! change, so the panel stays fast with tens of thousands of annotations.
 //! Edits are returned to the caller or applied through the [`Session`], so
 //! they all land in the undo history.
-use eframe::egui;
 use crate::core::annotation::{Annotation, AnnotationId, Label, Status};
 use crate::ui::keys::Action;
 use crate::ui::palette::Palette;
 use crate::ui::session::{Edge, Session};
 use chrono::{DateTime, Local, Utc};
+use eframe::egui;
 use std::collections::BTreeSet;
 
 /// Id of the entity-kind field.
@@ -119,7 +119,8 @@ pub fn side_panel_ui(
 
     let editor_height = if selected.is_some() { 290.0 } else { 0.0 };
     let list_height = (ui.available_height() - editor_height).max(120.0);
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
+    let row_height =
+        ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
     let now = Utc::now();
     egui::ScrollArea::vertical()
         .id_salt("annotation_list")
@@ -318,13 +319,15 @@ fn editor_ui(
         }
     }
 
-    ui.label("Note:");
-    let r = ui.add(
-        egui::TextEdit::multiline(&mut state.note_buf)
-            .id(egui::Id::unique(NOTE_ID))
-            .desired_rows(3)
-            .desired_width(f32::INFINITY),
-    );
+    let note_label = ui.label("Note:");
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(&mut state.note_buf)
+                .id(egui::Id::unique(NOTE_ID))
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(note_label.id);
     if r.lost_focus() {
         let note = state.note_buf.trim_end().to_owned();
         let new_note = (!note.is_empty()).then_some(note);
@@ -365,7 +368,13 @@ mod tests {
     fn relative_time_buckets() {
         let now = Utc::now();
         assert_eq!(relative_time(now, now), "just now");
-        assert_eq!(relative_time(now - chrono::Duration::minutes(5), now), "5 min ago");
-        assert_eq!(relative_time(now - chrono::Duration::hours(3), now), "3 h ago");
+        assert_eq!(
+            relative_time(now - chrono::Duration::minutes(5), now),
+            "5 min ago"
+        );
+        assert_eq!(
+            relative_time(now - chrono::Duration::hours(3), now),
+            "3 h ago"
+        );
     }
 }
