@@ -305,3 +305,29 @@ fn no_argument_opens_the_bundled_sample_in_the_data_dir() {
     assert!(doc.file.path.starts_with(data.path()));
     assert!(doc.file.article.char_len() > 1000);
 }
+
+#[test]
+fn autosave_writes_about_a_second_after_the_last_change() {
+    let f = fixture();
+    let data = tempfile::tempdir().unwrap();
+    let prefs = Prefs {
+        autosave: true,
+        ..prefs()
+    };
+    let app = MarginaliaApp::new_for_test(Some(&f.article), prefs, data.path().to_owned());
+    let mut h = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .allow_missing_glyphs()
+        .with_step_dt(0.1)
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
+    h.state_mut().select(char_range_of("envoy"));
+    h.key_press(Key::E);
+    h.step();
+    h.step();
+    assert!(!f.sidecar.exists(), "not saved at once");
+    for _ in 0..15 {
+        h.step();
+    }
+    assert_eq!(saved(&f.sidecar).annotations[0].quote, "envoy");
+    assert_eq!(h.state().title(), "report.txt — Marginalia");
+}
