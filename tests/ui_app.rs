@@ -331,3 +331,29 @@ fn autosave_writes_about_a_second_after_the_last_change() {
     assert_eq!(saved(&f.sidecar).annotations[0].quote, "envoy");
     assert_eq!(h.state().title(), "report.txt — Marginalia");
 }
+
+#[test]
+fn opening_another_file_never_silently_drops_unsaveable_work() {
+    let f = fixture();
+    std::fs::write(&f.sidecar, "(oops").unwrap();
+    let other = f.article.with_file_name("other.txt");
+    std::fs::write(&other, "Another article.").unwrap();
+    let mut h = harness(&f.article);
+    h.state_mut().select(char_range_of("envoy"));
+    press(&mut h, Modifiers::NONE, Key::E);
+
+    h.state_mut().open(&other);
+    let doc = h.state().state.doc.as_ref().unwrap();
+    assert_eq!(
+        doc.file.file_name(),
+        "report.txt",
+        "first attempt is refused"
+    );
+    assert!(h.state().state.message.contains("open it again to discard"));
+    h.state_mut().open(&other);
+    assert_eq!(
+        h.state().state.doc.as_ref().unwrap().file.file_name(),
+        "other.txt"
+    );
+    assert_eq!(std::fs::read_to_string(&f.sidecar).unwrap(), "(oops");
+}

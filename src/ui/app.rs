@@ -71,6 +71,8 @@ pub struct AppState {
     /// Where the sample's working copy lives.
     pub data_dir: PathBuf,
     view: ArticleView,
+    /// Opening this path again discards unsaved changes that could not be saved.
+    discard_for: Option<PathBuf>,
     dialog: Option<mpsc::Receiver<DialogResult>>,
     title_sent: String,
     theme_applied: Option<Theme>,
@@ -129,13 +131,26 @@ impl MarginaliaApp {
     pub fn open(&mut self, path: &Path) {
         if let Some(doc) = &mut self.state.doc
             && doc.is_dirty()
-            && doc.read_only.is_none()
-            && let Err(e) = doc.save()
         {
-            // Keep the unsaved article open rather than lose its work.
-            self.state.message = format!("{e}; {} was not opened", path.display());
-            return;
+            let confirmed = self.state.discard_for.as_deref() == Some(path);
+            let failed = if doc.read_only.is_none() {
+                doc.save().err()
+            } else {
+                Some("This article is read-only".to_owned())
+            };
+            if let Some(e) = failed
+                && !confirmed
+            {
+                // Keep the unsaved article open rather than lose its work.
+                self.state.message = format!(
+                    "{e}; {} was not opened. Save As first, or open it again to discard the changes.",
+                    path.display()
+                );
+                self.state.discard_for = Some(path.to_owned());
+                return;
+            }
         }
+        self.state.discard_for = None;
         match Session::open(path) {
             Ok(doc) => {
                 self.state.message = format!(
@@ -835,12 +850,24 @@ impl eframe::App for MarginaliaApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Save on close, so nothing typed in the last second is lost.
-        if let Some(doc) = &mut self.state.doc
-            && doc.is_dirty()
-            && doc.read_only.is_none()
-            && let Err(e) = doc.save()
-        {
-            eprintln!("marginalia: {e}");
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        if !doc.is_dirty() || (doc.read_only.is_none() && doc.save().is_ok()) {
+            return;
+        }
+        // The sidecar could not be written: keep the work in a new file
+        // beside it rather than lose it (nothing existing is overwritten).
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let mut name = doc.sidecar_path.clone().into_os_string();
+        name.push(format!(".recovered-{stamp}.ron"));
+        let recovery = PathBuf::from(name);
+        match doc.save_as(&recovery) {
+            Ok(()) => eprintln!(
+                "marginalia: unsaved annotations kept in {}",
+                recovery.display()
+            ),
+            Err(e) => eprintln!("marginalia: unsaved annotations lost: {e}"),
         }
     }
 }
