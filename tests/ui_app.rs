@@ -357,3 +357,54 @@ fn opening_another_file_never_silently_drops_unsaveable_work() {
     );
     assert_eq!(std::fs::read_to_string(&f.sidecar).unwrap(), "(oops");
 }
+
+#[test]
+fn kind_is_typed_committed_undone_and_suggested() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    h.state_mut().select(char_range_of("envoy"));
+    press(&mut h, Modifiers::NONE, Key::E);
+    let kind_field = |h: &Harness<'_, MarginaliaApp>| {
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Kind:")
+            .rect()
+    };
+    let at = kind_field(&h).center();
+    h.hover_at(at);
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    // E and C typed here go into the field; they do not relabel.
+    type_text(&mut h, "Person");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let kind_of = |h: &Harness<'_, MarginaliaApp>| {
+        let doc = h.state().state.doc.as_ref().unwrap();
+        let a = doc.annotations.iter().next().unwrap();
+        (a.label, a.kind.clone())
+    };
+    assert_eq!(kind_of(&h), (Label::Entity, Some("Person".into())));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(kind_of(&h), (Label::Entity, None));
+    press(&mut h, Modifiers::COMMAND, Key::Y);
+
+    // A second entity offers "Person" as a used kind.
+    h.state_mut().select(char_range_of("minister"));
+    press(&mut h, Modifiers::NONE, Key::E);
+    h.get_by_label("Person").click();
+    h.run();
+    let doc = h.state().state.doc.as_ref().unwrap();
+    assert!(
+        doc.annotations
+            .iter()
+            .all(|a| a.kind.as_deref() == Some("Person"))
+    );
+}

@@ -279,13 +279,15 @@ fn editor_ui(
     }
     let mut commit_kind = None;
     ui.horizontal(|ui| {
-        ui.label("Kind:");
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut state.kind_buf)
-                .id(egui::Id::unique(KIND_ID))
-                .hint_text("Person, ORG, Place…")
-                .desired_width(160.0),
-        );
+        let kind_label = ui.label("Kind:");
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.kind_buf)
+                    .id(egui::Id::unique(KIND_ID))
+                    .hint_text("Person, ORG, Place…")
+                    .desired_width(160.0),
+            )
+            .labelled_by(kind_label.id);
         if r.lost_focus() {
             commit_kind = Some(state.kind_buf.clone());
         }
