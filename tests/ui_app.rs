@@ -192,6 +192,21 @@ fn keyboard_only_find_enter_q_save_after_persian_text() {
 }
 
 #[test]
+fn typing_and_enter_in_one_frame_searches_for_all_of_it() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    // A fast typist: the text and Enter arrive in the same frame.
+    for c in "minister".chars() {
+        h.event(egui::Event::Text(c.to_string()));
+    }
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().state.find.query, "minister");
+    assert_eq!(h.state().state.selection, Some(char_range_of("minister")));
+}
+
+#[test]
 fn span_after_combining_accent_and_emoji_is_exact() {
     let f = fixture();
     let mut h = harness(&f.article);

@@ -9,7 +9,7 @@
 use crate::core::annotation::{AnnotationId, Label};
 use crate::core::offset::{CharOffset, CharRange};
 use crate::ui::article_view::{ArticleView, ViewInput};
-use crate::ui::keys::{self, Action, Focus};
+use crate::ui::keys::{self, Action, Focus, When};
 use crate::ui::palette::Palette;
 use crate::ui::prefs::{self, Prefs, Theme};
 use crate::ui::sample;
@@ -213,7 +213,10 @@ impl MarginaliaApp {
         self.take_dropped_files(&ctx);
         self.apply_theme(&ctx);
         let focus = self.focus(&ctx);
-        for action in keys::take_actions(&ctx, focus) {
+        let (in_find, actions): (Vec<_>, Vec<_>) = keys::take_actions(&ctx, focus)
+            .into_iter()
+            .partition(|(_, when)| *when == When::InFind);
+        for (action, _) in actions {
             self.perform(action, &ctx);
         }
 
@@ -221,6 +224,10 @@ impl MarginaliaApp {
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         if self.state.find.open {
             egui::Panel::top("find").show(ui, |ui| self.find_ui(ui, &ctx));
+        }
+        // After the find box has read this frame's typing.
+        for (action, _) in in_find {
+            self.perform(action, &ctx);
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         if self.state.doc.is_some() {
@@ -693,7 +700,8 @@ impl MarginaliaApp {
                 ui.colored_label(color, text);
                 ui.separator();
             }
-            ui.label(&self.state.message);
+            ui.add(egui::Label::new(&self.state.message).truncate())
+                .on_hover_text(&self.state.message);
         });
     }
 
@@ -746,10 +754,16 @@ impl MarginaliaApp {
         }
         if let SaveState::Failed(e) = &doc.save_state {
             let mut save_as = false;
-            ui.horizontal(|ui| {
-                ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
-                save_as = ui.button("Save As…").clicked();
-            });
+            let color = ui.visuals().error_fg_color;
+            egui::Frame::group(ui.style())
+                .stroke(egui::Stroke::new(1.0, color))
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    save_as = ui.button("Save As…").clicked();
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(format!("⚠ {e}")).color(color)).wrap(),
+                    );
+                });
             if save_as {
                 self.perform(Action::SaveAs, &ui.ctx().clone());
                 return;
@@ -823,7 +837,7 @@ fn banner_ui(ui: &mut egui::Ui, color: egui::Color32, text: &str) {
         .stroke(egui::Stroke::new(1.0, color))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.colored_label(color, text);
+            ui.add(egui::Label::new(egui::RichText::new(text).color(color)).wrap());
         });
 }
 

@@ -282,8 +282,11 @@ pub struct Focus {
     pub in_find: bool,
 }
 
-/// Take this frame's shortcut presses out of the input, in order.
-pub fn take_actions(ctx: &egui::Context, focus: Focus) -> Vec<Action> {
+/// Take this frame's shortcut presses out of the input, in order, each with
+/// the [`When`] of its binding. Callers run [`When::InFind`] actions only
+/// after the find box has taken this frame's typed text, so a fast
+/// "type + Enter" searches for everything typed.
+pub fn take_actions(ctx: &egui::Context, focus: Focus) -> Vec<(Action, When)> {
     ctx.input_mut(|input| {
         let mut actions = Vec::new();
         let mut used_text: Vec<String> = Vec::new();
@@ -308,7 +311,7 @@ pub fn take_actions(ctx: &egui::Context, focus: Focus) -> Vec<Action> {
             }) else {
                 return true;
             };
-            actions.push(b.action);
+            actions.push((b.action, b.when));
             if b.modifiers.is_none() || b.modifiers == SHIFT {
                 used_text.push(key.symbol_or_name().to_lowercase());
             }
