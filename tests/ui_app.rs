@@ -196,11 +196,18 @@ fn typing_and_enter_in_one_frame_searches_for_all_of_it() {
     let f = fixture();
     let mut h = harness(&f.article);
     press(&mut h, Modifiers::COMMAND, Key::F);
-    // A fast typist: the text and Enter arrive in the same frame.
-    for c in "minister".chars() {
-        h.event(egui::Event::Text(c.to_string()));
-    }
-    h.key_press(Key::Enter);
+    // A fast typist: the text and Enter arrive in the same frame (kittest's
+    // own queue would give each event its own frame).
+    let events = &mut h.input_mut().events;
+    events.push(egui::Event::Text("minister".into()));
+    events.push(egui::Event::Key {
+        key: Key::Enter,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+        repeat: false,
+        physical_key: None,
+    });
+    h.step();
     h.run();
     assert_eq!(h.state().state.find.query, "minister");
     assert_eq!(h.state().state.selection, Some(char_range_of("minister")));
