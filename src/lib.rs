@@ -19,4 +19,5 @@ pub mod journal;
 pub mod merge;
 pub mod schema;
 pub mod sidecar;
+pub mod ui;
 pub mod walk;

@@ -1,4 +1,5 @@
-//! The `marginalia` binary: parse the command line and hand over.
+//! The `marginalia` binary: parse the command line and hand over (no
+//! subcommand opens the window on PATH, or on the bundled sample).
 
 use clap::Parser;
 use marginalia::cli::{self, Cli};
@@ -8,10 +9,7 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let result = match args.command {
         Some(command) => cli::run(command),
-        None => {
-            eprintln!("error: the window is not built yet; use a subcommand (see --help)");
-            Ok(2)
-        }
+        None => marginalia::ui::run(args.path).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,110 @@
+//! User preferences, persisted by eframe between runs.
+//!
+//! Only settings live here; annotations live only in sidecars. The struct is
+//! `#[serde(default)]` so adding a field never loses the others.
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Key under which eframe storage keeps the preferences.
+pub const STORAGE_KEY: &str = "marginalia.prefs";
+/// How many recent files the File menu remembers.
+pub const MAX_RECENT: usize = 10;
+/// Smallest and largest body font size, in points.
+pub const FONT_SIZE_RANGE: (f32, f32) = (9.0, 40.0);
+/// Body font size at first start and after Ctrl+0.
+pub const DEFAULT_FONT_SIZE: f32 = 16.0;
+
+/// Light or dark look.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// Dark text on light paper.
+    #[default]
+    Light,
+    /// Light text on a dark background.
+    Dark,
+}
+
+/// Everything the user sets once and expects to find again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// Name written as `author` of new annotations.
+    pub author: String,
+    /// Light or dark.
+    pub theme: Theme,
+    /// Body font size in points.
+    pub font_size: f32,
+    /// Most recently opened first.
+    pub recent_files: Vec<PathBuf>,
+    /// Snap mouse selections to whole words.
+    pub snap_to_words: bool,
+    /// Save about a second after the last change.
+    pub autosave: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            author: login_name(),
+            theme: Theme::Light,
+            font_size: DEFAULT_FONT_SIZE,
+            recent_files: Vec::new(),
+            snap_to_words: true,
+            autosave: true,
+        }
+    }
+}
+
+impl Prefs {
+    /// Put `path` first in the recent list.
+    pub fn remember(&mut self, path: PathBuf) {
+        self.recent_files.retain(|p| p != &path);
+        self.recent_files.insert(0, path);
+        self.recent_files.truncate(MAX_RECENT);
+    }
+
+    /// Change the body font size by `delta` points, within [`FONT_SIZE_RANGE`].
+    pub fn zoom_by(&mut self, delta: f32) {
+        self.font_size = (self.font_size + delta).clamp(FONT_SIZE_RANGE.0, FONT_SIZE_RANGE.1);
+    }
+}
+
+/// The login name from `$USER` or `$USERNAME`, or `"analyst"`.
+pub fn login_name() -> String {
+    ["USER", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "analyst".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let p: Prefs = ron::from_str("(author: \"ana\")").unwrap();
+        assert_eq!(p.author, "ana");
+        assert!(p.autosave);
+        assert_eq!(p.font_size, DEFAULT_FONT_SIZE);
+    }
+
+    #[test]
+    fn recent_files_are_unique_and_bounded() {
+        let mut p = Prefs::default();
+        for i in 0..20 {
+            p.remember(PathBuf::from(format!("{}.txt", i % 12)));
+        }
+        p.remember(PathBuf::from("3.txt"));
+        assert_eq!(p.recent_files.len(), MAX_RECENT);
+        assert_eq!(p.recent_files[0], PathBuf::from("3.txt"));
+        assert_eq!(
+            p.recent_files
+                .iter()
+                .filter(|f| f.ends_with("3.txt"))
+                .count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,443 @@
+//! One open article with its annotations, undo history and save state.
+//!
+//! This is the app's document model, kept free of egui so it can be reasoned
+//! about (and tested) on its own. Invariants: every change to `annotations`
+//! goes through `history` (so Undo covers it) and marks the session unsaved;
+//! a sidecar that could not be parsed is never written over (`disk` is then
+//! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
+use crate::article_file::{self, ArticleFile, OpenError};
+use crate::core::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
+use crate::core::edit::{Change, Edit, History};
+use crate::core::offset::{CharOffset, CharRange};
+use crate::sidecar::{self, DiskState};
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+/// Seconds of quiet after the last change before autosave writes.
+pub const AUTOSAVE_DELAY_S: f64 = 1.0;
+
+/// Whether the sidecar on disk holds what is in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    /// Nothing to save.
+    Saved,
+    /// Changed in memory since the last save.
+    Unsaved,
+    /// The last save failed with this message; the work is still in memory.
+    Failed(String),
+}
+
+/// Which edge of a span to move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// The first code point.
+    Start,
+    /// One past the last code point.
+    End,
+}
+
+/// An open article.
+#[derive(Debug)]
+pub struct Session {
+    /// The article and where it came from.
+    pub file: ArticleFile,
+    /// Its annotations (only changed through [`Session::apply`], undo, redo).
+    pub annotations: Annotations,
+    /// Undo/redo stacks.
+    pub history: History,
+    /// Where saves go (`<article>.ann.ron`, or the Save As target).
+    pub sidecar_path: PathBuf,
+    /// What the sidecar looked like when read or last written.
+    pub disk: DiskState,
+    /// Why saving to `sidecar_path` is refused, when it is (malformed sidecar).
+    pub read_only: Option<String>,
+    /// Things the analyst should know about the loaded sidecar.
+    pub notices: Vec<String>,
+    /// Save state.
+    pub save_state: SaveState,
+    /// Input time (seconds) of the last change, for autosave.
+    pub last_change_s: f64,
+    folded: Vec<char>,
+}
+
+impl Session {
+    /// Open `path` and its sidecar. A malformed sidecar opens the article
+    /// read-only (with the parse error kept in `read_only`) instead of failing.
+    pub fn open(path: &Path) -> anyhow::Result<Session> {
+        let sidecar_path = sidecar::sidecar_path(path);
+        match article_file::open(path) {
+            Ok(opened) => {
+                let mut notices = Vec::new();
+                if opened.article_changed {
+                    notices.push(
+                        "The article changed since the sidecar was written; check the spans marked below."
+                            .to_owned(),
+                    );
+                }
+                if !opened.problems.is_empty() {
+                    notices.push(format!(
+                        "{} annotation(s) no longer match the text at their offsets (see `marginalia check`).",
+                        opened.problems.len()
+                    ));
+                }
+                Ok(Session::new(
+                    opened.file,
+                    opened.annotations,
+                    sidecar_path,
+                    opened.disk,
+                    None,
+                    notices,
+                ))
+            }
+            Err(OpenError::Sidecar(e)) => {
+                let file = article_file::read_article(path)
+                    .with_context(|| format!("opening {}", path.display()))?;
+                let reason = format!(
+                    "{e}. The article is open read-only: new annotations can only be kept with Save As."
+                );
+                Ok(Session::new(
+                    file,
+                    Vec::new(),
+                    sidecar_path,
+                    DiskState::Unparsable,
+                    Some(reason),
+                    Vec::new(),
+                ))
+            }
+            Err(e) => Err(anyhow::Error::new(e)),
+        }
+    }
+
+    fn new(
+        file: ArticleFile,
+        annotations: Vec<Annotation>,
+        sidecar_path: PathBuf,
+        disk: DiskState,
+        read_only: Option<String>,
+        notices: Vec<String>,
+    ) -> Session {
+        // One lower-case char per char, so match offsets stay article offsets.
+        let folded = file.article.text().chars().map(fold_char).collect();
+        Session {
+            file,
+            annotations: Annotations::from_vec(annotations),
+            history: History::default(),
+            sidecar_path,
+            disk,
+            read_only,
+            notices,
+            save_state: SaveState::Saved,
+            last_change_s: 0.0,
+            folded,
+        }
+    }
+
+    /// True when there are changes not on disk.
+    pub fn is_dirty(&self) -> bool {
+        self.save_state != SaveState::Saved
+    }
+
+    /// Apply a user action; returns false when nothing changed.
+    pub fn apply(&mut self, change: Change, now_s: f64) -> bool {
+        let changed = self.history.apply(&mut self.annotations, change) > 0;
+        if changed {
+            self.mark_changed(now_s);
+        }
+        changed
+    }
+
+    /// Undo the last action.
+    pub fn undo(&mut self, now_s: f64) -> bool {
+        let done = self.history.undo(&mut self.annotations);
+        if done {
+            self.mark_changed(now_s);
+        }
+        done
+    }
+
+    /// Redo the last undone action.
+    pub fn redo(&mut self, now_s: f64) -> bool {
+        let done = self.history.redo(&mut self.annotations);
+        if done {
+            self.mark_changed(now_s);
+        }
+        done
+    }
+
+    fn mark_changed(&mut self, now_s: f64) {
+        self.save_state = SaveState::Unsaved;
+        self.last_change_s = now_s;
+    }
+
+    /// `range` without the whitespace at its ends (a drag often catches a
+    /// space or line break); `None` when nothing else is left.
+    pub fn trimmed(&self, range: CharRange) -> Option<CharRange> {
+        let text = self.file.article.slice(range)?;
+        let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+        let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
+        let r = CharRange::new(range.start.forward(lead), range.end.back(trail));
+        (lead < range.char_len() && !r.is_empty()).then_some(r)
+    }
+
+    /// Tag `range` (trimmed of edge whitespace) with `label` as a new manual
+    /// annotation. Returns its id.
+    pub fn tag(
+        &mut self,
+        range: CharRange,
+        label: Label,
+        author: &str,
+        now: DateTime<Utc>,
+        now_s: f64,
+    ) -> Option<AnnotationId> {
+        let range = self.trimmed(range)?;
+        let a = Annotation::new(
+            &self.file.article,
+            range,
+            label,
+            author,
+            now,
+            Origin::Manual,
+        )?;
+        let id = a.id.clone();
+        self.apply(vec![Edit::Insert(a)], now_s).then_some(id)
+    }
+
+    /// Change annotation `id` with `f`, touching `modified`; one undo step.
+    pub fn update(
+        &mut self,
+        id: &AnnotationId,
+        who: &str,
+        now: DateTime<Utc>,
+        now_s: f64,
+        f: impl FnOnce(&mut Annotation, &crate::core::document::Article) -> bool,
+    ) -> bool {
+        let Some(before) = self.annotations.get(id).cloned() else {
+            return false;
+        };
+        let mut after = before.clone();
+        if !f(&mut after, &self.file.article) || after == before {
+            return false;
+        }
+        after.touch(who, now);
+        self.apply(
+            vec![Edit::Update {
+                before: Box::new(before),
+                after: Box::new(after),
+            }],
+            now_s,
+        )
+    }
+
+    /// Delete annotation `id`.
+    pub fn delete(&mut self, id: &AnnotationId, now_s: f64) -> bool {
+        let Some(a) = self.annotations.get(id).cloned() else {
+            return false;
+        };
+        self.apply(vec![Edit::Remove(a)], now_s)
+    }
+
+    /// The range of annotation `id` with `edge` moved by `delta` code points,
+    /// stepping over whole grapheme clusters. `None` when that would empty
+    /// the span or leave the text.
+    pub fn nudged_range(&self, id: &AnnotationId, edge: Edge, delta: i32) -> Option<CharRange> {
+        let a = self.annotations.get(id)?;
+        let article = &self.file.article;
+        let step = |mut pos: usize| -> Option<usize> {
+            loop {
+                pos = if delta < 0 {
+                    pos.checked_sub(1)?
+                } else {
+                    pos.checked_add(1).filter(|p| *p <= article.char_len())?
+                };
+                if !article.splits_grapheme(CharOffset(pos)) {
+                    return Some(pos);
+                }
+            }
+        };
+        let (mut start, mut end) = (a.start.0, a.end.0);
+        match edge {
+            Edge::Start => start = step(start)?,
+            Edge::End => end = step(end)?,
+        }
+        (start < end).then(|| CharRange::from_usize(start, end))
+    }
+
+    /// Next match of `query` (case-insensitive) starting at or after `from`,
+    /// wrapping around; `backwards` searches the other way.
+    pub fn find(&self, query: &str, from: CharOffset, backwards: bool) -> Option<CharRange> {
+        let needle: Vec<char> = query.chars().map(fold_char).collect();
+        let n = needle.len();
+        if n == 0 || n > self.folded.len() {
+            return None;
+        }
+        let last = self.folded.len() - n;
+        let is_at = |i: usize| self.folded.get(i..i + n) == Some(needle.as_slice());
+        let from = from.0.min(last + 1);
+        let hit = if backwards {
+            (0..from.min(last + 1))
+                .rev()
+                .find(|&i| is_at(i))
+                .or_else(|| (from..=last).rev().find(|&i| is_at(i)))
+        } else {
+            (from..=last)
+                .find(|&i| is_at(i))
+                .or_else(|| (0..from).find(|&i| is_at(i)))
+        }?;
+        Some(CharRange::from_usize(hit, hit + n))
+    }
+
+    /// How many places `query` matches (case-insensitive).
+    pub fn count_matches(&self, query: &str) -> usize {
+        let needle: Vec<char> = query.chars().map(fold_char).collect();
+        if needle.is_empty() {
+            return 0;
+        }
+        self.folded
+            .windows(needle.len())
+            .filter(|w| *w == needle.as_slice())
+            .count()
+    }
+
+    /// Write the sidecar (atomically, refusing when the file changed on disk
+    /// or could not be parsed). On failure the work stays in memory and the
+    /// error is kept in `save_state`.
+    pub fn save(&mut self) -> Result<(), String> {
+        if let Some(reason) = &self.read_only
+            && self.disk == DiskState::Unparsable
+        {
+            let msg = format!("Not saved: {reason}");
+            self.save_state = SaveState::Failed(msg.clone());
+            return Err(msg);
+        }
+        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
+        match sidecar::save(&self.sidecar_path, &sc, &self.disk) {
+            Ok(disk) => {
+                self.disk = disk;
+                self.save_state = SaveState::Saved;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = format!("Not saved: {e}");
+                self.save_state = SaveState::Failed(msg.clone());
+                Err(msg)
+            }
+        }
+    }
+
+    /// Write the sidecar to `path` chosen by the user, and keep saving there.
+    /// The broken sidecar this session came from is still never overwritten.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), String> {
+        if self.disk == DiskState::Unparsable && same_file(path, &self.sidecar_path) {
+            let msg = format!(
+                "Not saved: {} could not be parsed and is never overwritten; choose another name",
+                path.display()
+            );
+            self.save_state = SaveState::Failed(msg.clone());
+            return Err(msg);
+        }
+        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
+        // The user confirmed the target in the dialog, so whatever is there is replaced.
+        match sidecar::save(path, &sc, &DiskState::probe(path)) {
+            Ok(disk) => {
+                self.sidecar_path = path.to_owned();
+                self.disk = disk;
+                self.read_only = None;
+                self.save_state = SaveState::Saved;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = format!("Not saved: {e}");
+                self.save_state = SaveState::Failed(msg.clone());
+                Err(msg)
+            }
+        }
+    }
+
+    /// True when autosave should write now.
+    pub fn autosave_due(&self, now_s: f64) -> bool {
+        self.save_state == SaveState::Unsaved
+            && self.read_only.is_none()
+            && now_s - self.last_change_s >= AUTOSAVE_DELAY_S
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Case folding that keeps one char per char (so offsets do not shift).
+fn fold_char(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(text: &str) -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, text).unwrap();
+        let s = Session::open(&path).unwrap();
+        (dir, s)
+    }
+
+    #[test]
+    fn find_is_case_insensitive_wraps_and_keeps_offsets() {
+        let (_d, s) = session("İstanbul said. The minister said: SAID.");
+        let first = s.find("said", CharOffset(0), false).unwrap();
+        assert_eq!(first, CharRange::from_usize(9, 13));
+        let next = s.find("said", first.end, false).unwrap();
+        assert_eq!(s.file.article.slice(next), Some("said"));
+        let third = s.find("said", next.end, false).unwrap();
+        assert_eq!(s.file.article.slice(third), Some("SAID"));
+        assert_eq!(s.find("said", third.end, false), Some(first), "wraps");
+        assert_eq!(
+            s.find("said", first.start, true),
+            Some(third),
+            "backwards wraps"
+        );
+        assert_eq!(s.count_matches("SAID"), 3);
+    }
+
+    #[test]
+    fn tagging_trims_edge_whitespace() {
+        let (_d, mut s) = session("one\n two three");
+        let id = s
+            .tag(
+                CharRange::from_usize(3, 9),
+                Label::Claim,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+        assert_eq!(s.annotations.get(&id).unwrap().quote, "two");
+        assert_eq!(s.trimmed(CharRange::from_usize(3, 5)), None);
+    }
+
+    #[test]
+    fn nudging_steps_over_combining_marks() {
+        let (_d, mut s) = session("Jose\u{301} went");
+        let id = s
+            .tag(
+                CharRange::from_usize(0, 3),
+                Label::Entity,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+        let r = s.nudged_range(&id, Edge::End, 1).unwrap();
+        assert_eq!(r, CharRange::from_usize(0, 5), "e + accent together");
+        assert_eq!(s.nudged_range(&id, Edge::Start, -1), None);
+    }
+}

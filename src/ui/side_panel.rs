@@ -1,0 +1,382 @@
+//! The annotation list (filterable, virtualized) and the editor of the
+//! selected annotation.
+//!
+//! The list shows only the rows in view (`ScrollArea::show_rows`), and the
+//! filtered index list is rebuilt only when the annotations or the filters
+//! change, so the panel stays fast with tens of thousands of annotations.
+//! Edits are returned to the caller or applied through the [`Session`], so
+//! they all land in the undo history.
+use crate::core::annotation::{Annotation, AnnotationId, Label, Status};
+use crate::ui::keys::Action;
+use crate::ui::palette::Palette;
+use crate::ui::session::{Edge, Session};
+use chrono::{DateTime, Local, Utc};
+use eframe::egui;
+use std::collections::BTreeSet;
+
+/// Id of the entity-kind field.
+pub const KIND_ID: &str = "marginalia.kind";
+/// Id of the note field.
+pub const NOTE_ID: &str = "marginalia.note";
+/// Id of the author filter field.
+pub const AUTHOR_FILTER_ID: &str = "marginalia.author_filter";
+/// Most kind suggestions shown under the field.
+const MAX_SUGGESTIONS: usize = 8;
+
+/// Which annotations the list shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filter {
+    /// Shown labels, in [`Label::ALL`] order.
+    pub labels: [bool; 3],
+    /// Shown statuses, in [`Status::ALL`] order.
+    pub statuses: [bool; 3],
+    /// Only authors containing this (case-insensitive); empty shows all.
+    pub author: String,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            labels: [true; 3],
+            statuses: [true; 3],
+            author: String::new(),
+        }
+    }
+}
+
+impl Filter {
+    /// True when `a` passes.
+    pub fn accepts(&self, a: &Annotation) -> bool {
+        let li = Label::ALL.iter().position(|l| *l == a.label).unwrap_or(0);
+        let si = Status::ALL.iter().position(|s| *s == a.status).unwrap_or(0);
+        self.labels[li]
+            && self.statuses[si]
+            && (self.author.is_empty()
+                || a.author
+                    .to_lowercase()
+                    .contains(&self.author.trim().to_lowercase()))
+    }
+}
+
+/// Side panel state kept between frames.
+#[derive(Debug, Default)]
+pub struct ListState {
+    /// The filters.
+    pub filter: Filter,
+    /// Indexes (into the sorted annotations) that pass the filter.
+    rows: Vec<usize>,
+    /// (annotations revision, filter) the rows were built for.
+    rows_key: Option<(u64, Filter)>,
+    /// Kinds already used, for completion, with the revision they were built for.
+    kinds: (u64, Vec<String>),
+    /// The annotation the edit buffers belong to.
+    pub buffers_for: Option<AnnotationId>,
+    /// The kind being typed.
+    pub kind_buf: String,
+    /// The note being typed.
+    pub note_buf: String,
+    /// Scroll the list to the selected row on the next frame.
+    pub scroll_to_selected: bool,
+}
+
+/// What the panel asks the app to do.
+#[derive(Debug, Default)]
+pub struct PanelOutput {
+    /// A row was clicked.
+    pub clicked: Option<AnnotationId>,
+    /// A button asked for an action.
+    pub action: Option<Action>,
+    /// A status message.
+    pub message: Option<String>,
+}
+
+/// Draw the panel: filters, the list, then the editor of the selected annotation.
+pub fn side_panel_ui(
+    ui: &mut egui::Ui,
+    doc: &mut Session,
+    state: &mut ListState,
+    selected: Option<&AnnotationId>,
+    palette: &Palette,
+    author: &str,
+    now_s: f64,
+) -> PanelOutput {
+    let mut out = PanelOutput::default();
+    ui.heading(format!("Annotations ({})", doc.annotations.len()));
+    filters_ui(ui, &mut state.filter);
+    ui.separator();
+
+    let key = (doc.annotations.revision(), state.filter.clone());
+    if state.rows_key.as_ref() != Some(&key) {
+        state.rows = doc
+            .annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| state.filter.accepts(a))
+            .map(|(i, _)| i)
+            .collect();
+        state.rows_key = Some(key);
+    }
+
+    let editor_height = if selected.is_some() { 290.0 } else { 0.0 };
+    let list_height = (ui.available_height() - editor_height).max(120.0);
+    let row_height =
+        ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
+    let now = Utc::now();
+    egui::ScrollArea::vertical()
+        .id_salt("annotation_list")
+        .max_height(list_height)
+        .auto_shrink([false, true])
+        .show_rows(ui, row_height, state.rows.len(), |ui, visible| {
+            for &i in state.rows.get(visible).unwrap_or_default() {
+                let Some(a) = doc.annotations.as_slice().get(i) else {
+                    continue;
+                };
+                let is_selected = selected == Some(&a.id);
+                if row_ui(ui, a, palette, is_selected, now).clicked() {
+                    out.clicked = Some(a.id.clone());
+                }
+            }
+        });
+    if state.rows.is_empty() {
+        ui.weak(if doc.annotations.is_empty() {
+            "No annotations yet: select text and press E, C or Q."
+        } else {
+            "No annotation matches the filters."
+        });
+    }
+
+    if let Some(id) = selected {
+        ui.separator();
+        editor_ui(ui, doc, state, id, palette, author, now_s, &mut out);
+    }
+    out
+}
+
+fn filters_ui(ui: &mut egui::Ui, filter: &mut Filter) {
+    ui.horizontal_wrapped(|ui| {
+        for (i, label) in Label::ALL.into_iter().enumerate() {
+            ui.checkbox(&mut filter.labels[i], label.name());
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for (i, status) in Status::ALL.into_iter().enumerate() {
+            ui.checkbox(&mut filter.statuses[i], status.name());
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Author:");
+        ui.add(
+            egui::TextEdit::singleline(&mut filter.author)
+                .id(egui::Id::unique(AUTHOR_FILTER_ID))
+                .hint_text("any")
+                .desired_width(120.0),
+        );
+    });
+}
+
+/// A small colour square.
+pub fn chip_ui(ui: &mut egui::Ui, color: egui::Color32) {
+    let size = egui::vec2(10.0, 10.0);
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, color);
+}
+
+fn row_ui(
+    ui: &mut egui::Ui,
+    a: &Annotation,
+    palette: &Palette,
+    is_selected: bool,
+    now: DateTime<Utc>,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        chip_ui(ui, palette.color(a.label));
+        let kind = a.kind.as_deref().unwrap_or(a.label.name());
+        let text = format!(
+            "{kind} · “{}” · {} · {}",
+            crate::ui::app::excerpt(&a.quote, 36),
+            a.author,
+            relative_time(a.modified, now)
+        );
+        ui.add(egui::Button::selectable(is_selected, text).truncate())
+            .on_hover_text(format!(
+                "{}..{}  {}  created {}",
+                a.start,
+                a.end,
+                a.status,
+                a.created.with_timezone(&Local).format("%Y-%m-%d %H:%M")
+            ))
+    })
+    .inner
+}
+
+/// "just now", "5 min ago", "3 h ago", else the date.
+pub fn relative_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let s = (now - t).num_seconds();
+    match s {
+        ..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", s / 60),
+        3600..86_400 => format!("{} h ago", s / 3600),
+        _ => t.with_timezone(&Local).format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn editor_ui(
+    ui: &mut egui::Ui,
+    doc: &mut Session,
+    state: &mut ListState,
+    id: &AnnotationId,
+    palette: &Palette,
+    author: &str,
+    now_s: f64,
+    out: &mut PanelOutput,
+) {
+    let Some(a) = doc.annotations.get(id).cloned() else {
+        return;
+    };
+    if state.buffers_for.as_ref() != Some(id) {
+        state.buffers_for = Some(id.clone());
+        state.kind_buf = a.kind.clone().unwrap_or_default();
+        state.note_buf = a.note.clone().unwrap_or_default();
+    }
+    ui.strong(format!("“{}”", crate::ui::app::excerpt(&a.quote, 80)));
+    ui.weak(format!(
+        "{}..{} · {} · by {}{}",
+        a.start,
+        a.end,
+        a.status,
+        a.author,
+        a.modified_by
+            .as_ref()
+            .map(|m| format!(", edited by {m}"))
+            .unwrap_or_default()
+    ));
+    ui.horizontal(|ui| {
+        for label in Label::ALL {
+            chip_ui(ui, palette.color(label));
+            let button = egui::Button::selectable(a.label == label, label.name());
+            if ui
+                .add(button)
+                .on_hover_text(format!("Relabel as {label}"))
+                .clicked()
+            {
+                out.action = Some(Action::Tag(label));
+            }
+        }
+    });
+
+    // Kind, committed on Enter or when the field loses focus.
+    if doc.annotations.revision() != state.kinds.0 {
+        let kinds: BTreeSet<&str> = doc
+            .annotations
+            .iter()
+            .filter_map(|a| a.kind.as_deref())
+            .collect();
+        state.kinds = (
+            doc.annotations.revision(),
+            kinds.into_iter().map(str::to_owned).collect(),
+        );
+    }
+    let mut commit_kind = None;
+    ui.horizontal(|ui| {
+        let kind_label = ui.label("Kind:");
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.kind_buf)
+                    .id(egui::Id::unique(KIND_ID))
+                    .hint_text("Person, ORG, Place…")
+                    .desired_width(160.0),
+            )
+            .labelled_by(kind_label.id);
+        if r.lost_focus() {
+            commit_kind = Some(state.kind_buf.clone());
+        }
+    });
+    let typed = state.kind_buf.trim().to_lowercase();
+    let suggestions: Vec<&String> = state
+        .kinds
+        .1
+        .iter()
+        .filter(|k| k.to_lowercase().starts_with(&typed) && k.as_str() != state.kind_buf.trim())
+        .take(MAX_SUGGESTIONS)
+        .collect();
+    if !suggestions.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("Used:");
+            for k in suggestions {
+                if ui.small_button(k).clicked() {
+                    commit_kind = Some(k.clone());
+                }
+            }
+        });
+    }
+    if let Some(kind) = commit_kind {
+        state.kind_buf = kind.trim().to_owned();
+        let new_kind = (!state.kind_buf.is_empty()).then(|| state.kind_buf.clone());
+        if doc.update(id, author, Utc::now(), now_s, |a, _| {
+            a.kind = new_kind;
+            true
+        }) {
+            out.message = Some("Kind set".into());
+        }
+    }
+
+    let note_label = ui.label("Note:");
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(&mut state.note_buf)
+                .id(egui::Id::unique(NOTE_ID))
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(note_label.id);
+    if r.lost_focus() {
+        let note = state.note_buf.trim_end().to_owned();
+        let new_note = (!note.is_empty()).then_some(note);
+        if doc.update(id, author, Utc::now(), now_s, |a, _| {
+            a.note = new_note;
+            true
+        }) {
+            out.message = Some("Note saved".into());
+        }
+    }
+
+    ui.horizontal(|ui| {
+        ui.label("Start:");
+        if ui.small_button("◀").on_hover_text("Alt+Shift+←").clicked() {
+            out.action = Some(Action::Nudge(Edge::Start, -1));
+        }
+        if ui.small_button("▶").on_hover_text("Alt+Shift+→").clicked() {
+            out.action = Some(Action::Nudge(Edge::Start, 1));
+        }
+        ui.label("End:");
+        if ui.small_button("◀").on_hover_text("Shift+←").clicked() {
+            out.action = Some(Action::Nudge(Edge::End, -1));
+        }
+        if ui.small_button("▶").on_hover_text("Shift+→").clicked() {
+            out.action = Some(Action::Nudge(Edge::End, 1));
+        }
+    });
+    if ui.button("Delete (Del)").clicked() {
+        out.action = Some(Action::Delete);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_time_buckets() {
+        let now = Utc::now();
+        assert_eq!(relative_time(now, now), "just now");
+        assert_eq!(
+            relative_time(now - chrono::Duration::minutes(5), now),
+            "5 min ago"
+        );
+        assert_eq!(
+            relative_time(now - chrono::Duration::hours(3), now),
+            "3 h ago"
+        );
+    }
+}

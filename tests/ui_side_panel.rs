@@ -1,0 +1,71 @@
+//! The annotation list stays virtualized with 50,000 annotations: only the
+//! rows in view are built.
+use chrono::Utc;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::article_file::read_article;
+use marginalia::core::annotation::{Annotation, Label, Origin};
+use marginalia::core::offset::CharRange;
+use marginalia::sidecar::{self, DiskState};
+use marginalia::ui::palette::Palette;
+use marginalia::ui::session::Session;
+use marginalia::ui::side_panel::{ListState, side_panel_ui};
+
+#[test]
+fn fifty_thousand_annotations_build_only_visible_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.txt");
+    std::fs::write(&path, "word ".repeat(50_000)).unwrap();
+    let file = read_article(&path).unwrap();
+    let now = Utc::now();
+    let anns: Vec<Annotation> = (0..50_000)
+        .map(|i| {
+            let r = CharRange::from_usize(i * 5, i * 5 + 4);
+            Annotation::new(
+                &file.article,
+                r,
+                Label::ALL[i % 3],
+                "bulk",
+                now,
+                Origin::Manual,
+            )
+            .unwrap()
+        })
+        .collect();
+    let sc = file.sidecar(anns);
+    sidecar::save(&sidecar::sidecar_path(&path), &sc, &DiskState::Absent).unwrap();
+
+    let doc = Session::open(&path).unwrap();
+    assert_eq!(doc.annotations.len(), 50_000);
+    let mut h = Harness::builder().with_size([360.0, 700.0]).build_ui_state(
+        |ui, (doc, list): &mut (Session, ListState)| {
+            side_panel_ui(
+                ui,
+                doc,
+                list,
+                None,
+                &Palette::for_dark_mode(false),
+                "t",
+                0.0,
+            );
+        },
+        (doc, ListState::default()),
+    );
+    h.run();
+    h.get_by_label("Annotations (50000)");
+    let rows = h.query_all_by_label_contains("· bulk ·").count();
+    assert!((5..200).contains(&rows), "{rows} rows built");
+
+    // Filtering out claims and quotes leaves a third, still virtualized.
+    h.get_by_label("Claim").click();
+    h.run();
+    h.get_by_label("Quote").click();
+    h.run();
+    let entities = h.query_all_by_label_contains("Entity · “word”").count();
+    let others = h.query_all_by_label_contains("Claim · “word”").count()
+        + h.query_all_by_label_contains("Quote · “word”").count();
+    assert!(
+        (5..200).contains(&entities) && others == 0,
+        "{entities} {others}"
+    );
+}
