@@ -13,3 +13,4 @@ pub mod article_file;
 pub mod cli;
 pub mod core;
 pub mod sidecar;
+pub mod ui;

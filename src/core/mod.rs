@@ -9,3 +9,5 @@ pub mod decode;
 pub mod document;
 pub mod edit;
 pub mod offset;
+pub mod sample_text;
+pub mod snap;

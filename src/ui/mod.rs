@@ -1,0 +1,4 @@
+//! The egui user interface: widgets that draw the core types.
+
+pub mod article_view;
+pub mod palette;
