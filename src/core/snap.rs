@@ -122,7 +122,9 @@ fn trim(article: &Article, range: CharRange) -> CharRange {
         .take_while(|g| is_trimmable(g))
         .map(str::len)
         .sum();
-    let start = article.byte_to_char(bytes.start + lead).unwrap_or(range.start);
+    let start = article
+        .byte_to_char(bytes.start + lead)
+        .unwrap_or(range.start);
     let end = article.byte_to_char(bytes.end - trail).unwrap_or(range.end);
     CharRange::new(start, end)
 }

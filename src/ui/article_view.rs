@@ -23,9 +23,9 @@ use crate::core::offset::{CharOffset, CharRange};
 use crate::core::snap;
 use crate::ui::palette::Palette;
 use eframe::egui::{
-    self, Color32, CursorIcon, FontFamily, FontId, Galley, Pos2, Rect, Sense, Shape, Stroke,
-    pos2, vec2,
+    self, Color32, CursorIcon, FontFamily, FontId, Galley, Pos2, Rect, Sense, Shape, Stroke, pos2,
     text::{LayoutJob, LayoutSection, TextFormat, TextWrapping},
+    vec2,
 };
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -147,7 +147,10 @@ impl ArticleView {
             for row in &p.galley.rows {
                 for gl in &row.row.glyphs {
                     let min = row.pos + gl.pos.to_vec2() - vec2(0.0, gl.font_ascent) + at;
-                    out.push((gl.chr, Rect::from_min_size(min, vec2(gl.advance_width, gl.font_height))));
+                    out.push((
+                        gl.chr,
+                        Rect::from_min_size(min, vec2(gl.advance_width, gl.font_height)),
+                    ));
                 }
             }
         }
@@ -206,8 +209,9 @@ impl ArticleView {
         let scroll = area.show_viewport(ui, |ui, viewport| {
             self.contents_ui(ui, viewport, input, table, geometry)
         });
-        self.last_offset_y = scroll.state.offset.y;
-        self.at_end = scroll.state.offset.y + scroll.inner_rect.height() >= scroll.content_size.y - 1.0;
+        self.last_offset_y = scroll.state.clamped_offset().y;
+        self.at_end = scroll.state.clamped_offset().y + scroll.inner_rect.height()
+            >= scroll.content_size.y - 1.0;
         self.evict(scroll.inner.1);
         scroll.inner.0
     }
@@ -250,11 +254,10 @@ impl ArticleView {
             })
             .collect();
         let table = HeightTable::new(key, heights, frame);
-        if self.heights.len() >= MAX_HEIGHT_TABLES {
-            if let Some(oldest) = (0..self.heights.len()).min_by_key(|&i| self.heights[i].last_used)
-            {
-                self.heights.swap_remove(oldest);
-            }
+        if self.heights.len() >= MAX_HEIGHT_TABLES
+            && let Some(oldest) = (0..self.heights.len()).min_by_key(|&i| self.heights[i].last_used)
+        {
+            self.heights.swap_remove(oldest);
         }
         self.heights.push(table);
         self.heights.len() - 1
@@ -318,10 +321,13 @@ impl ArticleView {
         let total_height = self.heights[table].total();
         let content_rect = Rect::from_min_size(origin, vec2(full_width, total_height));
         ui.allocate_rect(content_rect, Sense::hover());
-        let visible = Rect::from_min_max(origin + viewport.min.to_vec2(), origin + viewport.max.to_vec2());
+        let visible = Rect::from_min_max(
+            origin + viewport.min.to_vec2(),
+            origin + viewport.max.to_vec2(),
+        );
         let response = ui.interact(
             visible.intersect(content_rect),
-            ui.id().with("article_view_text"),
+            ui.scope_id().with("article_view_text"),
             Sense::click_and_drag(),
         );
 
@@ -528,13 +534,19 @@ impl ArticleView {
                 None
             }
         };
-        let outline = Stroke::new((geometry.font_size / 7.0).max(1.5), palette.selected_outline);
+        let outline = Stroke::new(
+            (geometry.font_size / 7.0).max(1.5),
+            palette.selected_outline,
+        );
         for &(line, top) in &layout.lines {
             let Some(p) = self.paragraphs.get(&line) else {
                 continue;
             };
             let at = pos2(layout.left, layout.origin_y + top);
-            if !ui.clip_rect().intersects(Rect::from_min_size(at, p.galley.size())) {
+            if !ui
+                .clip_rect()
+                .intersects(Rect::from_min_size(at, p.galley.size()))
+            {
                 continue;
             }
             painter.galley(at, p.galley.clone(), palette.text);
@@ -545,12 +557,26 @@ impl ArticleView {
                     }
                     Decoration::Strike { rect, color } => {
                         let r = rect.translate(at.to_vec2());
-                        painter.line_segment([r.left_center(), r.right_center()], Stroke::new(1.5, color));
+                        painter.line_segment(
+                            [r.left_center(), r.right_center()],
+                            Stroke::new(1.5, color),
+                        );
                     }
                     Decoration::Dashed { rect, color } => {
                         let r = rect.translate(at.to_vec2());
-                        let points = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
-                        painter.extend(Shape::dashed_line(&points, Stroke::new(1.0, color), 3.0, 2.0));
+                        let points = [
+                            r.left_top(),
+                            r.right_top(),
+                            r.right_bottom(),
+                            r.left_bottom(),
+                            r.left_top(),
+                        ];
+                        painter.extend(Shape::dashed_line(
+                            &points,
+                            Stroke::new(1.0, color),
+                            3.0,
+                            2.0,
+                        ));
                     }
                 }
             }
@@ -791,7 +817,9 @@ impl GlyphMap {
             .sections
             .partition_point(|s| s.glyph_start <= g)
             .checked_sub(1)?;
-        self.sections.get(i).filter(|s| g < s.glyph_start + s.glyph_len)
+        self.sections
+            .get(i)
+            .filter(|s| g < s.glyph_start + s.glyph_len)
     }
 
     /// The char (relative to the paragraph) drawn by glyph `g`.
@@ -918,16 +946,27 @@ impl GlyphMap {
             }
             rects.extend(current);
             // An empty row (empty paragraph) inside the range still shows.
-            if row.row.glyphs.is_empty() && range.start <= self.glyph_to_char(row_start).unwrap_or(self.char_len) && range.end > range.start && self.char_len == 0 {
+            if row.row.glyphs.is_empty()
+                && range.start <= self.glyph_to_char(row_start).unwrap_or(self.char_len)
+                && range.end > range.start
+                && self.char_len == 0
+            {
                 let h = row.row.size.y;
-                rects.push(Rect::from_min_size(pos2(row.pos.x, row.pos.y + h * 0.2), vec2(h * 0.3, h * 0.6)));
+                rects.push(Rect::from_min_size(
+                    pos2(row.pos.x, row.pos.y + h * 0.2),
+                    vec2(h * 0.3, h * 0.6),
+                ));
             }
         }
         rects
     }
 }
 
-fn galley_glyph<'g>(galley: &'g Galley, row_starts: &[usize], g: usize) -> Option<&'g egui::epaint::text::Glyph> {
+fn galley_glyph<'g>(
+    galley: &'g Galley,
+    row_starts: &[usize],
+    g: usize,
+) -> Option<&'g egui::epaint::text::Glyph> {
     let r = row_starts.partition_point(|&s| s <= g).checked_sub(1)?;
     galley.rows.get(r)?.row.glyphs.get(g - row_starts.get(r)?)
 }
@@ -991,7 +1030,10 @@ fn build_paragraph(
 
     // Relative char boundaries where the format may change.
     let mut cuts: Vec<usize> = vec![0, n];
-    let header = article.meta().header.filter(|h| h.start == range.start && line == 0);
+    let header = article
+        .meta()
+        .header
+        .filter(|h| h.start == range.start && line == 0);
     let title_at = header.and_then(|_| title_char_start(text, article));
     cuts.extend(title_at);
     let rel = |o: CharOffset| o.0.saturating_sub(range.start.0).min(n);
@@ -1013,7 +1055,10 @@ fn build_paragraph(
     let mut lane_ends: Vec<CharOffset> = Vec::new();
     let mut lanes = vec![0usize; anns.len()];
     for &i in &order {
-        let lane = lane_ends.iter().position(|&e| e <= anns[i].start).unwrap_or(lane_ends.len());
+        let lane = lane_ends
+            .iter()
+            .position(|&e| e <= anns[i].start)
+            .unwrap_or(lane_ends.len());
         if lane == lane_ends.len() {
             lane_ends.push(anns[i].end);
         } else {
@@ -1121,13 +1166,17 @@ fn glyph_map(
         let g = ui.ctx().fonts_mut(|f| f.layout_job(job));
         g.rows.iter().map(|row| row.row.glyphs.len()).sum()
     };
-    let has_rtl = |r: &std::ops::Range<usize>| runs.iter().any(|x| x.start < r.end && r.start < x.end);
+    let has_rtl =
+        |r: &std::ops::Range<usize>| runs.iter().any(|x| x.start < r.end && r.start < x.end);
     let mut counts: Vec<(usize, usize)> = sections
         .iter()
         .map(|(r, f)| (r.len(), if has_rtl(r) { measure(r, f) } else { r.len() }))
         .collect();
     if counts.iter().map(|c| c.1).sum::<usize>() != galley_glyphs {
-        counts = sections.iter().map(|(r, f)| (r.len(), measure(r, f))).collect();
+        counts = sections
+            .iter()
+            .map(|(r, f)| (r.len(), measure(r, f)))
+            .collect();
     }
     if counts.iter().map(|c| c.1).sum::<usize>() != galley_glyphs {
         // Give up on per-section precision; map the paragraph by position.
@@ -1162,12 +1211,21 @@ fn decorations(
         for rect in map.char_rects(galley, local) {
             let y = rect.bottom() + 1.0 + depth * BAR_STEP * scale;
             out.push(Decoration::Bar {
-                rect: Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + BAR_THICKNESS * scale)),
+                rect: Rect::from_min_max(
+                    pos2(rect.left(), y),
+                    pos2(rect.right(), y + BAR_THICKNESS * scale),
+                ),
                 color,
             });
             match a.status {
-                Status::Rejected => out.push(Decoration::Strike { rect, color: palette.text.gamma_multiply(0.7) }),
-                Status::Unreviewed => out.push(Decoration::Dashed { rect: rect.expand(1.0), color }),
+                Status::Rejected => out.push(Decoration::Strike {
+                    rect,
+                    color: palette.text.gamma_multiply(0.7),
+                }),
+                Status::Unreviewed => out.push(Decoration::Dashed {
+                    rect: rect.expand(1.0),
+                    color,
+                }),
                 Status::Accepted => {}
             }
         }
@@ -1230,15 +1288,34 @@ mod tests {
             line_start: CharOffset(100),
             char_len: 9,
             sections: vec![
-                MapSection { glyph_start: 0, glyph_len: 3, char_start: 0, char_len: 3 },
-                MapSection { glyph_start: 3, glyph_len: 6, char_start: 3, char_len: 4 },
-                MapSection { glyph_start: 9, glyph_len: 2, char_start: 7, char_len: 2 },
+                MapSection {
+                    glyph_start: 0,
+                    glyph_len: 3,
+                    char_start: 0,
+                    char_len: 3,
+                },
+                MapSection {
+                    glyph_start: 3,
+                    glyph_len: 6,
+                    char_start: 3,
+                    char_len: 4,
+                },
+                MapSection {
+                    glyph_start: 9,
+                    glyph_len: 2,
+                    char_start: 7,
+                    char_len: 2,
+                },
             ],
             row_glyph_starts: vec![0],
         };
         assert_eq!(map.glyph_to_char(1), Some(1));
         assert_eq!(map.glyph_to_char(3), Some(6), "RTL starts at its last char");
-        assert_eq!(map.glyph_to_char(9), Some(7), "exact again after the RTL run");
+        assert_eq!(
+            map.glyph_to_char(9),
+            Some(7),
+            "exact again after the RTL run"
+        );
         assert_eq!(map.glyph_to_char(10), Some(8));
         assert_eq!(map.glyph_to_char(11), None);
     }
