@@ -2,9 +2,9 @@
 //! Label Studio or Hugging Face `datasets`.
 //!
 //! Output is deterministic: articles in path order, spans in `(start, end,
-//! id)` order. Articles are read, converted and written a batch at a time
-//! (never the whole corpus in memory); within a batch two worker threads
-//! convert articles and the results are written in order. Only exactly
+//! id)` order. Two worker threads read and convert articles while the main
+//! thread writes the results in order; each worker runs at most a few
+//! articles ahead, so the corpus is never held in memory. Only exactly
 //! anchored annotations whose quote still sits at their offsets are written;
 //! the rest are counted in the closing summary with the reason.
 
@@ -59,9 +59,8 @@ pub struct ExportArgs {
     pub paths: Vec<PathBuf>,
 }
 
-/// Articles converted per batch: bounds memory, and each batch is split
-/// between the worker threads.
-const BATCH: usize = 32;
+/// Converted articles each worker may hold ahead of the writer: bounds memory.
+const AHEAD: usize = 16;
 
 /// Below this many articles, threads cost more than they save.
 const PARALLEL_FROM: usize = 4;
@@ -143,35 +142,34 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         sink.write_all(b"[")?;
     }
     let mut done = 0usize;
-    for batch in jobs.chunks(BATCH) {
-        let results = convert_batch(batch, format, &filter, out_dir.as_deref());
-        for c in results {
-            done += 1;
-            if progress {
-                eprint!("\r\x1b[K");
-            }
-            for m in &c.messages {
-                eprintln!("{m}");
-            }
-            if progress {
-                eprint!("exporting {done}/{}", jobs.len());
-            }
-            spans += c.spans;
-            failed += usize::from(c.failed);
-            for (reason, n) in c.skipped {
-                *skipped.entry(reason).or_default() += n;
-            }
-            if let Some(bio) = &c.bio {
-                let source = &jobs[done - 1].source;
-                sink.write_all(hf::export_lines(bio, source, &mut tag_ids).as_bytes())?;
-            }
-            if format == ExportFormat::Labelstudio && !c.failed {
-                sink.write_all(if first_task { b"\n" } else { b",\n" })?;
-                first_task = false;
-            }
-            sink.write_all(c.text.as_bytes())?;
+    let mut write_one = |c: Converted| -> anyhow::Result<()> {
+        done += 1;
+        if progress {
+            eprint!("\r\x1b[K");
         }
-    }
+        for m in &c.messages {
+            eprintln!("{m}");
+        }
+        if progress {
+            eprint!("exporting {done}/{}", jobs.len());
+        }
+        spans += c.spans;
+        failed += usize::from(c.failed);
+        for (reason, n) in c.skipped {
+            *skipped.entry(reason).or_default() += n;
+        }
+        if let Some(bio) = &c.bio {
+            let source = &jobs[done - 1].source;
+            sink.write_all(hf::export_lines(bio, source, &mut tag_ids).as_bytes())?;
+        }
+        if format == ExportFormat::Labelstudio && !c.failed {
+            sink.write_all(if first_task { b"\n" } else { b",\n" })?;
+            first_task = false;
+        }
+        sink.write_all(c.text.as_bytes())?;
+        Ok(())
+    };
+    convert_all(&jobs, format, &filter, out_dir.as_deref(), &mut write_one)?;
     if format == ExportFormat::Labelstudio {
         sink.write_all(b"\n]\n")?;
     }
@@ -284,61 +282,65 @@ fn check_brat_names(jobs: &[Job]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Convert a batch, in parallel when it is large enough; results in order.
-fn convert_batch(
-    batch: &[Job],
+/// Convert every job and hand the results to `write` in job order.
+///
+/// Two workers convert while the calling thread writes: worker `w` takes jobs
+/// `w, w + workers, ...` and sends each result down its own bounded channel,
+/// and the writer takes one result from each channel in turn, which restores
+/// job order. The bounds keep at most `AHEAD` converted articles per worker
+/// in memory, and no worker waits for a batch to be written.
+fn convert_all(
+    jobs: &[Job],
     format: ExportFormat,
     filter: &Filter,
     out_dir: Option<&Path>,
-) -> Vec<Converted> {
+    write: &mut dyn FnMut(Converted) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(2);
-    if batch.len() < PARALLEL_FROM || workers < 2 {
-        return batch
-            .iter()
-            .map(|j| convert(j, format, filter, out_dir))
-            .collect();
-    }
-    let mut slots: Vec<Option<Converted>> =
-        std::iter::repeat_with(|| None).take(batch.len()).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                scope.spawn(move || {
-                    batch
-                        .iter()
-                        .enumerate()
-                        .skip(w)
-                        .step_by(workers)
-                        .map(|(i, j)| (i, convert(j, format, filter, out_dir)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            // A panicked worker leaves its slots empty; they are reported below.
-            if let Ok(results) = h.join() {
-                for (i, c) in results {
-                    if let Some(slot) = slots.get_mut(i) {
-                        *slot = Some(c);
-                    }
-                }
-            }
+    if jobs.len() < PARALLEL_FROM || workers < 2 {
+        for j in jobs {
+            write(convert(j, format, filter, out_dir))?;
         }
-    });
-    slots
-        .into_iter()
-        .zip(batch)
-        .map(|(c, j)| {
-            c.unwrap_or_else(|| Converted {
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let (receivers, handles): (Vec<_>, Vec<_>) = (0..workers)
+            .map(|w| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Converted>(AHEAD);
+                let handle = scope.spawn(move || {
+                    for j in jobs.iter().skip(w).step_by(workers) {
+                        // The writer hung up (an output error): stop early.
+                        if tx.send(convert(j, format, filter, out_dir)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                (rx, handle)
+            })
+            .unzip();
+        let mut written = Ok(());
+        for (i, j) in jobs.iter().enumerate() {
+            // A worker that panicked hangs up; its remaining jobs are reported.
+            let c = receivers[i % workers].recv().unwrap_or_else(|_| Converted {
                 messages: vec![format!("{}: conversion failed", j.path.display())],
                 failed: true,
                 ..Default::default()
-            })
-        })
-        .collect()
+            });
+            written = write(c);
+            if written.is_err() {
+                break;
+            }
+        }
+        drop(receivers);
+        // Joined by hand so a panicked worker is reported above, not re-raised.
+        for h in handles {
+            let _ = h.join();
+        }
+        written
+    })
 }
 
 /// Read one article and its sidecar, choose the annotations, convert.

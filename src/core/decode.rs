@@ -198,17 +198,39 @@ fn check_text_is_not_binary(text: &str) -> Result<(), DecodeError> {
     }
     // Count C0/C1 controls other than tab, line feed, carriage return and form feed
     // in the first 64 KiB: text has essentially none.
-    let sample: Vec<char> = text.chars().take(65536).collect();
-    let controls = sample
-        .iter()
-        .filter(|&&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
-        .count();
-    if controls > 0 && controls * 100 >= sample.len().max(1) {
+    let (sample_len, controls) = count_controls(text, 65536);
+    if controls > 0 && controls * 100 >= sample_len.max(1) {
         return Err(DecodeError::Binary {
             reason: format!("{controls} control characters"),
         });
     }
     Ok(())
+}
+
+/// `(chars, controls)` over the first `max_chars` chars of `text`: controls
+/// are `char::is_control` (C0, DEL, C1) except tab, LF, CR and form feed.
+/// Works on the UTF-8 bytes in one pass without decoding chars, as it runs
+/// on every article of an export; C1 controls are the two bytes `C2 80..9F`.
+fn count_controls(text: &str, max_chars: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 == 0x80 {
+            continue; // a continuation byte: not the start of a char
+        }
+        if chars == max_chars {
+            break;
+        }
+        chars += 1;
+        let is_control = match b {
+            b'\t' | b'\n' | b'\r' | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+            _ => false,
+        };
+        controls += usize::from(is_control);
+    }
+    (chars, controls)
 }
 
 fn finish(text: String, encoding: String) -> Decoded {
@@ -291,6 +313,26 @@ mod tests {
             decode(b"\x01\x02\x03\x04\x05\x06abc"),
             Err(DecodeError::Binary { .. })
         ));
+    }
+
+    #[test]
+    fn byte_control_count_matches_char_oracle() {
+        let oracle = |text: &str, max: usize| {
+            let sample: Vec<char> = text.chars().take(max).collect();
+            let controls = sample
+                .iter()
+                .filter(|&&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+                .count();
+            (sample.len(), controls)
+        };
+        let text = "a\tb\r\n\u{1}\u{7f}\u{80}\u{9f}\u{a0}\u{c2}\u{100}é😀\u{c}\u{1b}سلام\u{85}x";
+        for max in 0..=text.chars().count() + 1 {
+            assert_eq!(count_controls(text, max), oracle(text, max), "max {max}");
+        }
+        for c in (0..0x800u32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(count_controls(&s, 10), oracle(&s, 10), "{c:?}");
+        }
     }
 
     #[test]
