@@ -264,7 +264,8 @@ impl MarginaliaApp {
     pub fn step_document(&mut self, delta: isize) {
         let current = self.state.doc.as_ref().map(|d| d.file.path.clone());
         if self.state.corpus.root.is_none() {
-            self.state.message = "Open a folder (File ▸ Open folder…) to move between articles".into();
+            self.state.message =
+                "Open a folder (File ▸ Open folder…) to move between articles".into();
             return;
         }
         match self.state.corpus.neighbour(current.as_deref(), delta) {
@@ -354,10 +355,7 @@ impl MarginaliaApp {
             } else {
                 done as f32 / total as f32
             };
-            ui.add(
-                egui::ProgressBar::new(fraction)
-                    .text(format!("scanning {done} / {total}")),
-            );
+            ui.add(egui::ProgressBar::new(fraction).text(format!("scanning {done} / {total}")));
         }
         for e in &corpus.errors {
             ui.colored_label(ui.visuals().warn_fg_color, e);
@@ -371,16 +369,13 @@ impl MarginaliaApp {
                     .desired_width(140.0),
             );
         });
-        ui.horizontal(|ui| {
-            ui.label("Sort:");
-            egui::ComboBox::from_id_salt("marginalia.corpus_sort")
-                .selected_text(corpus.sort.name())
-                .show_ui(ui, |ui| {
-                    for key in SortKey::ALL {
-                        ui.selectable_value(&mut corpus.sort, key, key.name());
-                    }
-                });
-        });
+        egui::ComboBox::from_label("Sort")
+            .selected_text(corpus.sort.name())
+            .show_ui(ui, |ui| {
+                for key in SortKey::ALL {
+                    ui.selectable_value(&mut corpus.sort, key, key.name());
+                }
+            });
         let mut go: Option<NavRequest> = None;
         ui.horizontal(|ui| {
             if ui.button("◀ Previous").on_hover_text("Alt+←").clicked() {
@@ -398,7 +393,11 @@ impl MarginaliaApp {
             }
         });
         let order = corpus.visible().to_vec();
-        ui.weak(format!("{} of {} articles", order.len(), corpus.items.len()));
+        ui.weak(format!(
+            "{} of {} articles",
+            order.len(),
+            corpus.items.len()
+        ));
         ui.separator();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 6.0;
         egui::ScrollArea::vertical()

@@ -54,9 +54,9 @@ impl MarginaliaApp {
                 })
             }
             Resolve::Delete(id) => doc.delete(id, now_s),
-            Resolve::KeepMine(id) => doc.update(id, &who, now, now_s, |a, _| {
-                a.conflict.take().is_some()
-            }),
+            Resolve::KeepMine(id) => {
+                doc.update(id, &who, now, now_s, |a, _| a.conflict.take().is_some())
+            }
             Resolve::TakeTheirs(id) => doc.update(id, &who, now, now_s, |a, _| {
                 let Some(theirs) = a.conflict.take() else {
                     return false;
@@ -116,7 +116,10 @@ impl MarginaliaApp {
                             format!("{} · {state}", a.label)
                         };
                         if ui
-                            .add(egui::Label::new(egui::RichText::new(head).strong()).sense(egui::Sense::click()))
+                            .add(
+                                egui::Label::new(egui::RichText::new(head).strong())
+                                    .sense(egui::Sense::click()),
+                            )
                             .clicked()
                         {
                             decision = Some(Resolve::Select(id.clone()));
@@ -133,7 +136,10 @@ impl MarginaliaApp {
                             }
                             AnchorState::Orphaned => {
                                 if ui
-                                    .add_enabled(has_selection, egui::Button::new("Re-attach to selection"))
+                                    .add_enabled(
+                                        has_selection,
+                                        egui::Button::new("Re-attach to selection"),
+                                    )
                                     .on_disabled_hover_text("Select the text in the article first")
                                     .clicked()
                                 {

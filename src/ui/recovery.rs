@@ -93,7 +93,9 @@ pub fn reanchor_on_open(
 fn changed_message(tally: &Tally) -> String {
     let mut msg = format!("Article changed since last save: {tally}.");
     if tally.moved + tally.fuzzy + tally.orphaned > 0 {
-        msg.push_str(" Moved and fuzzy spans are flagged for review; orphans are listed on the left.");
+        msg.push_str(
+            " Moved and fuzzy spans are flagged for review; orphans are listed on the left.",
+        );
     }
     msg
 }
@@ -358,13 +360,13 @@ impl MarginaliaApp {
         let msg = changed_message(&tally);
         doc.replace_article(file, annotations, now_s);
         doc.notices.retain(|n| !n.starts_with("Article changed"));
-        doc.notices.push(msg.clone());
+        doc.notices.push(msg);
         let watch = &mut self.state.watch;
         watch.article_disk = Some(DiskState::probe(&doc.file.path));
         watch.seen_revision = doc.annotations.revision();
         watch.disk_change = None;
         self.state.selection = None;
-        Ok(msg)
+        Ok(format!("Article reloaded and re-anchored: {tally}"))
     }
 }
 
