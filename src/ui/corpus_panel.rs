@@ -304,10 +304,11 @@ impl MarginaliaApp {
             }
         }
         let scanning = self.state.corpus.is_scanning();
-        if self.state.corpus.poll() && std::mem::take(&mut self.state.corpus.open_first) {
-            if let Some(first) = self.state.corpus.neighbour(None, 0) {
-                self.open(&first);
-            }
+        if self.state.corpus.poll()
+            && std::mem::take(&mut self.state.corpus.open_first)
+            && let Some(first) = self.state.corpus.neighbour(None, 0)
+        {
+            self.open(&first);
         }
         if scanning && !self.state.corpus.is_scanning() {
             self.state.message = format!("{} articles listed", self.state.corpus.items.len());
