@@ -456,10 +456,12 @@ fn summary_row_ui(
     }
     let name = s.relative.display().to_string();
     let text = format!("{name}\n{details}");
-    let response = ui.add_sized(
-        [ui.available_width(), row_height],
-        egui::Button::selectable(selected, text),
-    );
+    // Left-aligned, one line each, so every row has the height `show_rows` assumes.
+    let button = egui::Button::selectable(selected, text)
+        .right_text("")
+        .wrap_mode(egui::TextWrapMode::Extend)
+        .min_size(egui::vec2(ui.available_width(), row_height));
+    let response = ui.add(button);
     if let SidecarState::Unreadable(why) = &s.sidecar {
         response.on_hover_text(why.as_str())
     } else {
