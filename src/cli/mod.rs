@@ -22,7 +22,7 @@ pub mod stress_write;
 #[derive(Debug, Parser)]
 #[command(name = "marginalia", version, about, long_about = None)]
 pub struct Cli {
-    /// Article to open in the window (no argument: the bundled sample).
+    /// Article to open in the window, or a folder to list its articles (no argument: the bundled sample).
     pub path: Option<PathBuf>,
     /// A subcommand; without one the window opens.
     #[command(subcommand)]

@@ -28,6 +28,7 @@ pub const TEXT_FIELD_IDS: &[&str] = &[
     side_panel::NOTE_ID,
     side_panel::AUTHOR_FILTER_ID,
     AUTHOR_PREF_ID,
+    crate::ui::corpus_panel::FILTER_ID,
 ];
 const AUTHOR_PREF_ID: &str = "marginalia.author_pref";
 
@@ -70,6 +71,10 @@ pub struct AppState {
     pub help_open: bool,
     /// Where the sample's working copy lives.
     pub data_dir: PathBuf,
+    /// Corpus mode: the scanned folder's list.
+    pub corpus: crate::ui::corpus_panel::CorpusState,
+    /// Journal, disk probes and recovery offers of the open article.
+    pub watch: crate::ui::recovery::Watch,
     view: ArticleView,
     /// Opening this path again discards unsaved changes that could not be saved.
     discard_for: Option<PathBuf>,
@@ -113,6 +118,7 @@ impl MarginaliaApp {
             },
         };
         match path {
+            Some(p) if p.is_dir() => app.open_folder(&p, None),
             Some(p) => app.open(&p),
             None => app.open_sample(),
         }
@@ -172,6 +178,7 @@ impl MarginaliaApp {
         self.state.selected = None;
         self.state.list = ListState::default();
         self.state.view.reset();
+        self.after_open();
     }
 
     /// Set the text selection (as the view or Find would).
@@ -236,6 +243,8 @@ impl MarginaliaApp {
                 .default_size(340.0)
                 .show(ui, |ui| self.side_panel_ui(ui));
         }
+        self.corpus_frame(ui);
+        self.recovery_frame(ui);
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         if self.state.help_open {
             self.help_ui(&ctx);
@@ -341,6 +350,9 @@ impl MarginaliaApp {
                     Theme::Dark => Theme::Light,
                 }
             }
+            Action::NextDocument => self.step_document(1),
+            Action::PreviousDocument => self.step_document(-1),
+            Action::NextUnannotated => self.next_unannotated(),
         }
     }
 
@@ -531,6 +543,9 @@ impl MarginaliaApp {
             ui.menu_button("File", |ui| {
                 if ui.button("Open…  (Ctrl+O)").clicked() {
                     self.perform(Action::Open, &ctx);
+                }
+                if ui.button("Open folder…").clicked() {
+                    self.pick_folder(&ctx);
                 }
                 ui.menu_button("Open recent", |ui| {
                     if self.prefs.recent_files.is_empty() {
@@ -864,6 +879,7 @@ impl eframe::App for MarginaliaApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Save on close, so nothing typed in the last second is lost.
+        self.flush_journal();
         let Some(doc) = &mut self.state.doc else {
             return;
         };

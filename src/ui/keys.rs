@@ -48,6 +48,12 @@ pub enum Action {
     Help,
     /// Switch light/dark.
     ToggleTheme,
+    /// Open the next article of the corpus list.
+    NextDocument,
+    /// Open the previous article of the corpus list.
+    PreviousDocument,
+    /// Open the next article of the corpus list that has no annotations.
+    NextUnannotated,
 }
 
 /// When a binding is live.
@@ -97,6 +103,8 @@ const CTRL: Modifiers = Modifiers::COMMAND;
 const CTRL_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
 const SHIFT: Modifiers = Modifiers::SHIFT;
 const ALT_SHIFT: Modifiers = Modifiers::ALT.plus(Modifiers::SHIFT);
+const ALT: Modifiers = Modifiers::ALT;
+const CTRL_ALT: Modifiers = Modifiers::COMMAND.plus(Modifiers::ALT);
 const NONE: Modifiers = Modifiers::NONE;
 
 /// The shortcut table, most specific first.
@@ -271,6 +279,41 @@ pub const BINDINGS: &[Binding] = &[
         "F1 or ?  this help",
     ),
     bind(Key::Questionmark, NONE, When::NotTyping, Action::Help, ""),
+    bind(
+        Key::ArrowRight,
+        CTRL_ALT,
+        When::NotTyping,
+        Action::NextUnannotated,
+        "Ctrl+Alt+→  next article without annotations (folder)",
+    ),
+    bind(
+        Key::ArrowRight,
+        ALT,
+        When::NotTyping,
+        Action::NextDocument,
+        "Alt+→ / Alt+←  next / previous article (folder)",
+    ),
+    bind(
+        Key::ArrowLeft,
+        ALT,
+        When::NotTyping,
+        Action::PreviousDocument,
+        "",
+    ),
+    bind(
+        Key::PageDown,
+        CTRL,
+        When::Always,
+        Action::NextDocument,
+        "Ctrl+PgDn / Ctrl+PgUp  the same",
+    ),
+    bind(
+        Key::PageUp,
+        CTRL,
+        When::Always,
+        Action::PreviousDocument,
+        "",
+    ),
 ];
 
 /// Where keyboard focus is, as far as shortcuts care.

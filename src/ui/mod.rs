@@ -6,9 +6,12 @@
 use eframe::egui;
 pub mod app;
 pub mod article_view;
+pub mod corpus_panel;
 pub mod keys;
+pub mod orphans;
 pub mod palette;
 pub mod prefs;
+pub mod recovery;
 pub mod sample;
 pub mod session;
 pub mod side_panel;

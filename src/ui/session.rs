@@ -67,28 +67,32 @@ impl Session {
     pub fn open(path: &Path) -> anyhow::Result<Session> {
         let sidecar_path = sidecar::sidecar_path(path);
         match article_file::open(path) {
-            Ok(opened) => {
+            Ok(mut opened) => {
                 let mut notices = Vec::new();
                 if opened.article_changed {
-                    notices.push(
-                        "The article changed since the sidecar was written; check the spans marked below."
-                            .to_owned(),
-                    );
-                }
-                if !opened.problems.is_empty() {
+                    notices.push(crate::ui::recovery::reanchor_on_open(
+                        &opened.file.article,
+                        &mut opened.annotations,
+                    ));
+                } else if !opened.problems.is_empty() {
                     notices.push(format!(
                         "{} annotation(s) no longer match the text at their offsets (see `marginalia check`).",
                         opened.problems.len()
                     ));
                 }
-                Ok(Session::new(
+                let mut session = Session::new(
                     opened.file,
                     opened.annotations,
                     sidecar_path,
                     opened.disk,
                     None,
                     notices,
-                ))
+                );
+                if opened.article_changed {
+                    // The re-anchored offsets are not on disk yet.
+                    session.save_state = SaveState::Unsaved;
+                }
+                Ok(session)
             }
             Err(OpenError::Sidecar(e)) => {
                 let file = article_file::read_article(path)
@@ -131,6 +135,17 @@ impl Session {
             last_change_s: 0.0,
             folded,
         }
+    }
+
+    /// Swap in a new text of the article (changed on disk) with the
+    /// annotations re-anchored to it. Undo history is cleared: its offsets
+    /// belong to the old text.
+    pub fn replace_article(&mut self, file: ArticleFile, annotations: Vec<Annotation>, now_s: f64) {
+        self.folded = file.article.text().chars().map(fold_char).collect();
+        self.file = file;
+        self.annotations = Annotations::from_vec(annotations);
+        self.history.clear();
+        self.mark_changed(now_s);
     }
 
     /// True when there are changes not on disk.

@@ -1,0 +1,83 @@
+//! The crash journal seen from the window: unsaved work survives the app
+//! being dropped without saving, and is offered back on the next open.
+use eframe::egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::core::offset::CharRange;
+use marginalia::journal;
+use marginalia::sidecar;
+use marginalia::ui::app::MarginaliaApp;
+use marginalia::ui::prefs::Prefs;
+use std::path::Path;
+
+const TEXT: &str = "Dehqan met Hasanov in Baku.\n";
+
+fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
+    let data = tempfile::tempdir().unwrap().keep();
+    let prefs = Prefs {
+        author: "tester".into(),
+        autosave: false,
+        ..Prefs::default()
+    };
+    let app = MarginaliaApp::new_for_test(Some(path), prefs, data);
+    let mut h = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
+    h.run();
+    h
+}
+
+fn tag_hasanov(h: &mut Harness<'_, MarginaliaApp>) {
+    h.state_mut().select(CharRange::from_usize(11, 18));
+    h.key_press(Key::E);
+    h.run();
+    h.run();
+}
+
+#[test]
+fn unsaved_work_is_offered_back_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    std::fs::write(&article, TEXT).unwrap();
+    let mut h = harness(&article);
+    assert!(h.query_by_label_contains("Restore unsaved work").is_none());
+    tag_hasanov(&mut h);
+    assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 1);
+    drop(h); // no save, no on_exit: a crash
+    assert!(journal::journal_path(&article).exists());
+    assert!(!sidecar::sidecar_path(&article).exists());
+
+    let mut h = harness(&article);
+    assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 0);
+    h.get_by_label_contains("Restore unsaved work from").click();
+    h.run();
+    let doc = h.state().state.doc.as_ref().unwrap();
+    assert_eq!(doc.annotations.len(), 1);
+    assert_eq!(doc.annotations.as_slice()[0].quote, "Hasanov");
+    assert!(doc.is_dirty());
+    h.state_mut().save().unwrap();
+    h.run();
+    assert!(
+        !journal::journal_path(&article).exists(),
+        "journal deleted after a save"
+    );
+    drop(h);
+    let h = harness(&article);
+    assert!(h.query_by_label_contains("Restore unsaved work").is_none());
+}
+
+#[test]
+fn discarding_the_offer_deletes_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    std::fs::write(&article, TEXT).unwrap();
+    let mut h = harness(&article);
+    tag_hasanov(&mut h);
+    drop(h);
+    let mut h = harness(&article);
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(!journal::journal_path(&article).exists());
+    assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 0);
+}
