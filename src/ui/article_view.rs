@@ -28,6 +28,9 @@ pub struct ViewInput<'a> {
     pub snap_to_words: bool,
     /// Body font size in points.
     pub font_size: f32,
+    /// Annotations to outline because the one hovered or selected links to
+    /// them (a quote's speaker).
+    pub linked: &'a [AnnotationId],
 }
 
 /// What happened in the view this frame.
@@ -149,7 +152,7 @@ fn highlight_job(
         let mut format = TextFormat::simple(font.clone(), color);
         if let Some(a) = input.annotations.overlapping(piece).last() {
             format.background = input.palette.color(a.label);
-            if Some(&a.id) == input.selected_annotation {
+            if Some(&a.id) == input.selected_annotation || input.linked.contains(&a.id) {
                 format.underline = egui::Stroke::new(2.0, color);
             }
         }

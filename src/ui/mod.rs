@@ -9,6 +9,8 @@ pub mod article_view;
 pub mod keys;
 pub mod palette;
 pub mod prefs;
+pub mod preimport;
+pub mod review;
 pub mod sample;
 pub mod session;
 pub mod side_panel;
