@@ -141,13 +141,16 @@ pub fn review_bar_ui(
 fn filters_ui(ui: &mut egui::Ui, state: &mut ReviewState) -> bool {
     let before = state.filter.clone();
     let status_text = |s: Option<Status>| s.map_or("any status", Status::name);
+    let name = ui.label("Queue:");
     egui::ComboBox::from_id_salt("review_status")
         .selected_text(status_text(state.filter.status))
         .show_ui(ui, |ui| {
             for s in [None].into_iter().chain(Status::ALL.map(Some)) {
                 ui.selectable_value(&mut state.filter.status, s, status_text(s));
             }
-        });
+        })
+        .response
+        .labelled_by(name.id);
     let label_text = |l: Option<Label>| l.map_or("any label", Label::name);
     egui::ComboBox::from_id_salt("review_label")
         .selected_text(label_text(state.filter.label))
@@ -155,7 +158,9 @@ fn filters_ui(ui: &mut egui::Ui, state: &mut ReviewState) -> bool {
             for l in [None].into_iter().chain(Label::ALL.map(Some)) {
                 ui.selectable_value(&mut state.filter.label, l, label_text(l));
             }
-        });
+        })
+        .response
+        .labelled_by(name.id);
     ui.add(
         egui::TextEdit::singleline(&mut state.author_buf)
             .id(egui::Id::unique(AUTHOR_FILTER_ID))

@@ -414,7 +414,7 @@ fn attributes_ui(
     let mut chosen: Option<(String, Option<String>)> = None;
     for (name, values) in &attributes {
         ui.horizontal(|ui| {
-            ui.label(format!("{name}:"));
+            let name_label = ui.label(format!("{name}:"));
             let current = a.attrs.get(name).cloned();
             egui::ComboBox::from_id_salt(("attr", name))
                 .selected_text(current.as_deref().unwrap_or("—"))
@@ -428,7 +428,9 @@ fn attributes_ui(
                             chosen = Some((name.clone(), Some(v.clone())));
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(name_label.id);
         });
     }
     if let Some((name, value)) = chosen
