@@ -47,6 +47,8 @@ fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
     let app = MarginaliaApp::new_for_test(Some(path), prefs(), data);
     let mut h = Harness::builder()
         .with_size([1200.0, 800.0])
+        // The view flashes an annotation for a second after scrolling to it.
+        .with_max_steps(16)
         // Headless tests have no system fonts: Persian and emoji draw as tofu.
         .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
@@ -339,6 +341,8 @@ fn autosave_writes_about_a_second_after_the_last_change() {
     let app = MarginaliaApp::new_for_test(Some(&f.article), prefs, data.path().to_owned());
     let mut h = Harness::builder()
         .with_size([1200.0, 800.0])
+        // The view flashes an annotation for a second after scrolling to it.
+        .with_max_steps(16)
         .allow_missing_glyphs()
         .with_step_dt(0.1)
         .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);

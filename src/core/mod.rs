@@ -11,3 +11,5 @@ pub mod edit;
 pub mod offset;
 pub mod reanchor;
 pub mod review;
+pub mod sample_text;
+pub mod snap;

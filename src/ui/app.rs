@@ -409,6 +409,22 @@ impl MarginaliaApp {
         }
     }
 
+    /// The view palette, with the label schema's colours when a schema file
+    /// gives them.
+    fn palette(&self, dark: bool) -> Palette {
+        let mut p = Palette::for_dark_mode(dark);
+        if self.state.schema.source.is_some() {
+            let rgb = |l: Label| {
+                let [r, g, b] = self.state.schema.label(l).colour_rgb;
+                egui::Color32::from_rgb(r, g, b)
+            };
+            p.entity = rgb(Label::Entity);
+            p.claim = rgb(Label::Claim);
+            p.quote = rgb(Label::Quote);
+        }
+        p
+    }
+
     /// Enter or leave review mode. Entering starts at the selected
     /// annotation, else at the first unreviewed one.
     pub fn toggle_review(&mut self) {
@@ -609,7 +625,7 @@ impl MarginaliaApp {
 
     fn review_ui(&mut self, ui: &mut egui::Ui) {
         let Some(doc) = &self.state.doc else { return };
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let palette = self.palette(ui.visuals().dark_mode);
         let out = review::review_bar_ui(
             ui,
             &doc.annotations,
@@ -935,7 +951,7 @@ impl MarginaliaApp {
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let palette = self.palette(ui.visuals().dark_mode);
         ui.horizontal(|ui| {
             let has_target = self.state.selection.is_some() || self.state.selected.is_some();
             for (label, key) in Label::ALL.into_iter().zip(["E", "C", "Q"]) {
@@ -1019,7 +1035,7 @@ impl MarginaliaApp {
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let palette = self.palette(ui.visuals().dark_mode);
         ui.horizontal(|ui| {
             if let Some(doc) = &self.state.doc {
                 for label in Label::ALL {
@@ -1042,10 +1058,10 @@ impl MarginaliaApp {
     }
 
     fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
+        let palette = self.palette(ui.visuals().dark_mode);
         let Some(doc) = &mut self.state.doc else {
             return;
         };
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
         let now_s = ui.ctx().input(|i| i.time);
         let out = side_panel::side_panel_ui(
             ui,
@@ -1131,13 +1147,15 @@ impl MarginaliaApp {
             });
             ui.separator();
         }
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let palette = self.palette(ui.visuals().dark_mode);
         // Hovering (or selecting) a quote outlines its speaker.
-        let linked: Vec<AnnotationId> = [self.state.hovered.as_ref(), self.state.selected.as_ref()]
+        let linked: Vec<CharRange> = [self.state.hovered.as_ref(), self.state.selected.as_ref()]
             .into_iter()
             .flatten()
-            .filter_map(|id| doc.annotations.get(id)?.speaker().cloned())
+            .filter_map(|id| doc.annotations.get(id)?.speaker())
+            .filter_map(|speaker| doc.annotations.get(speaker).map(|a| a.range()))
             .collect();
+        self.state.view.set_linked(linked);
         let input = ViewInput {
             article: &doc.file.article,
             annotations: &doc.annotations,
@@ -1146,7 +1164,6 @@ impl MarginaliaApp {
             palette: &palette,
             snap_to_words: self.prefs.snap_to_words,
             font_size: self.prefs.font_size,
-            linked: &linked,
         };
         let out = self.state.view.ui(ui, &input);
         self.state.hovered = out.hovered;
