@@ -92,6 +92,7 @@ pub struct PanelOutput {
 }
 
 /// Draw the panel: filters, the list, then the editor of the selected annotation.
+#[allow(clippy::too_many_arguments)]
 pub fn side_panel_ui(
     ui: &mut egui::Ui,
     doc: &mut Session,
