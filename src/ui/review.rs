@@ -186,12 +186,16 @@ fn card_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palet
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 0.0;
-            ui.weak(format!("…{}", one_line(&a.prefix)));
+            // Keep the space between the context and the quote.
+            let gap = |yes: bool| if yes { " " } else { "" };
+            let before = gap(a.prefix.ends_with(char::is_whitespace));
+            let after = gap(a.suffix.starts_with(char::is_whitespace));
+            ui.weak(format!("…{}{before}", one_line(&a.prefix)));
             let quote = egui::RichText::new(one_line(&a.quote))
                 .strong()
                 .background_color(palette.color(a.label));
             ui.label(quote);
-            ui.weak(format!("{}…", one_line(&a.suffix)));
+            ui.weak(format!("{after}{}…", one_line(&a.suffix)));
         });
         ui.horizontal_wrapped(|ui| {
             chip_ui(ui, palette.color(a.label));
