@@ -322,6 +322,8 @@ fn editor_ui(
         .filter(|k| k.to_lowercase().starts_with(&typed) && k.as_str() != state.kind_buf.trim())
         .take(MAX_SUGGESTIONS)
         .collect();
+    // A kind already offered under "Used" is not offered twice.
+    let used: Vec<String> = suggestions.iter().map(|k| (*k).clone()).collect();
     if !suggestions.is_empty() {
         ui.horizontal_wrapped(|ui| {
             ui.weak("Used:");
@@ -335,7 +337,7 @@ fn editor_ui(
     if a.label == Label::Entity {
         ui.horizontal_wrapped(|ui| {
             ui.weak("Kinds:");
-            for k in &schema.entity_kinds {
+            for k in schema.entity_kinds.iter().filter(|k| !used.contains(k)) {
                 let is_current = a.kind.as_deref() == Some(k.as_str());
                 if ui
                     .add(egui::Button::selectable(is_current, k.as_str()).small())
