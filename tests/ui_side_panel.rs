@@ -46,6 +46,7 @@ fn fifty_thousand_annotations_build_only_visible_rows() {
                 None,
                 &Palette::for_dark_mode(false),
                 "t",
+                &marginalia::schema::Schema::default(),
                 0.0,
             );
         },

@@ -13,6 +13,7 @@ pub mod conll;
 pub mod doccano;
 pub mod hf;
 pub mod labelstudio;
+pub mod preannotate;
 pub mod spacy;
 
 use crate::core::annotation::{Annotation, Label};

@@ -6,12 +6,16 @@
 //! [`crate::ui::keys`]), then draws; every change to annotations goes through
 //! the [`Session`]'s undo history. Errors are shown in the window, never
 //! panicked on.
+use crate::core::annotation::Status;
 use crate::core::annotation::{AnnotationId, Label};
 use crate::core::offset::{CharOffset, CharRange};
+use crate::core::review::{self as core_review, LinkedDelete};
+use crate::schema::{self, Schema};
 use crate::ui::article_view::{ArticleView, ViewInput};
-use crate::ui::keys::{self, Action, Focus, When};
+use crate::ui::keys::{self, Action, Binding, Focus, When};
 use crate::ui::palette::Palette;
 use crate::ui::prefs::{self, Prefs, Theme};
+use crate::ui::review::{self, ReviewState};
 use crate::ui::sample;
 use crate::ui::session::{SaveState, Session};
 use crate::ui::side_panel::{self, ListState};
@@ -29,6 +33,8 @@ pub const TEXT_FIELD_IDS: &[&str] = &[
     side_panel::AUTHOR_FILTER_ID,
     AUTHOR_PREF_ID,
     crate::ui::corpus_panel::FILTER_ID,
+    review::AUTHOR_FILTER_ID,
+    review::ORIGIN_FILTER_ID,
 ];
 const AUTHOR_PREF_ID: &str = "marginalia.author_pref";
 
@@ -37,6 +43,15 @@ const AUTHOR_PREF_ID: &str = "marginalia.author_pref";
 enum DialogResult {
     Open(PathBuf),
     SaveAs(PathBuf),
+    Import(PathBuf),
+}
+
+/// Which file dialog to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialogKind {
+    Open,
+    SaveAs,
+    Import,
 }
 
 /// The find bar.
@@ -75,6 +90,20 @@ pub struct AppState {
     pub corpus: crate::ui::corpus_panel::CorpusState,
     /// Journal, disk probes and recovery offers of the open article.
     pub watch: crate::ui::recovery::Watch,
+    /// Review mode.
+    pub review: ReviewState,
+    /// The quote or claim waiting for its speaker to be picked (after L).
+    pub linking: Option<AnnotationId>,
+    /// The linked annotation whose delete waits for the user's answer.
+    pub pending_delete: Option<AnnotationId>,
+    /// The label schema of the open article (defaults when none or broken).
+    pub schema: Schema,
+    /// Why the schema file was not used, shown in a banner.
+    pub schema_error: Option<String>,
+    schema_keys: Vec<Binding>,
+    hovered: Option<AnnotationId>,
+    /// Input time of the current frame, in seconds.
+    frame_s: f64,
     view: ArticleView,
     /// Opening this path again discards unsaved changes that could not be saved.
     discard_for: Option<PathBuf>,
@@ -114,6 +143,7 @@ impl MarginaliaApp {
             prefs,
             state: AppState {
                 data_dir,
+                schema_keys: keys::schema_bindings(&Schema::default()),
                 ..AppState::default()
             },
         };
@@ -167,6 +197,10 @@ impl MarginaliaApp {
                 self.state.doc = Some(doc);
                 self.state.open_error = None;
                 self.prefs.remember(path.to_owned());
+                let (schema, error) = schema::find_and_load(path);
+                self.state.schema_keys = keys::schema_bindings(&schema);
+                self.state.schema = schema;
+                self.state.schema_error = error.map(|e| e.to_string());
             }
             Err(e) => {
                 self.state.doc = None;
@@ -177,6 +211,9 @@ impl MarginaliaApp {
         self.state.selection = None;
         self.state.selected = None;
         self.state.list = ListState::default();
+        self.state.review.decided.clear();
+        self.state.linking = None;
+        self.state.pending_delete = None;
         self.state.view.reset();
         self.after_open();
     }
@@ -216,13 +253,15 @@ impl MarginaliaApp {
     /// tests call it through egui_kittest).
     pub fn ui_body(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.state.frame_s = Self::now_s(&ctx);
         self.poll_dialog();
         self.take_dropped_files(&ctx);
         self.apply_theme(&ctx);
         let focus = self.focus(&ctx);
-        let (in_find, actions): (Vec<_>, Vec<_>) = keys::take_actions(&ctx, focus)
-            .into_iter()
-            .partition(|(_, when)| *when == When::InFind);
+        let (in_find, actions): (Vec<_>, Vec<_>) =
+            keys::take_actions(&ctx, focus, &self.state.schema_keys)
+                .into_iter()
+                .partition(|(_, when)| *when == When::InFind);
         for (action, _) in actions {
             self.perform(action, &ctx);
         }
@@ -231,6 +270,9 @@ impl MarginaliaApp {
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         if self.state.find.open {
             egui::Panel::top("find").show(ui, |ui| self.find_ui(ui, &ctx));
+        }
+        if self.state.review.active && self.state.doc.is_some() {
+            egui::Panel::top("review").show(ui, |ui| self.review_ui(ui));
         }
         // After the find box has read this frame's typing.
         for (action, _) in in_find {
@@ -249,6 +291,8 @@ impl MarginaliaApp {
         if self.state.help_open {
             self.help_ui(&ctx);
         }
+        self.link_picker_ui(&ctx);
+        self.linked_delete_ui(&ctx);
         self.autosave(&ctx);
         self.update_title(&ctx);
     }
@@ -259,6 +303,7 @@ impl MarginaliaApp {
         Focus {
             typing: TEXT_FIELD_IDS.iter().any(|n| is(n)),
             in_find: is(FIND_ID),
+            review: self.state.review.active && self.state.doc.is_some(),
         }
     }
 
@@ -270,8 +315,8 @@ impl MarginaliaApp {
     pub fn perform(&mut self, action: Action, ctx: &egui::Context) {
         let now_s = Self::now_s(ctx);
         match action {
-            Action::Open => self.spawn_dialog(ctx, false),
-            Action::SaveAs => self.spawn_dialog(ctx, true),
+            Action::Open => self.spawn_dialog(ctx, DialogKind::Open),
+            Action::SaveAs => self.spawn_dialog(ctx, DialogKind::SaveAs),
             Action::Save => {
                 let _ = self.save();
             }
@@ -300,7 +345,10 @@ impl MarginaliaApp {
                 self.find_step(action == Action::FindPrevious, ctx);
             }
             Action::Escape => {
-                if self.state.help_open {
+                if self.state.linking.is_some() {
+                    self.state.linking = None;
+                    self.state.message = "Linking cancelled".into();
+                } else if self.state.help_open {
                     self.state.help_open = false;
                 } else if self.state.find.open {
                     self.state.find.open = false;
@@ -317,13 +365,17 @@ impl MarginaliaApp {
             }
             Action::Tag(label) => self.tag(label, ctx),
             Action::Delete => {
-                let (Some(doc), Some(id)) = (&mut self.state.doc, self.state.selected.clone())
-                else {
+                let (Some(doc), Some(id)) = (&self.state.doc, self.state.selected.clone()) else {
                     return;
                 };
-                if doc.delete(&id, now_s) {
-                    self.state.selected = None;
-                    self.state.message = "Annotation deleted (Ctrl+Z to undo)".into();
+                if core_review::linked_to(&doc.annotations, &id)
+                    .next()
+                    .is_some()
+                {
+                    // Ask first: Unlink / Delete linked too / Cancel.
+                    self.state.pending_delete = Some(id);
+                } else {
+                    self.delete_with_links(&id, LinkedDelete::Unlink, now_s);
                 }
             }
             Action::Nudge(edge, delta) => {
@@ -353,7 +405,269 @@ impl MarginaliaApp {
             Action::NextDocument => self.step_document(1),
             Action::PreviousDocument => self.step_document(-1),
             Action::NextUnannotated => self.next_unannotated(),
+            Action::ToggleReview => self.toggle_review(),
+            Action::ReviewNext => self.review_step(Some(true)),
+            Action::ReviewPrevious => self.review_step(Some(false)),
+            Action::ReviewNextUnreviewed => self.review_step(None),
+            Action::Accept => self.decide(Status::Accepted, now_s),
+            Action::Reject => self.decide(Status::Rejected, now_s),
+            Action::UndoDecision => self.undo_decision(now_s),
+            Action::EditNote => {
+                if self.state.selected.is_some() {
+                    ctx.memory_mut(|m| m.request_focus(egui::Id::unique(side_panel::NOTE_ID)));
+                }
+            }
+            Action::LinkSpeaker => self.start_linking(),
         }
+    }
+
+    /// The view palette, with the label schema's colours when a schema file
+    /// gives them.
+    fn palette(&self, dark: bool) -> Palette {
+        let mut p = Palette::for_dark_mode(dark);
+        if self.state.schema.source.is_some() {
+            let rgb = |l: Label| {
+                let [r, g, b] = self.state.schema.label(l).colour_rgb;
+                egui::Color32::from_rgb(r, g, b)
+            };
+            p.entity = rgb(Label::Entity);
+            p.claim = rgb(Label::Claim);
+            p.quote = rgb(Label::Quote);
+        }
+        p
+    }
+
+    /// Enter or leave review mode. Entering starts at the selected
+    /// annotation, else at the first unreviewed one.
+    pub fn toggle_review(&mut self) {
+        let review = &mut self.state.review;
+        review.active = !review.active;
+        if !review.active {
+            self.state.message = "Review mode off".into();
+            return;
+        }
+        self.state.selection = None;
+        if self.state.selected.is_none() {
+            self.review_step(None);
+        } else if let Some(a) = self.selected_annotation() {
+            let range = a.range();
+            self.state.view.scroll_to(range);
+        }
+        self.state.message =
+            "Review mode: J/K move, A accept, R reject, U undo, Space next unreviewed".into();
+    }
+
+    fn selected_annotation(&self) -> Option<&crate::core::annotation::Annotation> {
+        let id = self.state.selected.as_ref()?;
+        self.state.doc.as_ref()?.annotations.get(id)
+    }
+
+    /// Go to the next (`Some(true)`), previous (`Some(false)`) or next
+    /// unreviewed (`None`) annotation of the review queue, and scroll to it.
+    fn review_step(&mut self, direction: Option<bool>) {
+        let Some(doc) = &self.state.doc else { return };
+        let filter = &self.state.review.filter;
+        let current = self.state.selected.as_ref();
+        let next = match direction {
+            Some(forward) => core_review::step(&doc.annotations, filter, current, forward),
+            None => core_review::next_unreviewed(&doc.annotations, filter, current),
+        };
+        let Some(id) = next else {
+            self.state.message = match direction {
+                Some(_) => "No annotation matches the review filter".into(),
+                None => "Nothing left to review".into(),
+            };
+            return;
+        };
+        if let Some(a) = doc.annotations.get(&id) {
+            self.state.view.scroll_to(a.range());
+        }
+        self.state.selected = Some(id);
+        self.state.selection = None;
+        self.state.list.scroll_to_selected = true;
+    }
+
+    /// Record the prefs author's decision on the selected annotation (one
+    /// undo step), then move on.
+    fn decide(&mut self, status: Status, now_s: f64) {
+        let (Some(doc), Some(id)) = (&mut self.state.doc, self.state.selected.clone()) else {
+            self.state.message = "Pick an annotation to review first (J)".into();
+            return;
+        };
+        let Some(a) = doc.annotations.get(&id) else {
+            return;
+        };
+        let edit = core_review::decide(a, status, &self.prefs.author, chrono::Utc::now());
+        if doc.apply(vec![edit], now_s) {
+            self.state.review.decided.push(id);
+            self.state.list.buffers_for = None;
+            self.state.message = format!("{status} (U to undo)");
+            if self.state.review.active {
+                self.review_step(Some(true));
+            }
+        }
+    }
+
+    /// Undo the last decision and go back to it.
+    fn undo_decision(&mut self, now_s: f64) {
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        let Some(id) = self.state.review.decided.pop() else {
+            self.state.message = "No decision to undo".into();
+            return;
+        };
+        if doc.undo(now_s) {
+            if let Some(a) = doc.annotations.get(&id) {
+                self.state.view.scroll_to(a.range());
+            }
+            self.state.selected = Some(id);
+            self.state.list.buffers_for = None;
+            self.state.message = "Decision undone".into();
+        }
+    }
+
+    fn start_linking(&mut self) {
+        let Some(a) = self.selected_annotation() else {
+            self.state.message = "Select a quote or claim first, then press L".into();
+            return;
+        };
+        if a.label == Label::Entity {
+            self.state.message = "Only quotes and claims have speakers".into();
+            return;
+        }
+        self.state.linking = Some(a.id.clone());
+        self.state.message =
+            "Click the speaker (an entity) in the text, or pick it from the list; Esc cancels"
+                .into();
+    }
+
+    /// Link the quote being linked to `speaker` (an entity).
+    pub fn link_to(&mut self, speaker: &AnnotationId, now_s: f64) {
+        let Some(from_id) = self.state.linking.take() else {
+            return;
+        };
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        let (Some(from), Some(to)) = (doc.annotations.get(&from_id), doc.annotations.get(speaker))
+        else {
+            return;
+        };
+        if to.label != Label::Entity {
+            self.state.message = "A speaker must be an entity; linking cancelled".into();
+            return;
+        }
+        let name = excerpt(&to.quote, 40);
+        let edit = core_review::link_speaker(from, speaker, &self.prefs.author, chrono::Utc::now());
+        if doc.apply(vec![edit], now_s) {
+            self.state.message = format!("Linked to speaker {name}");
+        }
+        self.state.selected = Some(from_id);
+    }
+
+    /// Delete `id`, handling links to it as `policy` says (one undo step).
+    pub fn delete_with_links(&mut self, id: &AnnotationId, policy: LinkedDelete, now_s: f64) {
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        let change = core_review::delete_with_links(
+            &doc.annotations,
+            id,
+            policy,
+            &self.prefs.author,
+            chrono::Utc::now(),
+        );
+        let n = change.len();
+        if doc.apply(change, now_s) {
+            self.state.selected = None;
+            self.state.message = match (policy, n) {
+                (_, 1) => "Annotation deleted (Ctrl+Z to undo)".into(),
+                (LinkedDelete::Unlink, n) => {
+                    format!(
+                        "Deleted, and unlinked {} annotation(s) (Ctrl+Z to undo)",
+                        n - 1
+                    )
+                }
+                (LinkedDelete::DeleteLinked, n) => {
+                    format!(
+                        "Deleted with {} linked annotation(s) (Ctrl+Z to undo)",
+                        n - 1
+                    )
+                }
+            };
+        }
+    }
+
+    fn link_picker_ui(&mut self, ctx: &egui::Context) {
+        let (Some(doc), Some(from_id)) = (&self.state.doc, &self.state.linking) else {
+            return;
+        };
+        let Some(from) = doc.annotations.get(from_id) else {
+            self.state.linking = None;
+            return;
+        };
+        match review::speaker_picker_ui(ctx, &doc.annotations, from) {
+            Some(Ok(speaker)) => self.link_to(&speaker, Self::now_s(ctx)),
+            Some(Err(())) => {
+                self.state.linking = None;
+                self.state.message = "Linking cancelled".into();
+            }
+            None => {}
+        }
+    }
+
+    fn linked_delete_ui(&mut self, ctx: &egui::Context) {
+        let (Some(doc), Some(id)) = (&self.state.doc, self.state.pending_delete.clone()) else {
+            return;
+        };
+        match review::linked_delete_modal_ui(ctx, &doc.annotations, &id) {
+            Some(Ok(policy)) => {
+                self.state.pending_delete = None;
+                self.delete_with_links(&id, policy, Self::now_s(ctx));
+            }
+            Some(Err(())) => {
+                self.state.pending_delete = None;
+                self.state.message = "Nothing deleted".into();
+            }
+            None if doc.annotations.get(&id).is_none() => self.state.pending_delete = None,
+            None => {}
+        }
+    }
+
+    fn review_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(doc) = &self.state.doc else { return };
+        let palette = self.palette(ui.visuals().dark_mode);
+        let out = review::review_bar_ui(
+            ui,
+            &doc.annotations,
+            &mut self.state.review,
+            self.state.selected.as_ref(),
+            &palette,
+        );
+        if out.filter_changed {
+            self.state.selected = None;
+            self.review_step(Some(true));
+        }
+        if let Some(action) = out.action {
+            self.perform(action, &ui.ctx().clone());
+        }
+    }
+
+    /// Add the spans of a spaCy/doccano JSONL file (or brat `.ann`) for the
+    /// open article as unreviewed pre-annotations (one undo step).
+    /// Spans already present (same label and range) are skipped, so a second
+    /// import adds nothing.
+    pub fn import_preannotations(&mut self, input: &Path) {
+        let Some(doc) = &mut self.state.doc else {
+            self.state.message = "Open an article first".into();
+            return;
+        };
+        let now_s = self.state.frame_s;
+        self.state.message = match crate::ui::preimport::import_into(doc, input, now_s) {
+            Ok(report) => report,
+            Err(e) => format!("Import failed: {e:#}"),
+        };
     }
 
     /// Tag the selection with `label`, or relabel the selected annotation
@@ -413,11 +727,11 @@ impl MarginaliaApp {
         ctx.memory_mut(|m| m.surrender_focus(egui::Id::unique(FIND_ID)));
     }
 
-    fn spawn_dialog(&mut self, ctx: &egui::Context, save_as: bool) {
+    fn spawn_dialog(&mut self, ctx: &egui::Context, kind: DialogKind) {
         if self.state.dialog.is_some() {
             return;
         }
-        if save_as && self.state.doc.is_none() {
+        if kind != DialogKind::Open && self.state.doc.is_none() {
             return;
         }
         let (tx, rx) = mpsc::channel();
@@ -442,22 +756,32 @@ impl MarginaliaApp {
                 if let Some(dir) = start_dir {
                     dialog = dialog.set_directory(dir);
                 }
-                let picked = if save_as {
-                    pollster::block_on(
+                let picked = match kind {
+                    DialogKind::SaveAs => pollster::block_on(
                         dialog
                             .set_file_name(default_name)
                             .add_filter("Marginalia sidecar", &["ron"])
                             .save_file(),
                     )
-                    .map(|h| DialogResult::SaveAs(h.path().to_owned()))
-                } else {
-                    pollster::block_on(
+                    .map(|h| DialogResult::SaveAs(h.path().to_owned())),
+                    DialogKind::Open => pollster::block_on(
                         dialog
                             .add_filter("Text", &["txt", "md", "text"])
                             .add_filter("All files", &["*"])
                             .pick_file(),
                     )
-                    .map(|h| DialogResult::Open(h.path().to_owned()))
+                    .map(|h| DialogResult::Open(h.path().to_owned())),
+                    DialogKind::Import => pollster::block_on(
+                        dialog
+                            .set_title("Import pre-annotations")
+                            .add_filter(
+                                "spaCy / doccano JSONL, brat .ann",
+                                &["jsonl", "json", "ann"],
+                            )
+                            .add_filter("All files", &["*"])
+                            .pick_file(),
+                    )
+                    .map(|h| DialogResult::Import(h.path().to_owned())),
                 };
                 if let Some(r) = picked {
                     let _ = tx.send(r);
@@ -480,6 +804,10 @@ impl MarginaliaApp {
             Ok(DialogResult::SaveAs(p)) => {
                 self.state.dialog = None;
                 let _ = self.save_as(&p);
+            }
+            Ok(DialogResult::Import(p)) => {
+                self.state.dialog = None;
+                self.import_preannotations(&p);
             }
             Err(mpsc::TryRecvError::Empty) => {}
             Err(mpsc::TryRecvError::Disconnected) => self.state.dialog = None,
@@ -564,6 +892,16 @@ impl MarginaliaApp {
                 if ui.button("Open the sample article").clicked() {
                     self.open_sample();
                 }
+                if ui
+                    .add_enabled(
+                        self.state.doc.is_some(),
+                        egui::Button::new("Import pre-annotations…"),
+                    )
+                    .on_hover_text("spaCy or doccano JSONL, or a brat .ann, for this article; added as unreviewed")
+                    .clicked()
+                {
+                    self.spawn_dialog(&ctx, DialogKind::Import);
+                }
                 ui.separator();
                 if ui.button("Save  (Ctrl+S)").clicked() {
                     self.perform(Action::Save, &ctx);
@@ -586,6 +924,12 @@ impl MarginaliaApp {
                 }
                 if ui.button("Find…  (Ctrl+F)").clicked() {
                     self.perform(Action::Find, &ctx);
+                }
+                if ui.button("Review mode  (Ctrl+R)").clicked() {
+                    self.perform(Action::ToggleReview, &ctx);
+                }
+                if ui.button("Link speaker  (L)").clicked() {
+                    self.perform(Action::LinkSpeaker, &ctx);
                 }
                 ui.separator();
                 ui.checkbox(&mut self.prefs.snap_to_words, "Snap selections to words");
@@ -622,7 +966,7 @@ impl MarginaliaApp {
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let palette = self.palette(ui.visuals().dark_mode);
         ui.horizontal(|ui| {
             let has_target = self.state.selection.is_some() || self.state.selected.is_some();
             for (label, key) in Label::ALL.into_iter().zip(["E", "C", "Q"]) {
@@ -657,6 +1001,14 @@ impl MarginaliaApp {
             }
             if ui.button("Find").clicked() {
                 self.perform(Action::Find, &ctx);
+            }
+            let review_on = self.state.review.active;
+            if ui
+                .add(egui::Button::selectable(review_on, "Review (Ctrl+R)"))
+                .on_hover_text("Step through annotations and accept or reject them")
+                .clicked()
+            {
+                self.perform(Action::ToggleReview, &ctx);
             }
             ui.separator();
             let theme = match self.prefs.theme {
@@ -698,7 +1050,7 @@ impl MarginaliaApp {
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let palette = self.palette(ui.visuals().dark_mode);
         ui.horizontal(|ui| {
             if let Some(doc) = &self.state.doc {
                 for label in Label::ALL {
@@ -721,10 +1073,10 @@ impl MarginaliaApp {
     }
 
     fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
+        let palette = self.palette(ui.visuals().dark_mode);
         let Some(doc) = &mut self.state.doc else {
             return;
         };
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
         let now_s = ui.ctx().input(|i| i.time);
         let out = side_panel::side_panel_ui(
             ui,
@@ -733,11 +1085,16 @@ impl MarginaliaApp {
             self.state.selected.as_ref(),
             &palette,
             &self.prefs.author,
+            &self.state.schema,
             now_s,
         );
         if let Some(id) = out.clicked {
             if let Some(a) = doc.annotations.get(&id) {
                 self.state.view.scroll_to(a.range());
+            }
+            if self.state.linking.is_some() {
+                self.link_to(&id, now_s);
+                return;
             }
             self.state.selected = Some(id);
             self.state.selection = None;
@@ -753,6 +1110,9 @@ impl MarginaliaApp {
     fn central_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(err) = &self.state.open_error {
             banner_ui(ui, ui.visuals().error_fg_color, err);
+        }
+        if let Some(err) = &self.state.schema_error {
+            banner_ui(ui, ui.visuals().warn_fg_color, err);
         }
         let Some(doc) = &self.state.doc else {
             if self.state.open_error.is_none() {
@@ -802,7 +1162,15 @@ impl MarginaliaApp {
             });
             ui.separator();
         }
-        let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+        let palette = self.palette(ui.visuals().dark_mode);
+        // Hovering (or selecting) a quote outlines its speaker.
+        let linked: Vec<CharRange> = [self.state.hovered.as_ref(), self.state.selected.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|id| doc.annotations.get(id)?.speaker())
+            .filter_map(|speaker| doc.annotations.get(speaker).map(|a| a.range()))
+            .collect();
+        self.state.view.set_linked(linked);
         let input = ViewInput {
             article: &doc.file.article,
             annotations: &doc.annotations,
@@ -813,11 +1181,16 @@ impl MarginaliaApp {
             font_size: self.prefs.font_size,
         };
         let out = self.state.view.ui(ui, &input);
+        self.state.hovered = out.hovered;
         if let Some(sel) = out.selection {
             self.state.selection = sel.filter(|r| !r.is_empty());
         }
         if let Some(id) = out.clicked {
-            self.state.selected = Some(id);
+            if self.state.linking.is_some() {
+                self.link_to(&id, Self::now_s(ui.ctx()));
+            } else {
+                self.state.selected = Some(id);
+            }
         }
     }
 

@@ -104,6 +104,8 @@ pub struct ArticleView {
     /// Where paragraphs were placed last frame (for [`ArticleView::painted_glyphs`]).
     last_layout: Option<Placed>,
     at_end: bool,
+    /// Ranges outlined as linked to the hovered or selected annotation.
+    linked: Vec<CharRange>,
 }
 
 impl ArticleView {
@@ -123,6 +125,12 @@ impl ArticleView {
     /// On the next frame, scroll so `range` is visible, and flash it for about a second.
     pub fn scroll_to(&mut self, range: CharRange) {
         self.pending_scroll = Some(range);
+    }
+
+    /// Outline `ranges` (e.g. the speaker of the hovered quote) from the next
+    /// frame on, until set again.
+    pub fn set_linked(&mut self, ranges: Vec<CharRange>) {
+        self.linked = ranges;
     }
 
     /// On the next frame, scroll by `delta_points` (positive = down).
@@ -592,6 +600,16 @@ impl ArticleView {
             if let Some(r) = selection.and_then(local) {
                 for rect in p.map.char_rects(&p.galley, r) {
                     painter.rect_filled(rect.translate(at.to_vec2()), 2.0, palette.selection);
+                }
+            }
+            for r in self.linked.iter().copied().filter_map(local) {
+                for rect in p.map.char_rects(&p.galley, r) {
+                    painter.rect_stroke(
+                        rect.translate(at.to_vec2()).expand(2.0),
+                        2.0,
+                        Stroke::new(outline.width, palette.flash.to_opaque()),
+                        egui::StrokeKind::Outside,
+                    );
                 }
             }
             if let Some(r) = selected.and_then(local) {

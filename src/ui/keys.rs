@@ -4,8 +4,8 @@
 //! lists, so the two never disagree. [`take_actions`] runs at the start of a
 //! frame, *before* any widget, and removes the key events it uses, so a tag
 //! key never reaches the article view and a key typed into a text field never
-//! tags. New modes (review: J/K, accept/reject; link speaker) add rows here
-//! and arms in the app's `perform`.
+//! tags. Review mode's rows ([`When::Review`]) are live only while it is on;
+//! the label schema's tag keys come in as extra rows ([`schema_bindings`]).
 use crate::core::annotation::Label;
 use crate::ui::session::Edge;
 use eframe::egui;
@@ -54,6 +54,24 @@ pub enum Action {
     PreviousDocument,
     /// Open the next article of the corpus list that has no annotations.
     NextUnannotated,
+    /// Enter or leave review mode.
+    ToggleReview,
+    /// Review: go to the next annotation in the queue.
+    ReviewNext,
+    /// Review: go to the previous annotation in the queue.
+    ReviewPrevious,
+    /// Review: jump to the next unreviewed annotation.
+    ReviewNextUnreviewed,
+    /// Review: accept the current annotation.
+    Accept,
+    /// Review: reject the current annotation.
+    Reject,
+    /// Review: undo the last decision.
+    UndoDecision,
+    /// Review: put the keyboard in the note field of the current annotation.
+    EditNote,
+    /// Link the selected quote or claim to its speaker (pick an entity next).
+    LinkSpeaker,
 }
 
 /// When a binding is live.
@@ -65,6 +83,8 @@ pub enum When {
     NotTyping,
     /// Only while the find box has focus.
     InFind,
+    /// Only in review mode, when no text field has keyboard focus.
+    Review,
 }
 
 /// One row of the shortcut table.
@@ -314,6 +334,66 @@ pub const BINDINGS: &[Binding] = &[
         Action::PreviousDocument,
         "",
     ),
+    bind(
+        Key::R,
+        CTRL,
+        When::Always,
+        Action::ToggleReview,
+        "Ctrl+R  review mode on / off",
+    ),
+    bind(
+        Key::J,
+        NONE,
+        When::Review,
+        Action::ReviewNext,
+        "J / K (or N / P)  review: next / previous annotation",
+    ),
+    bind(Key::N, NONE, When::Review, Action::ReviewNext, ""),
+    bind(Key::K, NONE, When::Review, Action::ReviewPrevious, ""),
+    bind(Key::P, NONE, When::Review, Action::ReviewPrevious, ""),
+    bind(
+        Key::Space,
+        NONE,
+        When::Review,
+        Action::ReviewNextUnreviewed,
+        "Space or ]  review: next unreviewed",
+    ),
+    bind(
+        Key::CloseBracket,
+        NONE,
+        When::Review,
+        Action::ReviewNextUnreviewed,
+        "",
+    ),
+    bind(
+        Key::A,
+        NONE,
+        When::Review,
+        Action::Accept,
+        "A / R  review: accept / reject (E/C/Q relabel)",
+    ),
+    bind(Key::R, NONE, When::Review, Action::Reject, ""),
+    bind(
+        Key::U,
+        NONE,
+        When::Review,
+        Action::UndoDecision,
+        "U  review: undo the last decision",
+    ),
+    bind(
+        Key::Enter,
+        NONE,
+        When::Review,
+        Action::EditNote,
+        "Enter  review: edit the note (Esc leaves it)",
+    ),
+    bind(
+        Key::L,
+        NONE,
+        When::NotTyping,
+        Action::LinkSpeaker,
+        "L  link the selected quote/claim to its speaker, then pick the entity",
+    ),
 ];
 
 /// Where keyboard focus is, as far as shortcuts care.
@@ -323,13 +403,30 @@ pub struct Focus {
     pub typing: bool,
     /// That field is the find box.
     pub in_find: bool,
+    /// Review mode is on.
+    pub review: bool,
+}
+
+/// Tag shortcuts from the label schema (`key: "p"` for Entity, ...), as
+/// rows that [`take_actions`] consults after [`BINDINGS`]. Keys that are not
+/// a letter or digit are left out.
+pub fn schema_bindings(schema: &crate::schema::Schema) -> Vec<Binding> {
+    Label::ALL
+        .into_iter()
+        .filter_map(|label| {
+            let c = schema.label(label).key.to_ascii_uppercase();
+            let key = Key::from_name(&c.to_string())?;
+            Some(bind(key, NONE, When::NotTyping, Action::Tag(label), ""))
+        })
+        .collect()
 }
 
 /// Take this frame's shortcut presses out of the input, in order, each with
 /// the [`When`] of its binding. Callers run [`When::InFind`] actions only
 /// after the find box has taken this frame's typed text, so a fast
-/// "type + Enter" searches for everything typed.
-pub fn take_actions(ctx: &egui::Context, focus: Focus) -> Vec<(Action, When)> {
+/// "type + Enter" searches for everything typed. `extra` rows (the schema's
+/// tag keys) are consulted after [`BINDINGS`].
+pub fn take_actions(ctx: &egui::Context, focus: Focus, extra: &[Binding]) -> Vec<(Action, When)> {
     ctx.input_mut(|input| {
         let mut actions = Vec::new();
         let mut used_text: Vec<String> = Vec::new();
@@ -343,13 +440,14 @@ pub fn take_actions(ctx: &egui::Context, focus: Focus) -> Vec<(Action, When)> {
             else {
                 return true;
             };
-            let Some(b) = BINDINGS.iter().find(|b| {
+            let Some(b) = BINDINGS.iter().chain(extra).find(|b| {
                 b.key == *key
                     && modifiers.matches_logically(b.modifiers)
                     && match b.when {
                         When::Always => true,
                         When::NotTyping => !focus.typing,
                         When::InFind => focus.in_find,
+                        When::Review => focus.review && !focus.typing,
                     }
             }) else {
                 return true;

@@ -7,6 +7,7 @@
 //! Edits are returned to the caller or applied through the [`Session`], so
 //! they all land in the undo history.
 use crate::core::annotation::{Annotation, AnnotationId, Label, Status};
+use crate::schema::Schema;
 use crate::ui::keys::Action;
 use crate::ui::palette::Palette;
 use crate::ui::session::{Edge, Session};
@@ -91,6 +92,7 @@ pub struct PanelOutput {
 }
 
 /// Draw the panel: filters, the list, then the editor of the selected annotation.
+#[allow(clippy::too_many_arguments)]
 pub fn side_panel_ui(
     ui: &mut egui::Ui,
     doc: &mut Session,
@@ -98,6 +100,7 @@ pub fn side_panel_ui(
     selected: Option<&AnnotationId>,
     palette: &Palette,
     author: &str,
+    schema: &Schema,
     now_s: f64,
 ) -> PanelOutput {
     let mut out = PanelOutput::default();
@@ -117,7 +120,7 @@ pub fn side_panel_ui(
         state.rows_key = Some(key);
     }
 
-    let editor_height = if selected.is_some() { 290.0 } else { 0.0 };
+    let editor_height = if selected.is_some() { 380.0 } else { 0.0 };
     let list_height = (ui.available_height() - editor_height).max(120.0);
     let row_height =
         ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
@@ -132,7 +135,11 @@ pub fn side_panel_ui(
                     continue;
                 };
                 let is_selected = selected == Some(&a.id);
-                if row_ui(ui, a, palette, is_selected, now).clicked() {
+                let speaker = a
+                    .speaker()
+                    .and_then(|id| doc.annotations.get(id))
+                    .map(|s| s.quote.as_str());
+                if row_ui(ui, a, speaker, palette, is_selected, now).clicked() {
                     out.clicked = Some(a.id.clone());
                 }
             }
@@ -147,7 +154,7 @@ pub fn side_panel_ui(
 
     if let Some(id) = selected {
         ui.separator();
-        editor_ui(ui, doc, state, id, palette, author, now_s, &mut out);
+        editor_ui(ui, doc, state, id, palette, author, schema, now_s, &mut out);
     }
     out
 }
@@ -184,6 +191,7 @@ pub fn chip_ui(ui: &mut egui::Ui, color: egui::Color32) {
 fn row_ui(
     ui: &mut egui::Ui,
     a: &Annotation,
+    speaker: Option<&str>,
     palette: &Palette,
     is_selected: bool,
     now: DateTime<Utc>,
@@ -191,12 +199,21 @@ fn row_ui(
     ui.horizontal(|ui| {
         chip_ui(ui, palette.color(a.label));
         let kind = a.kind.as_deref().unwrap_or(a.label.name());
+        let speaker = speaker
+            .map(|s| format!(" — {}", crate::ui::app::excerpt(s, 24)))
+            .unwrap_or_default();
         let text = format!(
-            "{kind} · “{}” · {} · {}",
+            "{kind} · “{}”{speaker} · {} · {}",
             crate::ui::app::excerpt(&a.quote, 36),
             a.author,
             relative_time(a.modified, now)
         );
+        let text = match a.status {
+            // Rejected rows are struck through, pre-annotations marked.
+            Status::Rejected => egui::RichText::new(text).strikethrough().weak(),
+            Status::Unreviewed => egui::RichText::new(format!("◌ {text}")).italics(),
+            Status::Accepted => egui::RichText::new(text),
+        };
         ui.add(egui::Button::selectable(is_selected, text).truncate())
             .on_hover_text(format!(
                 "{}..{}  {}  created {}",
@@ -228,6 +245,7 @@ fn editor_ui(
     id: &AnnotationId,
     palette: &Palette,
     author: &str,
+    schema: &Schema,
     now_s: f64,
     out: &mut PanelOutput,
 ) {
@@ -241,16 +259,20 @@ fn editor_ui(
     }
     ui.strong(format!("“{}”", crate::ui::app::excerpt(&a.quote, 80)));
     ui.weak(format!(
-        "{}..{} · {} · by {}{}",
+        "{}..{} · {} · {}",
         a.start,
         a.end,
         a.status,
-        a.author,
-        a.modified_by
-            .as_ref()
-            .map(|m| format!(", edited by {m}"))
-            .unwrap_or_default()
+        crate::ui::review::origin_text(&a.origin)
     ));
+    egui::CollapsingHeader::new("History")
+        .id_salt("annotation_history")
+        .default_open(true)
+        .show(ui, |ui| {
+            for line in crate::ui::review::history_lines(&a) {
+                ui.weak(line);
+            }
+        });
     ui.horizontal(|ui| {
         for label in Label::ALL {
             chip_ui(ui, palette.color(label));
@@ -300,6 +322,8 @@ fn editor_ui(
         .filter(|k| k.to_lowercase().starts_with(&typed) && k.as_str() != state.kind_buf.trim())
         .take(MAX_SUGGESTIONS)
         .collect();
+    // A kind already offered under "Used" is not offered twice.
+    let used: Vec<String> = suggestions.iter().map(|k| (*k).clone()).collect();
     if !suggestions.is_empty() {
         ui.horizontal_wrapped(|ui| {
             ui.weak("Used:");
@@ -310,6 +334,22 @@ fn editor_ui(
             }
         });
     }
+    if a.label == Label::Entity {
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("Kinds:");
+            for k in schema.entity_kinds.iter().filter(|k| !used.contains(k)) {
+                let is_current = a.kind.as_deref() == Some(k.as_str());
+                if ui
+                    .add(egui::Button::selectable(is_current, k.as_str()).small())
+                    .on_hover_text("Set the kind (from the label schema)")
+                    .clicked()
+                {
+                    commit_kind = Some(k.clone());
+                }
+            }
+        });
+    }
+    attributes_ui(ui, doc, &a, schema, author, now_s, out);
     if let Some(kind) = commit_kind {
         state.kind_buf = kind.trim().to_owned();
         let new_kind = (!state.kind_buf.is_empty()).then(|| state.kind_buf.clone());
@@ -359,6 +399,53 @@ fn editor_ui(
     });
     if ui.button("Delete (Del)").clicked() {
         out.action = Some(Action::Delete);
+    }
+}
+
+/// One combo box per schema attribute of the annotation's label; the
+/// choice is stored in `attrs` (one undo step).
+fn attributes_ui(
+    ui: &mut egui::Ui,
+    doc: &mut Session,
+    a: &Annotation,
+    schema: &Schema,
+    author: &str,
+    now_s: f64,
+    out: &mut PanelOutput,
+) {
+    let attributes = schema.label(a.label).attributes;
+    let mut chosen: Option<(String, Option<String>)> = None;
+    for (name, values) in &attributes {
+        ui.horizontal(|ui| {
+            let name_label = ui.label(format!("{name}:"));
+            let current = a.attrs.get(name).cloned();
+            egui::ComboBox::from_id_salt(("attr", name))
+                .selected_text(current.as_deref().unwrap_or("—"))
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(current.is_none(), "—").clicked() {
+                        chosen = Some((name.clone(), None));
+                    }
+                    for v in values {
+                        let on = current.as_deref() == Some(v.as_str());
+                        if ui.selectable_label(on, v).clicked() {
+                            chosen = Some((name.clone(), Some(v.clone())));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(name_label.id);
+        });
+    }
+    if let Some((name, value)) = chosen
+        && doc.update(&a.id, author, Utc::now(), now_s, |x, _| {
+            match &value {
+                Some(v) => x.attrs.insert(name.clone(), v.clone()),
+                None => x.attrs.remove(&name),
+            };
+            true
+        })
+    {
+        out.message = Some(format!("{name} set"));
     }
 }
 
