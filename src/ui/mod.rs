@@ -6,6 +6,7 @@
 use eframe::egui;
 pub mod app;
 pub mod article_view;
+pub mod bench;
 pub mod keys;
 pub mod palette;
 pub mod prefs;
