@@ -27,7 +27,7 @@ const KEYS: [&str; 9] = [
 #[test]
 fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let gen = marginalia(
+    let generated = marginalia(
         &[
             "__gen-article",
             "small.txt",
@@ -40,13 +40,21 @@ fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
         ],
         dir.path(),
     );
-    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
     let sidecar = dir.path().join("small.txt.ann.ron");
     let before = std::fs::read(&sidecar).unwrap();
     assert!(String::from_utf8_lossy(&before).matches("label:").count() == 20);
 
     let out = marginalia(&["bench", "small.txt", "--frames", "10"], dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{stdout}");
@@ -63,7 +71,11 @@ fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
         let x: f64 = v.parse().unwrap_or_else(|_| panic!("{k}={v}"));
         assert!(x.is_finite() && x >= 0.0, "{k}={v}");
     }
-    assert_eq!(std::fs::read(&sidecar).unwrap(), before, "the user's sidecar changed");
+    assert_eq!(
+        std::fs::read(&sidecar).unwrap(),
+        before,
+        "the user's sidecar changed"
+    );
 }
 
 #[test]
@@ -71,7 +83,14 @@ fn generated_articles_are_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["a.txt", "b.txt"] {
         let o = marginalia(
-            &["__gen-article", name, "--bytes", "3000", "--annotations", "9"],
+            &[
+                "__gen-article",
+                name,
+                "--bytes",
+                "3000",
+                "--annotations",
+                "9",
+            ],
             dir.path(),
         );
         assert!(o.status.success());

@@ -25,7 +25,8 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<u8> {
 /// always gives the same files.
 pub fn generate(out: &Path, byte_len: usize, annotations: usize, seed: u64) -> anyhow::Result<u8> {
     let doc = sample(seed, byte_len, annotations);
-    std::fs::write(out, doc.article.text()).with_context(|| format!("writing {}", out.display()))?;
+    std::fs::write(out, doc.article.text())
+        .with_context(|| format!("writing {}", out.display()))?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -481,7 +481,9 @@ impl MarginaliaApp {
 
     /// Take a big sidecar's annotations when its background reader is done.
     fn poll_loading(&mut self, ctx: &egui::Context) {
-        let Some(doc) = &mut self.state.doc else { return };
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
         if doc.poll_loading() {
             self.state.message = format!("Loaded {} annotations", doc.annotations.len());
         } else if doc.is_loading() {

@@ -6,10 +6,10 @@
 //! a sidecar that could not be parsed is never written over (`disk` is then
 //! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
 use crate::article_file::{self, ArticleFile, OpenError};
+use crate::core::anchor::{Problem, verify};
 use crate::core::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
 use crate::core::edit::{Change, Edit, History};
 use crate::core::offset::{CharOffset, CharRange};
-use crate::core::anchor::{Problem, verify};
 use crate::sidecar::{self, DiskState, SidecarError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -28,6 +28,7 @@ struct LoadedSidecar {
     disk: DiskState,
     article_changed: bool,
     problems: Vec<Problem>,
+    blocks: sidecar::BlockCache,
 }
 
 type LoadResult = Result<Option<LoadedSidecar>, SidecarError>;
@@ -76,10 +77,14 @@ pub struct Session {
     pub save_state: SaveState,
     /// Input time (seconds) of the last change, for autosave.
     pub last_change_s: f64,
-    folded: Vec<char>,
+    /// The text case-folded for Find, built on the first search (folding
+    /// 5 MB takes longer than a frame, and most sessions never search).
+    folded: std::cell::OnceCell<Vec<char>>,
     /// The sidecar still being read in the background; every change and
     /// save waits for it first (see [`Session::finish_loading`]).
     loading: Option<mpsc::Receiver<LoadResult>>,
+    /// Serialized annotations kept between saves.
+    blocks: sidecar::BlockCache,
 }
 
 impl Session {
@@ -144,11 +149,18 @@ impl Session {
             .name("sidecar-reader".into())
             .spawn(move || {
                 let result = sidecar::read(&sc_path).map(|found| {
-                    found.map(|(sc, disk)| LoadedSidecar {
-                        article_changed: !sc.matches(&article),
-                        problems: verify(&article, &sc.annotations),
-                        annotations: Annotations::from_vec(sc.annotations),
-                        disk,
+                    found.map(|(sc, disk)| {
+                        let annotations = Annotations::from_vec(sc.annotations);
+                        // Serialized now, off the UI thread, so the first save is fast too.
+                        let mut blocks = sidecar::BlockCache::default();
+                        blocks.update(annotations.as_slice());
+                        LoadedSidecar {
+                            article_changed: !sc.article.hash.eq(article.hash()),
+                            problems: verify(&article, annotations.as_slice()),
+                            annotations,
+                            disk,
+                            blocks,
+                        }
                     })
                 });
                 // The session may be gone (another article opened): nothing to do then.
@@ -205,6 +217,7 @@ impl Session {
                     .extend(load_notices(loaded.article_changed, &loaded.problems));
                 self.annotations.replace_all(loaded.annotations);
                 self.disk = loaded.disk;
+                self.blocks = loaded.blocks;
             }
             // The sidecar vanished meanwhile: like opening without one.
             Some(Ok(None)) => self.disk = DiskState::Absent,
@@ -232,8 +245,6 @@ impl Session {
         read_only: Option<String>,
         notices: Vec<String>,
     ) -> Session {
-        // One lower-case char per char, so match offsets stay article offsets.
-        let folded = file.article.text().chars().map(fold_char).collect();
         Session {
             file,
             annotations,
@@ -244,8 +255,9 @@ impl Session {
             notices,
             save_state: SaveState::Saved,
             last_change_s: 0.0,
-            folded,
+            folded: std::cell::OnceCell::new(),
             loading: None,
+            blocks: sidecar::BlockCache::default(),
         }
     }
 
@@ -382,16 +394,24 @@ impl Session {
         (start < end).then(|| CharRange::from_usize(start, end))
     }
 
+    /// The article text folded for Find: one lower-case char per char, so
+    /// match offsets stay article offsets.
+    fn folded(&self) -> &[char] {
+        self.folded
+            .get_or_init(|| self.file.article.text().chars().map(fold_char).collect())
+    }
+
     /// Next match of `query` (case-insensitive) starting at or after `from`,
     /// wrapping around; `backwards` searches the other way.
     pub fn find(&self, query: &str, from: CharOffset, backwards: bool) -> Option<CharRange> {
         let needle: Vec<char> = query.chars().map(fold_char).collect();
         let n = needle.len();
-        if n == 0 || n > self.folded.len() {
+        let folded = self.folded();
+        if n == 0 || n > folded.len() {
             return None;
         }
-        let last = self.folded.len() - n;
-        let is_at = |i: usize| self.folded.get(i..i + n) == Some(needle.as_slice());
+        let last = folded.len() - n;
+        let is_at = |i: usize| folded.get(i..i + n) == Some(needle.as_slice());
         let from = from.0.min(last + 1);
         let hit = if backwards {
             (0..from.min(last + 1))
@@ -412,7 +432,7 @@ impl Session {
         if needle.is_empty() {
             return 0;
         }
-        self.folded
+        self.folded()
             .windows(needle.len())
             .filter(|w| *w == needle.as_slice())
             .count()
@@ -430,8 +450,14 @@ impl Session {
             self.save_state = SaveState::Failed(msg.clone());
             return Err(msg);
         }
-        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
-        match sidecar::save(&self.sidecar_path, &sc, &self.disk) {
+        let header = self.file.sidecar(Vec::new());
+        match sidecar::save_cached(
+            &self.sidecar_path,
+            &header,
+            self.annotations.as_slice(),
+            &self.disk,
+            &mut self.blocks,
+        ) {
             Ok(disk) => {
                 self.disk = disk;
                 self.save_state = SaveState::Saved;
@@ -513,6 +539,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Case folding that keeps one char per char (so offsets do not shift).
 fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(l), None) => l,
@@ -538,7 +567,8 @@ mod tests {
         let path = dir.path().join("big.txt");
         let doc = crate::core::sample_text::sample(3, 20_000, n);
         std::fs::write(&path, doc.article.text()).unwrap();
-        let sc = sidecar::Sidecar::new("big.txt", "utf-8", &doc.article, doc.annotations.into_vec());
+        let sc =
+            sidecar::Sidecar::new("big.txt", "utf-8", &doc.article, doc.annotations.into_vec());
         sidecar::save(&sidecar::sidecar_path(&path), &sc, &DiskState::Absent).unwrap();
         (dir, path)
     }
@@ -552,7 +582,13 @@ mod tests {
         let revision = s.annotations.revision();
         // Tagging while loading waits for the annotations: none is lost.
         let id = s
-            .tag(CharRange::from_usize(0, 4), Label::Quote, "a", Utc::now(), 0.0)
+            .tag(
+                CharRange::from_usize(0, 4),
+                Label::Quote,
+                "a",
+                Utc::now(),
+                0.0,
+            )
             .unwrap();
         assert!(!s.is_loading());
         assert_eq!(s.annotations.len(), 301);
