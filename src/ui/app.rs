@@ -151,7 +151,7 @@ impl MarginaliaApp {
             }
         }
         self.state.discard_for = None;
-        match Session::open(path) {
+        match Session::open_with(path, crate::ui::session::BACKGROUND_SIDECAR_BYTES) {
             Ok(doc) => {
                 self.state.message = if doc.is_loading() {
                     format!("Opened {}; loading its annotations…", path.display())

@@ -90,16 +90,16 @@ pub struct Session {
 impl Session {
     /// Open `path` and its sidecar. A malformed sidecar opens the article
     /// read-only (with the parse error kept in `read_only`) instead of failing.
-    ///
-    /// A sidecar of [`BACKGROUND_SIDECAR_BYTES`] or more is read on a
-    /// background thread: the session starts with no annotations and
-    /// [`Session::is_loading`]; call [`Session::poll_loading`] each frame.
+    /// Everything is read before it returns (the window uses
+    /// [`Session::open_with`] with [`BACKGROUND_SIDECAR_BYTES`]).
     pub fn open(path: &Path) -> anyhow::Result<Session> {
-        Self::open_with(path, BACKGROUND_SIDECAR_BYTES)
+        Self::open_with(path, u64::MAX)
     }
 
     /// [`Session::open`], reading sidecars of `background_from_bytes` or
-    /// more in the background.
+    /// more on a background thread: the session then starts with no
+    /// annotations and [`Session::is_loading`]; call
+    /// [`Session::poll_loading`] each frame.
     pub fn open_with(path: &Path, background_from_bytes: u64) -> anyhow::Result<Session> {
         let sidecar_path = sidecar::sidecar_path(path);
         let big = std::fs::metadata(&sidecar_path)
@@ -603,7 +603,11 @@ mod tests {
     #[test]
     fn polling_takes_the_annotations_and_small_sidecars_load_at_once() {
         let (_d, path) = annotated(50);
-        assert!(!Session::open(&path).unwrap().is_loading());
+        assert!(
+            !Session::open_with(&path, BACKGROUND_SIDECAR_BYTES)
+                .unwrap()
+                .is_loading()
+        );
         let mut s = Session::open_with(&path, 0).unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while !s.poll_loading() {
