@@ -14,9 +14,10 @@
 //! A sidecar path that is a symbolic link is followed: the file it points to
 //! is replaced (atomically, in *its* folder) and the link stays a link.
 
-use crate::core::annotation::Annotation;
+use crate::core::annotation::{Annotation, AnnotationId};
 use crate::core::document::Article;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -286,9 +287,16 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
 pub fn to_string(sidecar: &Sidecar) -> String {
     let mut order: Vec<&Annotation> = sidecar.annotations.iter().collect();
     order.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let blocks = pretty_blocks(&order);
+    assemble(sidecar, order.len(), blocks.iter().map(String::as_str))
+}
+
+/// The annotation blocks of `order`, serialized on all cores (one string
+/// per chunk of annotations).
+fn pretty_blocks(order: &[&Annotation]) -> Vec<String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = order.len().div_ceil(threads).max(2048);
-    let blocks: Vec<String> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = order
             .chunks(chunk)
             .map(|part| {
@@ -299,22 +307,152 @@ pub fn to_string(sidecar: &Sidecar) -> String {
             .into_iter()
             .map(|h| h.join().unwrap_or_default())
             .collect()
-    });
-    let mut out = String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 512);
+    })
+}
+
+/// The whole document around already serialized annotation `blocks` (of
+/// `count` annotations); `sidecar.annotations` is not read.
+fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'a str>) -> String {
+    let blocks: Vec<&str> = blocks.collect();
+    let mut out = String::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 512);
     out.push_str(&format!("(\n  version: {},\n  article: ", sidecar.version));
     let article = pretty_block(&sidecar.article, 2);
     out.push_str(article.trim_start().trim_end_matches(",\n"));
     out.push_str(",\n");
-    if order.is_empty() {
+    if count == 0 {
         out.push_str("  annotations: [],\n)\n");
         return out;
     }
     out.push_str("  annotations: [\n");
-    for b in &blocks {
+    for b in blocks {
         out.push_str(b);
     }
     out.push_str("  ],\n)\n");
     out
+}
+
+/// Serialized annotation blocks remembered between saves of one sidecar,
+/// so a save re-serializes only the annotations that changed.
+///
+/// Invariant: an entry is used only when its annotation equals the one
+/// being written, so a stale or missing entry costs time, never
+/// correctness.
+#[derive(Debug, Default)]
+pub struct BlockCache {
+    blocks: HashMap<AnnotationId, (Annotation, String)>,
+}
+
+impl BlockCache {
+    /// Serialize (on all cores) every annotation of `annotations` that is
+    /// not cached as it is now, and forget those no longer present.
+    pub fn update(&mut self, annotations: &[Annotation]) {
+        let stale: Vec<&Annotation> = annotations
+            .iter()
+            .filter(|a| {
+                self.blocks
+                    .get(&a.id)
+                    .is_none_or(|(cached, _)| cached != *a)
+            })
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = stale.len().div_ceil(threads).max(256);
+        let fresh: Vec<Vec<(Annotation, String)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = stale
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|a| ((*a).clone(), pretty_block(*a, 4)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for (a, block) in fresh.into_iter().flatten() {
+            self.blocks.insert(a.id.clone(), (a, block));
+        }
+        if self.blocks.len() != annotations.len() {
+            let ids: std::collections::HashSet<&AnnotationId> =
+                annotations.iter().map(|a| &a.id).collect();
+            self.blocks.retain(|id, _| ids.contains(id));
+        }
+    }
+
+    /// Number of cached blocks.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+}
+
+/// [`to_string`] of `header` with `annotations` (which must be sorted by
+/// [`Annotation::sort_key`], as [`crate::core::annotation::Annotations`]
+/// keeps them) in place of `header.annotations`, reusing `cache`.
+pub fn to_string_cached(
+    header: &Sidecar,
+    annotations: &[Annotation],
+    cache: &mut BlockCache,
+) -> String {
+    debug_assert!(
+        annotations
+            .windows(2)
+            .all(|w| w[0].sort_key() <= w[1].sort_key())
+    );
+    cache.update(annotations);
+    let mut missing = Vec::new();
+    let blocks: Vec<&str> = annotations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match cache.blocks.get(&a.id) {
+            Some((cached, block)) if cached == a => block.as_str(),
+            // Two annotations with one id (a hand-edited file): serialize here.
+            _ => {
+                missing.push(i);
+                ""
+            }
+        })
+        .collect();
+    if missing.is_empty() {
+        return assemble(header, annotations.len(), blocks.into_iter());
+    }
+    let extra: Vec<String> = missing
+        .iter()
+        .map(|&i| pretty_block(&annotations[i], 4))
+        .collect();
+    let mut extra = extra.iter();
+    let mut missing = missing.into_iter().peekable();
+    let blocks = blocks.into_iter().enumerate().map(|(i, b)| {
+        if missing.peek() == Some(&i) {
+            missing.next();
+            extra.next().map_or("", String::as_str)
+        } else {
+            b
+        }
+    });
+    assemble(header, annotations.len(), blocks)
+}
+
+/// [`save`] of `header` with `annotations` (sorted by
+/// [`Annotation::sort_key`]), serializing only what `cache` lacks.
+pub fn save_cached(
+    path: &Path,
+    header: &Sidecar,
+    annotations: &[Annotation],
+    expected: &DiskState,
+    cache: &mut BlockCache,
+) -> Result<DiskState, SidecarError> {
+    check_expected(path, expected)?;
+    let text = to_string_cached(header, annotations, cache);
+    write_atomic(path, text.as_bytes())?;
+    Ok(DiskState::probe(path))
 }
 
 fn pretty_config() -> ron::ser::PrettyConfig {
@@ -399,19 +537,24 @@ pub fn save(
     sidecar: &Sidecar,
     expected: &DiskState,
 ) -> Result<DiskState, SidecarError> {
+    check_expected(path, expected)?;
+    write_atomic(path, to_string(sidecar).as_bytes())?;
+    Ok(DiskState::probe(path))
+}
+
+/// The [`save`] guard: refuse a broken file, or one that changed on disk.
+fn check_expected(path: &Path, expected: &DiskState) -> Result<(), SidecarError> {
     if *expected == DiskState::Unparsable {
         return Err(SidecarError::WouldOverwriteBroken {
             path: path.to_owned(),
         });
     }
-    let now = DiskState::probe(path);
-    if now != *expected {
+    if DiskState::probe(path) != *expected {
         return Err(SidecarError::ChangedOnDisk {
             path: path.to_owned(),
         });
     }
-    write_atomic(path, to_string(sidecar).as_bytes())?;
-    Ok(DiskState::probe(path))
+    Ok(())
 }
 
 /// Replace the file at `path` with `bytes` atomically: temp file in the same
@@ -588,6 +731,37 @@ mod tests {
             panic!("broken sidecar parsed")
         };
         assert_eq!(line, at + 1);
+    }
+
+    #[test]
+    fn cached_output_equals_plain_output_after_changes() {
+        let (article, mut sc) = sample();
+        sc.annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut cache = BlockCache::default();
+        let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
+        assert_eq!(
+            to_string_cached(&header, &sc.annotations, &mut cache),
+            to_string(&sc)
+        );
+        assert_eq!(cache.len(), 2);
+        // A changed annotation is re-serialized, a removed one forgotten.
+        sc.annotations[0].note = Some("changed".into());
+        sc.annotations.pop();
+        assert_eq!(
+            to_string_cached(&header, &sc.annotations, &mut cache),
+            to_string(&sc)
+        );
+        assert_eq!(cache.len(), 1);
+        // Two annotations sharing an id are both written as they are.
+        let mut twin = sc.annotations[0].clone();
+        twin.note = None;
+        sc.annotations.push(twin);
+        sc.annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let text = to_string_cached(&header, &sc.annotations, &mut cache);
+        assert_eq!(text, to_string(&sc));
+        assert_eq!(parse(&text, Path::new("x")).unwrap().annotations.len(), 2);
     }
 
     #[test]

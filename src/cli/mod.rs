@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 pub mod agree;
+pub mod bench;
 pub mod check;
 pub mod export;
 pub mod import;
@@ -79,6 +80,35 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Time the window headless on a copy of ARTICLE (and its sidecar); prints one line of figures.
+    Bench {
+        /// The article (its sidecar is used when present; neither is modified).
+        article: PathBuf,
+        /// Frames spent scrolling from top to bottom.
+        #[arg(long, default_value_t = 300)]
+        frames: usize,
+        /// Window width in points.
+        #[arg(long, default_value_t = 1200.0)]
+        width: f32,
+        /// Window height in points.
+        #[arg(long, default_value_t = 800.0)]
+        height: f32,
+    },
+    /// Bench helper: write a deterministic generated article and its sidecar.
+    #[command(name = "__gen-article", hide = true)]
+    GenArticle {
+        /// The article file to write (the sidecar goes next to it).
+        out: PathBuf,
+        /// Approximate article size in bytes.
+        #[arg(long, default_value_t = 5_000_000)]
+        bytes: usize,
+        /// Number of annotations.
+        #[arg(long, default_value_t = 50_000)]
+        annotations: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Test helper: save two alternating sidecars in a loop (for crash-safety tests).
     #[command(name = "__stress-write", hide = true)]
     StressWrite {
@@ -115,6 +145,25 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Reanchor { paths } => reanchor::run(&paths),
+        Command::Bench {
+            article,
+            frames,
+            width,
+            height,
+        } => bench::run(
+            &article,
+            crate::ui::bench::BenchConfig {
+                frames,
+                width_points: width,
+                height_points: height,
+            },
+        ),
+        Command::GenArticle {
+            out,
+            bytes,
+            annotations,
+            seed,
+        } => bench::generate(&out, bytes, annotations, seed),
         Command::StressWrite {
             sidecar,
             annotations,

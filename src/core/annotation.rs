@@ -381,6 +381,14 @@ impl Annotations {
         set
     }
 
+    /// Replace the whole set with `other`, counted as a change: the new
+    /// revision is above both old ones, so caches keyed on it drop theirs.
+    pub fn replace_all(&mut self, other: Annotations) {
+        let revision = self.revision.max(other.revision) + 1;
+        *self = other;
+        self.revision = revision;
+    }
+
     /// Sorted annotations.
     pub fn as_slice(&self) -> &[Annotation] {
         &self.items

@@ -187,13 +187,17 @@ impl MarginaliaApp {
             }
         }
         self.state.discard_for = None;
-        match Session::open(path) {
+        match Session::open_with(path, crate::ui::session::BACKGROUND_SIDECAR_BYTES) {
             Ok(doc) => {
-                self.state.message = format!(
-                    "Opened {} ({} annotations)",
-                    path.display(),
-                    doc.annotations.len()
-                );
+                self.state.message = if doc.is_loading() {
+                    format!("Opened {}; loading its annotations…", path.display())
+                } else {
+                    format!(
+                        "Opened {} ({} annotations)",
+                        path.display(),
+                        doc.annotations.len()
+                    )
+                };
                 self.state.doc = Some(doc);
                 self.state.open_error = None;
                 self.prefs.remember(path.to_owned());
@@ -221,6 +225,22 @@ impl MarginaliaApp {
     /// Set the text selection (as the view or Find would).
     pub fn select(&mut self, range: CharRange) {
         self.state.selection = Some(range);
+    }
+
+    /// Scroll the article view by `points` on the next frame (benches, tests).
+    pub fn scroll_view_by(&mut self, points: f32) {
+        self.state.view.scroll_by(points);
+    }
+
+    /// The article view's scroll offset after the last frame, in points.
+    pub fn view_scroll_offset_y(&self) -> f32 {
+        self.state.view.scroll_offset_y()
+    }
+
+    /// True when the open article's annotations are all in memory (false
+    /// while a large sidecar is still being read in the background).
+    pub fn annotations_loaded(&self) -> bool {
+        self.state.doc.as_ref().is_none_or(|d| !d.is_loading())
     }
 
     /// Save now; the result also goes to the status bar.
@@ -254,6 +274,7 @@ impl MarginaliaApp {
     pub fn ui_body(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.state.frame_s = Self::now_s(&ctx);
+        self.poll_loading(&ctx);
         self.poll_dialog();
         self.take_dropped_files(&ctx);
         self.apply_theme(&ctx);
@@ -791,6 +812,18 @@ impl MarginaliaApp {
         match spawned {
             Ok(_) => self.state.dialog = Some(rx),
             Err(e) => self.state.message = format!("Could not show the file dialog: {e}"),
+        }
+    }
+
+    /// Take a big sidecar's annotations when its background reader is done.
+    fn poll_loading(&mut self, ctx: &egui::Context) {
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        if doc.poll_loading() {
+            self.state.message = format!("Loaded {} annotations", doc.annotations.len());
+        } else if doc.is_loading() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(15));
         }
     }
 

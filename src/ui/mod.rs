@@ -6,6 +6,7 @@
 use eframe::egui;
 pub mod app;
 pub mod article_view;
+pub mod bench;
 pub mod corpus_panel;
 pub mod keys;
 pub mod orphans;

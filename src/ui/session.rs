@@ -6,13 +6,34 @@
 //! a sidecar that could not be parsed is never written over (`disk` is then
 //! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
 use crate::article_file::{self, ArticleFile, OpenError};
+use crate::core::anchor::{Problem, verify};
 use crate::core::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
 use crate::core::edit::{Change, Edit, History};
 use crate::core::offset::{CharOffset, CharRange};
-use crate::sidecar::{self, DiskState};
+use crate::sidecar::{self, DiskState, SidecarError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+/// Sidecars at least this big (bytes; about 700 annotations) are read on a
+/// background thread, so a big article paints before its annotations are
+/// parsed and checked. Smaller ones are read before [`Session::open`] returns.
+pub const BACKGROUND_SIDECAR_BYTES: u64 = 256 * 1024;
+
+/// What the background reader hands over.
+#[derive(Debug)]
+struct LoadedSidecar {
+    annotations: Annotations,
+    disk: DiskState,
+    article_changed: bool,
+    /// What re-anchoring did, when the article changed since the sidecar.
+    reanchored: Option<String>,
+    problems: Vec<Problem>,
+    blocks: sidecar::BlockCache,
+}
+
+type LoadResult = Result<Option<LoadedSidecar>, SidecarError>;
 
 /// Seconds of quiet after the last change before autosave writes.
 pub const AUTOSAVE_DELAY_S: f64 = 1.0;
@@ -58,14 +79,36 @@ pub struct Session {
     pub save_state: SaveState,
     /// Input time (seconds) of the last change, for autosave.
     pub last_change_s: f64,
-    folded: Vec<char>,
+    /// The text case-folded for Find, built on the first search (folding
+    /// 5 MB takes longer than a frame, and most sessions never search).
+    folded: std::cell::OnceCell<Vec<char>>,
+    /// The sidecar still being read in the background; every change and
+    /// save waits for it first (see [`Session::finish_loading`]).
+    loading: Option<mpsc::Receiver<LoadResult>>,
+    /// Serialized annotations kept between saves.
+    blocks: sidecar::BlockCache,
 }
 
 impl Session {
     /// Open `path` and its sidecar. A malformed sidecar opens the article
     /// read-only (with the parse error kept in `read_only`) instead of failing.
+    /// Everything is read before it returns (the window uses
+    /// [`Session::open_with`] with [`BACKGROUND_SIDECAR_BYTES`]).
     pub fn open(path: &Path) -> anyhow::Result<Session> {
+        Self::open_with(path, u64::MAX)
+    }
+
+    /// [`Session::open`], reading sidecars of `background_from_bytes` or
+    /// more on a background thread: the session then starts with no
+    /// annotations and [`Session::is_loading`]; call
+    /// [`Session::poll_loading`] each frame.
+    pub fn open_with(path: &Path, background_from_bytes: u64) -> anyhow::Result<Session> {
         let sidecar_path = sidecar::sidecar_path(path);
+        let big = std::fs::metadata(&sidecar_path)
+            .is_ok_and(|m| m.is_file() && m.len() >= background_from_bytes);
+        if big {
+            return Self::open_in_background(path, sidecar_path);
+        }
         match article_file::open(path) {
             Ok(mut opened) => {
                 let mut notices = Vec::new();
@@ -82,7 +125,7 @@ impl Session {
                 }
                 let mut session = Session::new(
                     opened.file,
-                    opened.annotations,
+                    Annotations::from_vec(opened.annotations),
                     sidecar_path,
                     opened.disk,
                     None,
@@ -102,7 +145,7 @@ impl Session {
                 );
                 Ok(Session::new(
                     file,
-                    Vec::new(),
+                    Annotations::default(),
                     sidecar_path,
                     DiskState::Unparsable,
                     Some(reason),
@@ -113,19 +156,130 @@ impl Session {
         }
     }
 
+    /// Read the article now and its sidecar on a thread.
+    fn open_in_background(path: &Path, sidecar_path: PathBuf) -> anyhow::Result<Session> {
+        let file = article_file::read_article(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        let (tx, rx) = mpsc::channel();
+        let article = file.article.clone();
+        let sc_path = sidecar_path.clone();
+        std::thread::Builder::new()
+            .name("sidecar-reader".into())
+            .spawn(move || {
+                let result = sidecar::read(&sc_path).map(|found| {
+                    found.map(|(sc, disk)| {
+                        let article_changed = !sc.article.hash.eq(article.hash());
+                        let mut anns = sc.annotations;
+                        // Re-anchored here, like the small-sidecar path does on open.
+                        let reanchored = article_changed
+                            .then(|| crate::ui::recovery::reanchor_on_open(&article, &mut anns));
+                        let annotations = Annotations::from_vec(anns);
+                        // Serialized now, off the UI thread, so the first save is fast too.
+                        let mut blocks = sidecar::BlockCache::default();
+                        blocks.update(annotations.as_slice());
+                        LoadedSidecar {
+                            article_changed,
+                            reanchored,
+                            problems: verify(&article, annotations.as_slice()),
+                            annotations,
+                            disk,
+                            blocks,
+                        }
+                    })
+                });
+                // The session may be gone (another article opened): nothing to do then.
+                let _ = tx.send(result);
+            })
+            .context("starting the sidecar reader")?;
+        let disk = DiskState::probe(&sidecar_path);
+        let mut session = Session::new(
+            file,
+            Annotations::default(),
+            sidecar_path,
+            disk,
+            None,
+            vec![LOADING_NOTICE.to_owned()],
+        );
+        session.loading = Some(rx);
+        Ok(session)
+    }
+
+    /// True while the sidecar's annotations are still being read.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Take the background reader's result if it is ready; true when the
+    /// annotations arrived (or failed to) just now.
+    pub fn poll_loading(&mut self) -> bool {
+        let Some(rx) = &self.loading else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(result) => self.finish_with(Some(result)),
+            Err(mpsc::TryRecvError::Empty) => return false,
+            Err(mpsc::TryRecvError::Disconnected) => self.finish_with(None),
+        }
+        true
+    }
+
+    /// Wait for the background reader, if any. Every change and save calls
+    /// this first, so nothing is applied to (or saved from) a half-loaded
+    /// session: an edit made while loading is delayed, never lost.
+    pub fn finish_loading(&mut self) {
+        let Some(rx) = &self.loading else { return };
+        let result = rx.recv().ok();
+        self.finish_with(result);
+    }
+
+    fn finish_with(&mut self, result: Option<LoadResult>) {
+        self.loading = None;
+        self.notices.retain(|n| n != LOADING_NOTICE);
+        match result {
+            Some(Ok(Some(loaded))) => {
+                match loaded.reanchored {
+                    Some(notice) => {
+                        self.notices.push(notice);
+                        // The re-anchored offsets are not on disk yet.
+                        self.save_state = SaveState::Unsaved;
+                    }
+                    None => self
+                        .notices
+                        .extend(load_notices(loaded.article_changed, &loaded.problems)),
+                }
+                self.annotations.replace_all(loaded.annotations);
+                self.disk = loaded.disk;
+                self.blocks = loaded.blocks;
+            }
+            // The sidecar vanished meanwhile: like opening without one.
+            Some(Ok(None)) => self.disk = DiskState::Absent,
+            Some(Err(e)) => {
+                self.read_only = Some(format!(
+                    "{e}. The article is open read-only: new annotations can only be kept with Save As."
+                ));
+                self.disk = DiskState::Unparsable;
+            }
+            None => {
+                self.read_only = Some(
+                    "the sidecar reader stopped unexpectedly. The article is open read-only: new annotations can only be kept with Save As."
+                        .to_owned(),
+                );
+                self.disk = DiskState::Unparsable;
+            }
+        }
+    }
+
     fn new(
         file: ArticleFile,
-        annotations: Vec<Annotation>,
+        annotations: Annotations,
         sidecar_path: PathBuf,
         disk: DiskState,
         read_only: Option<String>,
         notices: Vec<String>,
     ) -> Session {
-        // One lower-case char per char, so match offsets stay article offsets.
-        let folded = file.article.text().chars().map(fold_char).collect();
         Session {
             file,
-            annotations: Annotations::from_vec(annotations),
+            annotations,
             history: History::default(),
             sidecar_path,
             disk,
@@ -133,7 +287,9 @@ impl Session {
             notices,
             save_state: SaveState::Saved,
             last_change_s: 0.0,
-            folded,
+            folded: std::cell::OnceCell::new(),
+            loading: None,
+            blocks: sidecar::BlockCache::default(),
         }
     }
 
@@ -141,7 +297,7 @@ impl Session {
     /// annotations re-anchored to it. Undo history is cleared: its offsets
     /// belong to the old text.
     pub fn replace_article(&mut self, file: ArticleFile, annotations: Vec<Annotation>, now_s: f64) {
-        self.folded = file.article.text().chars().map(fold_char).collect();
+        self.folded = std::cell::OnceCell::new();
         self.file = file;
         self.annotations = Annotations::from_vec(annotations);
         self.history.clear();
@@ -155,6 +311,7 @@ impl Session {
 
     /// Apply a user action; returns false when nothing changed.
     pub fn apply(&mut self, change: Change, now_s: f64) -> bool {
+        self.finish_loading();
         let changed = self.history.apply(&mut self.annotations, change) > 0;
         if changed {
             self.mark_changed(now_s);
@@ -164,6 +321,7 @@ impl Session {
 
     /// Undo the last action.
     pub fn undo(&mut self, now_s: f64) -> bool {
+        self.finish_loading();
         let done = self.history.undo(&mut self.annotations);
         if done {
             self.mark_changed(now_s);
@@ -173,6 +331,7 @@ impl Session {
 
     /// Redo the last undone action.
     pub fn redo(&mut self, now_s: f64) -> bool {
+        self.finish_loading();
         let done = self.history.redo(&mut self.annotations);
         if done {
             self.mark_changed(now_s);
@@ -278,16 +437,24 @@ impl Session {
         (start < end).then(|| CharRange::from_usize(start, end))
     }
 
+    /// The article text folded for Find: one lower-case char per char, so
+    /// match offsets stay article offsets.
+    fn folded(&self) -> &[char] {
+        self.folded
+            .get_or_init(|| self.file.article.text().chars().map(fold_char).collect())
+    }
+
     /// Next match of `query` (case-insensitive) starting at or after `from`,
     /// wrapping around; `backwards` searches the other way.
     pub fn find(&self, query: &str, from: CharOffset, backwards: bool) -> Option<CharRange> {
         let needle: Vec<char> = query.chars().map(fold_char).collect();
         let n = needle.len();
-        if n == 0 || n > self.folded.len() {
+        let folded = self.folded();
+        if n == 0 || n > folded.len() {
             return None;
         }
-        let last = self.folded.len() - n;
-        let is_at = |i: usize| self.folded.get(i..i + n) == Some(needle.as_slice());
+        let last = folded.len() - n;
+        let is_at = |i: usize| folded.get(i..i + n) == Some(needle.as_slice());
         let from = from.0.min(last + 1);
         let hit = if backwards {
             (0..from.min(last + 1))
@@ -308,7 +475,7 @@ impl Session {
         if needle.is_empty() {
             return 0;
         }
-        self.folded
+        self.folded()
             .windows(needle.len())
             .filter(|w| *w == needle.as_slice())
             .count()
@@ -318,6 +485,7 @@ impl Session {
     /// or could not be parsed). On failure the work stays in memory and the
     /// error is kept in `save_state`.
     pub fn save(&mut self) -> Result<(), String> {
+        self.finish_loading();
         if let Some(reason) = &self.read_only
             && self.disk == DiskState::Unparsable
         {
@@ -325,8 +493,14 @@ impl Session {
             self.save_state = SaveState::Failed(msg.clone());
             return Err(msg);
         }
-        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
-        match sidecar::save(&self.sidecar_path, &sc, &self.disk) {
+        let header = self.file.sidecar(Vec::new());
+        match sidecar::save_cached(
+            &self.sidecar_path,
+            &header,
+            self.annotations.as_slice(),
+            &self.disk,
+            &mut self.blocks,
+        ) {
             Ok(disk) => {
                 self.disk = disk;
                 self.save_state = SaveState::Saved;
@@ -343,6 +517,7 @@ impl Session {
     /// Write the sidecar to `path` chosen by the user, and keep saving there.
     /// The broken sidecar this session came from is still never overwritten.
     pub fn save_as(&mut self, path: &Path) -> Result<(), String> {
+        self.finish_loading();
         if self.disk == DiskState::Unparsable && same_file(path, &self.sidecar_path) {
             let msg = format!(
                 "Not saved: {} could not be parsed and is never overwritten; choose another name",
@@ -377,6 +552,27 @@ impl Session {
     }
 }
 
+/// The banner shown while a big sidecar is read.
+const LOADING_NOTICE: &str = "Loading annotations…";
+
+/// Banners about a freshly read sidecar.
+fn load_notices(article_changed: bool, problems: &[Problem]) -> Vec<String> {
+    let mut notices = Vec::new();
+    if article_changed {
+        notices.push(
+            "The article changed since the sidecar was written; check the spans marked below."
+                .to_owned(),
+        );
+    }
+    if !problems.is_empty() {
+        notices.push(format!(
+            "{} annotation(s) no longer match the text at their offsets (see `marginalia check`).",
+            problems.len()
+        ));
+    }
+    notices
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -386,6 +582,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Case folding that keeps one char per char (so offsets do not shift).
 fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(l), None) => l,
@@ -403,6 +602,78 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let s = Session::open(&path).unwrap();
         (dir, s)
+    }
+
+    /// A generated article with `n` annotations in its sidecar.
+    fn annotated(n: usize) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let doc = crate::core::sample_text::sample(3, 20_000, n);
+        std::fs::write(&path, doc.article.text()).unwrap();
+        let sc =
+            sidecar::Sidecar::new("big.txt", "utf-8", &doc.article, doc.annotations.into_vec());
+        sidecar::save(&sidecar::sidecar_path(&path), &sc, &DiskState::Absent).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_big_sidecar_loads_in_the_background_and_edits_wait_for_it() {
+        let (_d, path) = annotated(300);
+        let mut s = Session::open_with(&path, 0).unwrap();
+        assert!(s.is_loading());
+        assert!(s.annotations.is_empty());
+        let revision = s.annotations.revision();
+        // Tagging while loading waits for the annotations: none is lost.
+        let id = s
+            .tag(
+                CharRange::from_usize(0, 4),
+                Label::Quote,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+        assert!(!s.is_loading());
+        assert_eq!(s.annotations.len(), 301);
+        assert!(s.annotations.get(&id).is_some());
+        assert!(s.annotations.revision() > revision);
+        assert!(s.notices.iter().all(|n| n != LOADING_NOTICE));
+        s.save().unwrap();
+        let back = Session::open(&path).unwrap();
+        assert_eq!(back.annotations.len(), 301);
+    }
+
+    #[test]
+    fn polling_takes_the_annotations_and_small_sidecars_load_at_once() {
+        let (_d, path) = annotated(50);
+        assert!(
+            !Session::open_with(&path, BACKGROUND_SIDECAR_BYTES)
+                .unwrap()
+                .is_loading()
+        );
+        let mut s = Session::open_with(&path, 0).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !s.poll_loading() {
+            assert!(std::time::Instant::now() < deadline, "never loaded");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert_eq!(s.annotations.len(), 50);
+        assert!(!s.poll_loading());
+    }
+
+    #[test]
+    fn a_broken_big_sidecar_is_read_only_after_loading() {
+        let (_d, path) = annotated(10);
+        let sc = sidecar::sidecar_path(&path);
+        let mut text = std::fs::read_to_string(&sc).unwrap();
+        text.push_str("garbage");
+        std::fs::write(&sc, &text).unwrap();
+        let mut s = Session::open_with(&path, 0).unwrap();
+        s.finish_loading();
+        assert!(s.read_only.is_some());
+        assert_eq!(s.disk, DiskState::Unparsable);
+        assert!(s.save().is_err());
+        assert_eq!(std::fs::read_to_string(&sc).unwrap(), text);
     }
 
     #[test]

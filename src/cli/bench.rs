@@ -1,0 +1,47 @@
+//! `marginalia bench ARTICLE`: time the real window headless on a copy of an
+//! article and its sidecar, and print one line of figures; and the hidden
+//! `marginalia __gen-article OUT`, which writes the deterministic article and
+//! sidecar those figures are usually taken on.
+//!
+//! The user's files are never written: the bench works on copies in a
+//! temporary folder (see [`crate::ui::bench`]).
+
+use crate::core::sample_text::sample;
+use crate::sidecar::{self, DiskState, Sidecar};
+use crate::ui::bench::{self, BenchConfig};
+use anyhow::Context as _;
+use std::path::Path;
+
+/// Run the bench and print its line. Exit code 0.
+pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<u8> {
+    let report = bench::run(article, config)
+        .with_context(|| format!("benchmarking {}", article.display()))?;
+    println!("{}", report.line());
+    Ok(0)
+}
+
+/// Write a generated article of about `byte_len` bytes to `out` and its
+/// sidecar with `annotations` annotations next to it; the same `seed`
+/// always gives the same files.
+pub fn generate(out: &Path, byte_len: usize, annotations: usize, seed: u64) -> anyhow::Result<u8> {
+    let doc = sample(seed, byte_len, annotations);
+    std::fs::write(out, doc.article.text())
+        .with_context(|| format!("writing {}", out.display()))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sc = Sidecar::new(&name, "utf-8", &doc.article, doc.annotations.into_vec());
+    let sc_path = sidecar::sidecar_path(out);
+    // A generated file replaces whatever was there (the user named it).
+    sidecar::save(&sc_path, &sc, &DiskState::probe(&sc_path))
+        .with_context(|| format!("writing {}", sc_path.display()))?;
+    println!(
+        "{}: {} bytes, {} annotations in {}",
+        out.display(),
+        doc.article.text().len(),
+        sc.annotations.len(),
+        sc_path.display()
+    );
+    Ok(0)
+}

@@ -1,0 +1,108 @@
+//! `marginalia bench` and `__gen-article` as a black box: the line's format
+//! (never its timings), and that the user's files are left untouched.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn marginalia(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+const KEYS: [&str; 9] = [
+    "open_ms",
+    "first_frame_ms",
+    "frame_median_ms",
+    "frame_p99_ms",
+    "resize_ms",
+    "tag_ms",
+    "save_ms",
+    "peak_rss_mb",
+    "ready_ms",
+];
+
+#[test]
+fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = marginalia(
+        &[
+            "__gen-article",
+            "small.txt",
+            "--bytes",
+            "5000",
+            "--annotations",
+            "20",
+            "--seed",
+            "7",
+        ],
+        dir.path(),
+    );
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let sidecar = dir.path().join("small.txt.ann.ron");
+    let before = std::fs::read(&sidecar).unwrap();
+    assert!(String::from_utf8_lossy(&before).matches("label:").count() == 20);
+
+    let out = marginalia(&["bench", "small.txt", "--frames", "10"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let fields: Vec<(&str, &str)> = lines[0]
+        .split(' ')
+        .map(|f| f.split_once('=').unwrap())
+        .collect();
+    let keys: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    assert_eq!(keys, KEYS);
+    for (k, v) in fields {
+        if k == "peak_rss_mb" && v == "unknown" {
+            continue;
+        }
+        let x: f64 = v.parse().unwrap_or_else(|_| panic!("{k}={v}"));
+        assert!(x.is_finite() && x >= 0.0, "{k}={v}");
+    }
+    assert_eq!(
+        std::fs::read(&sidecar).unwrap(),
+        before,
+        "the user's sidecar changed"
+    );
+}
+
+#[test]
+fn generated_articles_are_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt"] {
+        let o = marginalia(
+            &[
+                "__gen-article",
+                name,
+                "--bytes",
+                "3000",
+                "--annotations",
+                "9",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success());
+    }
+    let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    assert_eq!(read("a.txt"), read("b.txt"));
+}
+
+#[test]
+fn bench_of_a_missing_article_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = marginalia(&["bench", "nope.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.txt"));
+}
