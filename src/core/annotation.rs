@@ -366,6 +366,10 @@ pub struct Annotations {
     items: Vec<Annotation>,
     block_max_end: Vec<CharOffset>,
     revision: u64,
+    /// Annotations per label, in [`Label::ALL`] order (kept by `reindex`).
+    label_counts: [usize; 3],
+    /// Annotations not exactly anchored or in merge conflict.
+    attention_count: usize,
 }
 
 impl Annotations {
@@ -376,6 +380,8 @@ impl Annotations {
             items,
             block_max_end: Vec::new(),
             revision: 0,
+            label_counts: [0; 3],
+            attention_count: 0,
         };
         set.reindex();
         set
@@ -470,8 +476,28 @@ impl Annotations {
             .filter(move |a| a.range().overlaps(&range))
     }
 
+    /// How many annotations carry each label, in [`Label::ALL`] order.
+    /// Kept up to date on every change, so callers need not scan per frame.
+    pub fn label_counts(&self) -> [usize; 3] {
+        self.label_counts
+    }
+
+    /// How many annotations need a look: moved, fuzzy or orphaned anchors,
+    /// or a merge conflict.
+    pub fn attention_count(&self) -> usize {
+        self.attention_count
+    }
+
     fn reindex(&mut self) {
         self.revision += 1;
+        self.label_counts = [0; 3];
+        self.attention_count = 0;
+        for a in &self.items {
+            self.label_counts[a.label as usize] += 1;
+            if !a.anchor.is_exact() || a.conflict.is_some() {
+                self.attention_count += 1;
+            }
+        }
         self.block_max_end = self
             .items
             .chunks(BLOCK)
@@ -488,6 +514,12 @@ impl Annotations {
             "annotations out of order"
         );
         assert_eq!(self.block_max_end.len(), self.items.len().div_ceil(BLOCK));
+        for (i, label) in Label::ALL.into_iter().enumerate() {
+            assert_eq!(
+                self.label_counts[i],
+                self.items.iter().filter(|a| a.label == label).count()
+            );
+        }
     }
 }
 

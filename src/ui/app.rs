@@ -1086,8 +1086,8 @@ impl MarginaliaApp {
         let palette = self.palette(ui.visuals().dark_mode);
         ui.horizontal(|ui| {
             if let Some(doc) = &self.state.doc {
-                for label in Label::ALL {
-                    let n = doc.annotations.iter().filter(|a| a.label == label).count();
+                let counts = doc.annotations.label_counts();
+                for (label, n) in Label::ALL.into_iter().zip(counts) {
                     side_panel::chip_ui(ui, palette.color(label));
                     ui.label(format!("{label} {n}"));
                 }

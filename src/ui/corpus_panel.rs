@@ -318,11 +318,11 @@ impl MarginaliaApp {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
-        let needs_attention = self.state.doc.as_ref().is_some_and(|d| {
-            d.annotations
-                .iter()
-                .any(|a| !a.anchor.is_exact() || a.conflict.is_some())
-        });
+        let needs_attention = self
+            .state
+            .doc
+            .as_ref()
+            .is_some_and(|d| d.annotations.attention_count() > 0);
         if self.state.corpus.root.is_none() && !needs_attention {
             return;
         }
