@@ -44,6 +44,9 @@ fn unsaved_work_is_offered_back_after_a_crash() {
     assert!(h.query_by_label_contains("Restore unsaved work").is_none());
     tag_hasanov(&mut h);
     assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 1);
+    // The journal snapshot is taken a moment after the change.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    h.run();
     drop(h); // no save, no on_exit: a crash
     assert!(journal::journal_path(&article).exists());
     assert!(!sidecar::sidecar_path(&article).exists());
@@ -74,6 +77,8 @@ fn discarding_the_offer_deletes_the_journal() {
     std::fs::write(&article, TEXT).unwrap();
     let mut h = harness(&article);
     tag_hasanov(&mut h);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    h.run();
     drop(h);
     let mut h = harness(&article);
     h.get_by_label("Discard").click();

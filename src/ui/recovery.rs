@@ -46,8 +46,12 @@ pub struct Watch {
     pub disk_change: Option<DiskChange>,
     /// The sidecar's annotations as last loaded or saved (BASE of a merge).
     pub base: Vec<Annotation>,
+    /// True until the background sidecar load has finished and `base` was taken from it.
+    base_pending: bool,
     journal: Option<Journal>,
     journal_on_disk: bool,
+    /// When the first change not yet journaled was seen.
+    unjournaled_since: Option<Instant>,
     seen_revision: u64,
     seen_disk: Option<DiskState>,
     article_disk: Option<DiskState>,
@@ -58,10 +62,9 @@ impl Watch {
     /// Start watching the freshly opened `doc`.
     pub fn for_session(doc: &Session) -> Watch {
         let path = &doc.file.path;
-        let base = match sidecar::read(&doc.sidecar_path) {
-            Ok(Some((sc, _))) => sc.annotations,
-            _ => Vec::new(),
-        };
+        // The session holds the sidecar as loaded: no second read and parse
+        // (a 50,000-annotation sidecar takes longer to parse than to open).
+        let base = doc.annotations.as_slice().to_vec();
         let restore = journal::recover(path)
             .ok()
             .flatten()
@@ -71,7 +74,9 @@ impl Watch {
             restore,
             disk_change: None,
             base,
+            base_pending: doc.is_loading(),
             journal: Some(Journal::for_article(path)),
+            unjournaled_since: None,
             seen_revision: doc.annotations.revision(),
             seen_disk: Some(doc.disk.clone()),
             article_disk: Some(DiskState::probe(path)),
@@ -79,6 +84,9 @@ impl Watch {
         }
     }
 }
+
+/// How long after a change its journal snapshot is taken.
+const JOURNAL_DELAY: Duration = Duration::from_millis(300);
 
 /// Re-anchor `annotations` to `article` after the article changed since the
 /// sidecar was written, and say what happened (the banner's text).
@@ -152,16 +160,34 @@ impl MarginaliaApp {
         };
         let watch = &mut self.state.watch;
         // The journal: record changes, flush when due, delete once saved.
+        if watch.base_pending && !doc.is_loading() {
+            watch.base = doc.annotations.as_slice().to_vec();
+            watch.base_pending = false;
+        }
         if let Some(journal) = &mut watch.journal {
             let now = Instant::now();
             let revision = doc.annotations.revision();
             if doc.is_dirty() && revision != watch.seen_revision {
-                if let Err(e) = journal.record(doc.annotations.as_slice(), now) {
-                    self.state.message = format!("Crash journal not written: {e}");
-                }
-                watch.journal_on_disk = true;
+                watch.unjournaled_since.get_or_insert(now);
             }
             watch.seen_revision = revision;
+            // Snapshot a moment after the change, not in the frame that made
+            // it: copying 50,000 annotations would otherwise delay the tag
+            // from showing. Work lost in a crash stays under ~1 s.
+            if let Some(since) = watch.unjournaled_since {
+                let wait = JOURNAL_DELAY.saturating_sub(now.saturating_duration_since(since));
+                if wait.is_zero() {
+                    watch.unjournaled_since = None;
+                    if doc.is_dirty() {
+                        if let Err(e) = journal.record(doc.annotations.as_slice(), now) {
+                            self.state.message = format!("Crash journal not written: {e}");
+                        }
+                        watch.journal_on_disk = true;
+                    }
+                } else {
+                    ctx.request_repaint_after(wait);
+                }
+            }
             if let Err(e) = journal.flush_due(now) {
                 self.state.message = format!("Crash journal not written: {e}");
             }
