@@ -5,3 +5,5 @@
 pub mod core;
 #[path = "../../src/sidecar.rs"]
 pub mod sidecar;
+#[path = "../../src/formats/mod.rs"]
+pub mod formats;
