@@ -311,32 +311,32 @@ impl Session {
 
     /// Apply a user action; returns false when nothing changed.
     pub fn apply(&mut self, change: Change, now_s: f64) -> bool {
-        self.finish_loading();
-        let changed = self.history.apply(&mut self.annotations, change) > 0;
-        if changed {
-            self.mark_changed(now_s);
-        }
-        changed
+        self.edit_history(now_s, |h, set| h.apply(set, change) > 0)
     }
 
     /// Undo the last action.
     pub fn undo(&mut self, now_s: f64) -> bool {
-        self.finish_loading();
-        let done = self.history.undo(&mut self.annotations);
-        if done {
-            self.mark_changed(now_s);
-        }
-        done
+        self.edit_history(now_s, History::undo)
     }
 
     /// Redo the last undone action.
     pub fn redo(&mut self, now_s: f64) -> bool {
+        self.edit_history(now_s, History::redo)
+    }
+
+    /// Every change goes through here: wait for a background load first, so
+    /// nothing is applied to a half-loaded session, then mark it dirty.
+    fn edit_history(
+        &mut self,
+        now_s: f64,
+        edit: impl FnOnce(&mut History, &mut Annotations) -> bool,
+    ) -> bool {
         self.finish_loading();
-        let done = self.history.redo(&mut self.annotations);
-        if done {
+        let changed = edit(&mut self.history, &mut self.annotations);
+        if changed {
             self.mark_changed(now_s);
         }
-        done
+        changed
     }
 
     fn mark_changed(&mut self, now_s: f64) {
