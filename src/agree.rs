@@ -385,35 +385,20 @@ fn coverage_prefix(char_len: usize, spans: &[&Annotation]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::annotation::{AnchorState, AnnotationId, Origin, Status};
-    use crate::core::offset::CharOffset;
+    use crate::core::annotation::AnnotationId;
+    use crate::core::offset::CharRange;
     use chrono::TimeZone;
 
     fn ann(label: Label, start: usize, end: usize) -> Annotation {
         let at = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        Annotation {
-            id: AnnotationId(format!("{label}-{start}-{end}")),
+        Annotation::from_parts(
+            AnnotationId(format!("{label}-{start}-{end}")),
             label,
-            start: CharOffset(start),
-            end: CharOffset(end),
-            quote: format!("q{start}"),
-            prefix: String::new(),
-            suffix: String::new(),
-            kind: None,
-            note: None,
-            author: "x".into(),
-            created: at,
-            modified: at,
-            modified_by: None,
-            status: Status::Accepted,
-            origin: Origin::Manual,
-            links: Vec::new(),
-            attrs: Default::default(),
-            reviews: Vec::new(),
-            anchor: AnchorState::Exact,
-            conflict: None,
-            original_quote: None,
-        }
+            CharRange::from_usize(start, end),
+            &format!("q{start}"),
+            "x",
+            at,
+        )
     }
 
     fn run(text: Option<&str>, a: &[Annotation], b: &[Annotation]) -> Report {

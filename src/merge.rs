@@ -207,35 +207,21 @@ fn merge_article(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::annotation::{AnchorState, Label, Origin, Status};
+    use crate::core::annotation::Label;
     use crate::core::offset::CharOffset;
+    use crate::core::offset::CharRange;
     use chrono::TimeZone;
 
     fn ann(id: &str, start: usize) -> Annotation {
         let at = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        Annotation {
-            id: AnnotationId(id.into()),
-            label: Label::Entity,
-            start: CharOffset(start),
-            end: CharOffset(start + 3),
-            quote: "abc".into(),
-            prefix: String::new(),
-            suffix: String::new(),
-            kind: None,
-            note: None,
-            author: "ana".into(),
-            created: at,
-            modified: at,
-            modified_by: None,
-            status: Status::Accepted,
-            origin: Origin::Manual,
-            links: Vec::new(),
-            attrs: Default::default(),
-            reviews: Vec::new(),
-            anchor: AnchorState::Exact,
-            conflict: None,
-            original_quote: None,
-        }
+        Annotation::from_parts(
+            AnnotationId(id.into()),
+            Label::Entity,
+            CharRange::from_usize(start, start + 3),
+            "abc",
+            "ana",
+            at,
+        )
     }
 
     fn noted(a: &Annotation, note: &str) -> Annotation {

@@ -312,6 +312,42 @@ impl Annotation {
         })
     }
 
+    /// An annotation whose quote is already known (read from a file, built
+    /// in a test), accepted, with no context and every optional field empty.
+    /// Offsets are not checked against any article.
+    pub fn from_parts(
+        id: AnnotationId,
+        label: Label,
+        range: CharRange,
+        quote: &str,
+        author: &str,
+        at: DateTime<Utc>,
+    ) -> Annotation {
+        Annotation {
+            id,
+            label,
+            start: range.start,
+            end: range.end,
+            quote: quote.to_owned(),
+            prefix: String::new(),
+            suffix: String::new(),
+            kind: None,
+            note: None,
+            author: author.to_owned(),
+            created: at,
+            modified: at,
+            modified_by: None,
+            status: Status::Accepted,
+            origin: Origin::Manual,
+            links: Vec::new(),
+            attrs: BTreeMap::new(),
+            reviews: Vec::new(),
+            anchor: AnchorState::Exact,
+            conflict: None,
+            original_quote: None,
+        }
+    }
+
     /// The span as a range.
     pub fn range(&self) -> CharRange {
         CharRange::new(self.start, self.end)
