@@ -1,0 +1,9 @@
+//! The window, driven headless with egui_kittest: real widgets, real key
+//! presses, assertions on the saved sidecar. One test binary for all of them.
+
+mod app;
+mod corpus;
+mod recovery;
+mod review;
+mod side_panel;
+mod view;
