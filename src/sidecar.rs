@@ -582,9 +582,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".marginalia-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".marginalia-").suffix(".tmp");
+    if let Some(permissions) = permissions_for(&target) {
+        builder.permissions(permissions);
+    }
+    let mut tmp = builder
         .tempfile_in(&dir)
         .map_err(io("creating a temporary file"))?;
     tmp.write_all(bytes).map_err(io("writing"))?;
@@ -594,6 +597,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
     sync_dir(&dir).map_err(io("syncing the folder"))?;
     remove_stale_temps(&dir);
     Ok(())
+}
+
+/// The mode a save gives `target`: the file's own when it exists (a save
+/// must not change who may read the sidecar), else what any new file gets
+/// (0o666 less the umask), never tempfile's private 0o600.
+fn permissions_for(target: &Path) -> Option<fs::Permissions> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(
+            fs::metadata(target)
+                .map_or_else(|_| fs::Permissions::from_mode(0o666), |m| m.permissions()),
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows has no modes; its one flag (read-only) must not be copied
+        // onto the temp file, or the rename over the target would fail.
+        let _ = target;
+        None
+    }
 }
 
 /// Temp files older than this are leftovers of a killed writer.
@@ -814,6 +838,25 @@ mod tests {
             save(&path, &sc, &DiskState::Unparsable),
             Err(SidecarError::WouldOverwriteBroken { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saves_keep_the_file_mode_and_new_files_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A new file gets what any program's new file gets here.
+        let plain = dir.path().join("plain");
+        fs::write(&plain, "x").unwrap();
+        let fresh = dir.path().join("fresh.ann.ron");
+        write_atomic(&fresh, b"a").unwrap();
+        assert_eq!(mode(&fresh), mode(&plain));
+        // An existing file keeps its own mode.
+        fs::set_permissions(&fresh, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&fresh, b"b").unwrap();
+        assert_eq!(mode(&fresh), 0o640);
+        assert_eq!(fs::read(&fresh).unwrap(), b"b");
     }
 
     #[test]
