@@ -14,7 +14,7 @@
 //! A sidecar path that is a symbolic link is followed: the file it points to
 //! is replaced (atomically, in *its* folder) and the link stays a link.
 
-use crate::core::annotation::{Annotation, AnnotationId};
+use crate::core::annotation::{Annotation, Annotations, Stamp};
 use crate::core::document::Article;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -334,52 +334,71 @@ fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'
 /// Serialized annotation blocks remembered between saves of one sidecar,
 /// so a save re-serializes only the annotations that changed.
 ///
-/// Invariant: an entry is used only when its annotation equals the one
-/// being written, so a stale or missing entry costs time, never
-/// correctness.
+/// Keyed by [`Stamp`]: an annotation gets a new stamp whenever it is stored,
+/// so a block is reused only for the very version it was made from, and a
+/// lookup never compares annotations (50,000 comparisons cost a frame or
+/// two). A missing entry costs time, never correctness.
 #[derive(Debug, Default)]
 pub struct BlockCache {
-    blocks: HashMap<AnnotationId, (Annotation, String)>,
+    blocks: HashMap<Stamp, String>,
 }
 
 impl BlockCache {
-    /// Serialize (on all cores) every annotation of `annotations` that is
-    /// not cached as it is now, and forget those no longer present.
-    pub fn update(&mut self, annotations: &[Annotation]) {
-        let stale: Vec<&Annotation> = annotations
+    /// A cache holding every one of `annotations`, serialized on this
+    /// thread only: it is meant for a background thread that must leave the
+    /// other cores to the window.
+    pub fn from_annotations(annotations: &Annotations) -> BlockCache {
+        let mut cache = BlockCache::default();
+        cache.insert_serialized(annotations, (0..annotations.len()).collect(), 1);
+        cache
+    }
+
+    /// Serialize (on all cores) every annotation of `annotations` not
+    /// cached yet, and forget those no longer present.
+    pub fn update(&mut self, annotations: &Annotations) {
+        let stale: Vec<usize> = annotations
+            .stamps()
             .iter()
-            .filter(|a| {
-                self.blocks
-                    .get(&a.id)
-                    .is_none_or(|(cached, _)| cached != *a)
-            })
+            .enumerate()
+            .filter(|(_, stamp)| !self.blocks.contains_key(stamp))
+            .map(|(i, _)| i)
             .collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = stale.len().div_ceil(threads).max(256);
-        let fresh: Vec<Vec<(Annotation, String)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = stale
+        self.insert_serialized(annotations, stale, threads);
+        if self.blocks.len() != annotations.len() {
+            let live: std::collections::HashSet<&Stamp> = annotations.stamps().iter().collect();
+            self.blocks.retain(|stamp, _| live.contains(stamp));
+        }
+    }
+
+    /// Serialize the annotations at `indices` on `threads` threads.
+    fn insert_serialized(
+        &mut self,
+        annotations: &Annotations,
+        indices: Vec<usize>,
+        threads: usize,
+    ) {
+        let items = annotations.as_slice();
+        let chunk = indices.len().div_ceil(threads.max(1)).max(256);
+        let parts: Vec<Vec<(Stamp, String)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = indices
                 .chunks(chunk)
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|a| ((*a).clone(), pretty_block(*a, 4)))
-                            .collect::<Vec<_>>()
+                            .map(|&i| (annotations.stamps()[i], pretty_block(&items[i], 4)))
+                            .collect()
                     })
                 })
                 .collect();
+            // A part whose thread failed stays uncached: saves serialize it then.
             handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        for (a, block) in fresh.into_iter().flatten() {
-            self.blocks.insert(a.id.clone(), (a, block));
-        }
-        if self.blocks.len() != annotations.len() {
-            let ids: std::collections::HashSet<&AnnotationId> =
-                annotations.iter().map(|a| &a.id).collect();
-            self.blocks.retain(|id, _| ids.contains(id));
-        }
+        self.blocks.reserve(indices.len());
+        self.blocks.extend(parts.into_iter().flatten());
     }
 
     /// Number of cached blocks.
@@ -393,59 +412,40 @@ impl BlockCache {
     }
 }
 
-/// [`to_string`] of `header` with `annotations` (which must be sorted by
-/// [`Annotation::sort_key`], as [`crate::core::annotation::Annotations`]
-/// keeps them) in place of `header.annotations`, reusing `cache`.
+/// [`to_string`] of `header` with `annotations` in place of
+/// `header.annotations`, reusing `cache`.
 pub fn to_string_cached(
     header: &Sidecar,
-    annotations: &[Annotation],
+    annotations: &Annotations,
     cache: &mut BlockCache,
 ) -> String {
-    debug_assert!(
-        annotations
-            .windows(2)
-            .all(|w| w[0].sort_key() <= w[1].sort_key())
-    );
     cache.update(annotations);
-    let mut missing = Vec::new();
-    let blocks: Vec<&str> = annotations
+    let items = annotations.as_slice();
+    // Normally every block is cached now; one whose serializing thread
+    // failed is made here.
+    let missing: HashMap<usize, String> = annotations
+        .stamps()
         .iter()
         .enumerate()
-        .map(|(i, a)| match cache.blocks.get(&a.id) {
-            Some((cached, block)) if cached == a => block.as_str(),
-            // Two annotations with one id (a hand-edited file): serialize here.
-            _ => {
-                missing.push(i);
-                ""
-            }
-        })
+        .filter(|(_, stamp)| !cache.blocks.contains_key(stamp))
+        .map(|(i, _)| (i, pretty_block(&items[i], 4)))
         .collect();
-    if missing.is_empty() {
-        return assemble(header, annotations.len(), blocks.into_iter());
-    }
-    let extra: Vec<String> = missing
-        .iter()
-        .map(|&i| pretty_block(&annotations[i], 4))
-        .collect();
-    let mut extra = extra.iter();
-    let mut missing = missing.into_iter().peekable();
-    let blocks = blocks.into_iter().enumerate().map(|(i, b)| {
-        if missing.peek() == Some(&i) {
-            missing.next();
-            extra.next().map_or("", String::as_str)
-        } else {
-            b
-        }
+    let blocks = annotations.stamps().iter().enumerate().map(|(i, stamp)| {
+        cache
+            .blocks
+            .get(stamp)
+            .or_else(|| missing.get(&i))
+            .map_or("", String::as_str)
     });
     assemble(header, annotations.len(), blocks)
 }
 
-/// [`save`] of `header` with `annotations` (sorted by
-/// [`Annotation::sort_key`]), serializing only what `cache` lacks.
+/// [`save`] of `header` with `annotations`, serializing only what `cache`
+/// lacks.
 pub fn save_cached(
     path: &Path,
     header: &Sidecar,
-    annotations: &[Annotation],
+    annotations: &Annotations,
     expected: &DiskState,
     cache: &mut BlockCache,
 ) -> Result<DiskState, SidecarError> {
@@ -762,30 +762,34 @@ mod tests {
         let (article, mut sc) = sample();
         sc.annotations
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut set = Annotations::from_vec(sc.annotations.clone());
         let mut cache = BlockCache::default();
         let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
-        assert_eq!(
-            to_string_cached(&header, &sc.annotations, &mut cache),
-            to_string(&sc)
-        );
+        assert_eq!(to_string_cached(&header, &set, &mut cache), to_string(&sc));
         assert_eq!(cache.len(), 2);
         // A changed annotation is re-serialized, a removed one forgotten.
-        sc.annotations[0].note = Some("changed".into());
-        sc.annotations.pop();
-        assert_eq!(
-            to_string_cached(&header, &sc.annotations, &mut cache),
-            to_string(&sc)
-        );
+        let mut changed = set.as_slice()[0].clone();
+        changed.note = Some("changed".into());
+        set.replace(changed.clone());
+        let gone = set.as_slice()[1].id.clone();
+        set.remove(&gone);
+        sc.annotations = vec![changed];
+        assert_eq!(to_string_cached(&header, &set, &mut cache), to_string(&sc));
         assert_eq!(cache.len(), 1);
-        // Two annotations sharing an id are both written as they are.
+        // Two annotations sharing an id (a hand-edited file) are both written as they are.
         let mut twin = sc.annotations[0].clone();
         twin.note = None;
         sc.annotations.push(twin);
         sc.annotations
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let text = to_string_cached(&header, &sc.annotations, &mut cache);
+        let set = Annotations::from_vec(sc.annotations.clone());
+        let text = to_string_cached(&header, &set, &mut cache);
         assert_eq!(text, to_string(&sc));
         assert_eq!(parse(&text, Path::new("x")).unwrap().annotations.len(), 2);
+        // A background-built cache gives the same bytes.
+        let mut warm = BlockCache::from_annotations(&set);
+        assert_eq!(warm.len(), 2);
+        assert_eq!(to_string_cached(&header, &set, &mut warm), text);
     }
 
     #[test]

@@ -396,10 +396,13 @@ const BLOCK: usize = 64;
 /// index for range queries.
 ///
 /// Invariants (checked by [`Annotations::assert_invariants`]): `items` is
-/// sorted; `block_max_end[i]` is the largest `end` in block `i`.
+/// sorted; `block_max_end[i]` is the largest `end` in block `i`; `stamps`
+/// runs parallel to `items`.
 #[derive(Clone, Debug, Default)]
 pub struct Annotations {
     items: Vec<Annotation>,
+    /// One [`Stamp`] per item, new whenever the item is stored.
+    stamps: Vec<Stamp>,
     block_max_end: Vec<CharOffset>,
     revision: u64,
     /// Annotations per label, in [`Label::ALL`] order (kept by `reindex`).
@@ -408,12 +411,41 @@ pub struct Annotations {
     attention_count: usize,
 }
 
+/// Names one stored version of an annotation: every insert or replace in
+/// an [`Annotations`] gets a stamp never handed out before in this process.
+/// Two equal stamps mean the same content, so caches of derived data (the
+/// sidecar's serialized blocks) can key on it without comparing annotations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Stamp(u64);
+
+impl Stamp {
+    /// The first of `n` consecutive stamps never handed out before.
+    fn reserve(n: usize) -> u64 {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        NEXT.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// `n` fresh stamps.
+    fn fresh_run(n: usize) -> impl Iterator<Item = Stamp> {
+        let first = Stamp::reserve(n);
+        (first..first + n as u64).map(Stamp)
+    }
+}
+
 impl Annotations {
     /// Build from any order.
     pub fn from_vec(mut items: Vec<Annotation>) -> Self {
         items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Room to grow: without it the first tag after loading 50,000
+        // annotations reallocates (and copies) the whole set inside the
+        // tagging frame. Loading usually runs on a background thread.
+        let room = 64.max(items.len() / 16);
+        items.reserve(room);
+        let mut stamps = Vec::with_capacity(items.len() + room);
+        stamps.extend(Stamp::fresh_run(items.len()));
         let mut set = Annotations {
             items,
+            stamps,
             block_max_end: Vec::new(),
             revision: 0,
             label_counts: [0; 3],
@@ -434,6 +466,11 @@ impl Annotations {
     /// Sorted annotations.
     pub fn as_slice(&self) -> &[Annotation] {
         &self.items
+    }
+
+    /// The stamp of each annotation, parallel to [`Annotations::as_slice`].
+    pub fn stamps(&self) -> &[Stamp] {
+        &self.stamps
     }
 
     /// Take the sorted annotations out.
@@ -475,6 +512,7 @@ impl Annotations {
     pub fn insert(&mut self, a: Annotation) -> usize {
         let at = self.items.partition_point(|x| x.sort_key() < a.sort_key());
         self.items.insert(at, a);
+        self.stamps.insert(at, Stamp(Stamp::reserve(1)));
         self.reindex();
         at
     }
@@ -483,6 +521,7 @@ impl Annotations {
     pub fn remove(&mut self, id: &AnnotationId) -> Option<Annotation> {
         let i = self.position(id)?;
         let a = self.items.remove(i);
+        self.stamps.remove(i);
         self.reindex();
         Some(a)
     }
@@ -550,6 +589,7 @@ impl Annotations {
             "annotations out of order"
         );
         assert_eq!(self.block_max_end.len(), self.items.len().div_ceil(BLOCK));
+        assert_eq!(self.stamps.len(), self.items.len(), "stamps out of step");
         for (i, label) in Label::ALL.into_iter().enumerate() {
             assert_eq!(
                 self.label_counts[i],
@@ -592,6 +632,33 @@ mod tests {
         let ids: std::collections::HashSet<_> =
             (0..1000).map(|_| AnnotationId::generate()).collect();
         assert_eq!(ids.len(), 1000);
+    }
+
+    #[test]
+    fn stamps_follow_their_annotation_and_change_with_it() {
+        let mut set = Annotations::from_vec(vec![ann(5, 9, "b"), ann(0, 3, "a")]);
+        let stamp_of = |set: &Annotations, id: &str| {
+            let i = set.position(&AnnotationId(id.into())).unwrap();
+            set.stamps()[i]
+        };
+        let (a0, b0) = (stamp_of(&set, "a"), stamp_of(&set, "b"));
+        assert_ne!(a0, b0);
+        // Inserting before "b" shifts it but keeps its stamp.
+        set.insert(ann(1, 2, "c"));
+        set.assert_invariants();
+        assert_eq!((stamp_of(&set, "a"), stamp_of(&set, "b")), (a0, b0));
+        // A replaced annotation gets a stamp never seen before.
+        let mut b = set.get(&AnnotationId("b".into())).unwrap().clone();
+        b.note = Some("x".into());
+        set.replace(b);
+        let b1 = stamp_of(&set, "b");
+        assert!(![a0, b0, stamp_of(&set, "c")].contains(&b1));
+        set.remove(&AnnotationId("a".into()));
+        set.assert_invariants();
+        // A clone shares stamps (same content); a rebuilt set does not.
+        assert_eq!(set.clone().stamps(), set.stamps());
+        let rebuilt = Annotations::from_vec(set.as_slice().to_vec());
+        assert!(rebuilt.stamps().iter().all(|s| !set.stamps().contains(s)));
     }
 
     proptest! {

@@ -243,6 +243,14 @@ impl MarginaliaApp {
         self.state.doc.as_ref().is_none_or(|d| !d.is_loading())
     }
 
+    /// Wait until the open article's background work (reading the sidecar,
+    /// then serializing it for fast saves) is done.
+    pub fn wait_for_background(&mut self) {
+        if let Some(doc) = &mut self.state.doc {
+            doc.wait_for_background();
+        }
+    }
+
     /// Save now; the result also goes to the status bar.
     pub fn save(&mut self) -> Result<(), String> {
         let Some(doc) = &mut self.state.doc else {

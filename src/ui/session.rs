@@ -30,7 +30,6 @@ struct LoadedSidecar {
     /// What re-anchoring did, when the article changed since the sidecar.
     reanchored: Option<String>,
     problems: Vec<Problem>,
-    blocks: sidecar::BlockCache,
 }
 
 type LoadResult = Result<Option<LoadedSidecar>, SidecarError>;
@@ -87,6 +86,9 @@ pub struct Session {
     loading: Option<mpsc::Receiver<LoadResult>>,
     /// Serialized annotations kept between saves.
     blocks: sidecar::BlockCache,
+    /// The loaded annotations, serialized by the background reader after it
+    /// handed them over (so they show sooner); taken by the first save.
+    blocks_loading: Option<mpsc::Receiver<sidecar::BlockCache>>,
 }
 
 impl Session {
@@ -161,11 +163,13 @@ impl Session {
         let file = article_file::read_article(path)
             .with_context(|| format!("opening {}", path.display()))?;
         let (tx, rx) = mpsc::channel();
+        let (blocks_tx, blocks_rx) = mpsc::channel();
         let article = file.article.clone();
         let sc_path = sidecar_path.clone();
         std::thread::Builder::new()
             .name("sidecar-reader".into())
             .spawn(move || {
+                let mut loaded_annotations = None;
                 let result = sidecar::read(&sc_path).map(|found| {
                     found.map(|(sc, disk)| {
                         let article_changed = !sc.article.hash.eq(article.hash());
@@ -174,21 +178,25 @@ impl Session {
                         let reanchored = article_changed
                             .then(|| crate::ui::recovery::reanchor_on_open(&article, &mut anns));
                         let annotations = Annotations::from_vec(anns);
-                        // Serialized now, off the UI thread, so the first save is fast too.
-                        let mut blocks = sidecar::BlockCache::default();
-                        blocks.update(annotations.as_slice());
+                        loaded_annotations = Some(annotations.clone());
                         LoadedSidecar {
                             article_changed,
                             reanchored,
                             problems: verify(&article, annotations.as_slice()),
                             annotations,
                             disk,
-                            blocks,
                         }
                     })
                 });
                 // The session may be gone (another article opened): nothing to do then.
-                let _ = tx.send(result);
+                if tx.send(result).is_err() {
+                    return;
+                }
+                // Serialized now, off the UI thread and after the annotations
+                // are shown, so the first save is fast too.
+                if let Some(anns) = loaded_annotations {
+                    let _ = blocks_tx.send(sidecar::BlockCache::from_annotations(&anns));
+                }
             })
             .context("starting the sidecar reader")?;
         let disk = DiskState::probe(&sidecar_path);
@@ -201,6 +209,7 @@ impl Session {
             vec![LOADING_NOTICE.to_owned()],
         );
         session.loading = Some(rx);
+        session.blocks_loading = Some(blocks_rx);
         Ok(session)
     }
 
@@ -232,6 +241,17 @@ impl Session {
         self.finish_with(result);
     }
 
+    /// Wait for the background reader, then for the serialized blocks it
+    /// makes after handing the annotations over (a failed reader sends none).
+    pub fn wait_for_background(&mut self) {
+        self.finish_loading();
+        if let Some(rx) = self.blocks_loading.take()
+            && let Ok(blocks) = rx.recv()
+        {
+            self.blocks = blocks;
+        }
+    }
+
     fn finish_with(&mut self, result: Option<LoadResult>) {
         self.loading = None;
         self.notices.retain(|n| n != LOADING_NOTICE);
@@ -249,7 +269,6 @@ impl Session {
                 }
                 self.annotations.replace_all(loaded.annotations);
                 self.disk = loaded.disk;
-                self.blocks = loaded.blocks;
             }
             // The sidecar vanished meanwhile: like opening without one.
             Some(Ok(None)) => self.disk = DiskState::Absent,
@@ -290,6 +309,7 @@ impl Session {
             folded: std::cell::OnceCell::new(),
             loading: None,
             blocks: sidecar::BlockCache::default(),
+            blocks_loading: None,
         }
     }
 
@@ -493,11 +513,14 @@ impl Session {
             self.save_state = SaveState::Failed(msg.clone());
             return Err(msg);
         }
+        // The background reader's blocks: waiting for them costs no more
+        // than serializing here.
+        self.wait_for_background();
         let header = self.file.sidecar(Vec::new());
         match sidecar::save_cached(
             &self.sidecar_path,
             &header,
-            self.annotations.as_slice(),
+            &self.annotations,
             &self.disk,
             &mut self.blocks,
         ) {
