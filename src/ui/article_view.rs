@@ -31,6 +31,12 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+/// Drag auto-scroll: the band (points) at the view's top and bottom edges
+/// where a drag starts scrolling, how far past the band counts (points),
+/// and the speed per point past it (points per second).
+const AUTOSCROLL_EDGE: f32 = 24.0;
+const AUTOSCROLL_MAX: f32 = 120.0;
+const AUTOSCROLL_GAIN: f32 = 20.0;
 /// Widest text column, in ems of the body font.
 const MAX_WIDTH_EMS: f32 = 75.0;
 /// Row height as a multiple of the font size; the room below the glyphs holds
@@ -85,6 +91,8 @@ pub struct ArticleView {
     /// `(char_len, hash)` of the article the caches belong to.
     article_key: Option<(usize, String)>,
     palette: Option<Palette>,
+    /// The scale the cached paragraphs (galleys, meshes) were made for.
+    pixels_per_point: f32,
     paragraphs: HashMap<usize, Paragraph>,
     heights: Vec<HeightTable>,
     frame: u64,
@@ -183,7 +191,7 @@ impl ArticleView {
     /// Show the article. See [`ViewInput`] and [`ViewOutput`].
     pub fn ui(&mut self, ui: &mut egui::Ui, input: &ViewInput<'_>) -> ViewOutput {
         self.frame += 1;
-        self.check_caches(input);
+        self.check_caches(input, ui.ctx().pixels_per_point());
         let font_size = input.font_size.clamp(4.0, 200.0);
         let line_height = (font_size * LINE_HEIGHT_FACTOR).round();
         let side_padding = font_size;
@@ -225,7 +233,7 @@ impl ArticleView {
     }
 
     /// Reset on a new article; drop galleys when the palette changes.
-    fn check_caches(&mut self, input: &ViewInput<'_>) {
+    fn check_caches(&mut self, input: &ViewInput<'_>, ppp: f32) {
         let article = input.article;
         let same = self
             .article_key
@@ -235,9 +243,10 @@ impl ArticleView {
             self.reset();
             self.article_key = Some((article.char_len(), article.hash().to_owned()));
         }
-        if self.palette.as_ref() != Some(input.palette) {
+        if self.palette.as_ref() != Some(input.palette) || self.pixels_per_point != ppp {
             self.paragraphs.clear();
             self.palette = Some(input.palette.clone());
+            self.pixels_per_point = ppp;
         }
     }
 
@@ -432,9 +441,27 @@ impl ArticleView {
         }
         if response.dragged()
             && let Some(pos) = ui.input(|i| i.pointer.latest_pos())
-            && let Some(head) = self.cursor_at(article, layout, pos)
         {
-            self.drag_head = Some(head);
+            if let Some(head) = self.cursor_at(article, layout, pos) {
+                self.drag_head = Some(head);
+            }
+            // Dragging near or past the top or bottom edge scrolls, faster
+            // the further out the pointer is, so a selection can run past
+            // what is on screen.
+            let view = response.rect;
+            let past = if pos.y < view.top() + AUTOSCROLL_EDGE {
+                pos.y - (view.top() + AUTOSCROLL_EDGE)
+            } else if pos.y > view.bottom() - AUTOSCROLL_EDGE {
+                pos.y - (view.bottom() - AUTOSCROLL_EDGE)
+            } else {
+                0.0
+            };
+            let can_move = (past < 0.0 && self.last_offset_y > 0.0) || (past > 0.0 && !self.at_end);
+            if can_move {
+                let dt = ui.input(|i| i.stable_dt).clamp(0.001, 0.1);
+                self.scroll_by(past.clamp(-AUTOSCROLL_MAX, AUTOSCROLL_MAX) * AUTOSCROLL_GAIN * dt);
+                ui.ctx().request_repaint();
+            }
         }
         if response.drag_stopped() {
             if let (Some(a), Some(b)) = (self.drag_anchor.take(), self.drag_head.take()) {
@@ -558,35 +585,14 @@ impl ArticleView {
                 continue;
             }
             painter.galley(at, p.galley.clone(), palette.text);
-            for d in &p.decorations {
-                match *d {
-                    Decoration::Bar { rect, color } => {
-                        painter.rect_filled(rect.translate(at.to_vec2()), 0.0, color);
-                    }
-                    Decoration::Strike { rect, color } => {
-                        let r = rect.translate(at.to_vec2());
-                        painter.line_segment(
-                            [r.left_center(), r.right_center()],
-                            Stroke::new(1.5, color),
-                        );
-                    }
-                    Decoration::Dashed { rect, color } => {
-                        let r = rect.translate(at.to_vec2());
-                        let points = [
-                            r.left_top(),
-                            r.right_top(),
-                            r.right_bottom(),
-                            r.left_bottom(),
-                            r.left_top(),
-                        ];
-                        painter.extend(Shape::dashed_line(
-                            &points,
-                            Stroke::new(1.0, color),
-                            3.0,
-                            2.0,
-                        ));
-                    }
-                }
+            if !p.decorations.is_empty() {
+                // The cached mesh, moved into place on whole pixels (it was
+                // tessellated at the galley's origin).
+                let ppp = ui.ctx().pixels_per_point();
+                let offset = (at.to_vec2() * ppp).round() / ppp;
+                let mut mesh = (*p.decorations).clone();
+                mesh.translate(offset);
+                painter.add(Shape::mesh(mesh));
             }
             let line_range = input.article.line_range(line).unwrap_or_default();
             let local = |r: CharRange| -> Option<std::ops::Range<usize>> {
@@ -671,8 +677,10 @@ struct Paragraph {
     last_used: u64,
     galley: Arc<Galley>,
     map: GlyphMap,
-    /// Bars, strike-throughs and dashed outlines, relative to the galley.
-    decorations: Vec<Decoration>,
+    /// Bars, strike-throughs and dashed outlines, tessellated once relative
+    /// to the galley: dashed outlines are hundreds of tiny segments per
+    /// paragraph, too many to tessellate again every frame.
+    decorations: Arc<egui::Mesh>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -1147,6 +1155,7 @@ fn build_paragraph(
 
     let map = glyph_map(ui, range.start, &chars, &runs, &section_formats, &galley);
     let decorations = decorations(&map, &galley, anns, &lanes, range, palette, geometry);
+    let decorations = Arc::new(tessellate_decorations(ui.ctx(), &decorations));
     Paragraph {
         size_key: (0, 0),
         signature: 0,
@@ -1201,6 +1210,44 @@ fn glyph_map(
         counts = vec![(chars.len(), galley_glyphs)];
     }
     GlyphMap::from_counts(line_start, &counts, galley)
+}
+
+/// `decorations` as one mesh, tessellated as the painter would.
+fn tessellate_decorations(ctx: &egui::Context, decorations: &[Decoration]) -> egui::Mesh {
+    let mut shapes = Vec::with_capacity(decorations.len());
+    for d in decorations {
+        match *d {
+            Decoration::Bar { rect, color } => shapes.push(Shape::rect_filled(rect, 0.0, color)),
+            Decoration::Strike { rect, color } => shapes.push(Shape::line_segment(
+                [rect.left_center(), rect.right_center()],
+                Stroke::new(1.5, color),
+            )),
+            Decoration::Dashed { rect, color } => {
+                let points = [
+                    rect.left_top(),
+                    rect.right_top(),
+                    rect.right_bottom(),
+                    rect.left_bottom(),
+                    rect.left_top(),
+                ];
+                shapes.extend(Shape::dashed_line(
+                    &points,
+                    Stroke::new(1.0, color),
+                    3.0,
+                    2.0,
+                ));
+            }
+        }
+    }
+    let options = ctx.tessellation_options(|o| *o);
+    // Only text and circles use the font atlas size and prepared discs.
+    let mut tessellator =
+        egui::epaint::Tessellator::new(ctx.pixels_per_point(), options, [1, 1], Vec::new());
+    let mut mesh = egui::Mesh::default();
+    for shape in shapes {
+        tessellator.tessellate_shape(shape, &mut mesh);
+    }
+    mesh
 }
 
 /// Underline bars (one lane per depth), strike-throughs for rejected spans and
