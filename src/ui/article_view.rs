@@ -584,15 +584,21 @@ impl ArticleView {
             {
                 continue;
             }
+            // The cached meshes were tessellated at the galley's origin;
+            // they move into place on whole pixels.
+            let ppp = ui.ctx().pixels_per_point();
+            let offset = (at.to_vec2() * ppp).round() / ppp;
+            let place = |mesh: &Arc<egui::Mesh>| {
+                let mut mesh = (**mesh).clone();
+                mesh.translate(offset);
+                Shape::mesh(mesh)
+            };
+            if !p.fills.is_empty() {
+                painter.add(place(&p.fills));
+            }
             painter.galley(at, p.galley.clone(), palette.text);
             if !p.decorations.is_empty() {
-                // The cached mesh, moved into place on whole pixels (it was
-                // tessellated at the galley's origin).
-                let ppp = ui.ctx().pixels_per_point();
-                let offset = (at.to_vec2() * ppp).round() / ppp;
-                let mut mesh = (*p.decorations).clone();
-                mesh.translate(offset);
-                painter.add(Shape::mesh(mesh));
+                painter.add(place(&p.decorations));
             }
             let line_range = input.article.line_range(line).unwrap_or_default();
             let local = |r: CharRange| -> Option<std::ops::Range<usize>> {
@@ -677,6 +683,8 @@ struct Paragraph {
     last_used: u64,
     galley: Arc<Galley>,
     map: GlyphMap,
+    /// Highlight fills (under the text), tessellated once relative to the galley.
+    fills: Arc<egui::Mesh>,
     /// Bars, strike-throughs and dashed outlines, tessellated once relative
     /// to the galley: dashed outlines are hundreds of tiny segments per
     /// paragraph, too many to tessellate again every frame.
@@ -685,6 +693,7 @@ struct Paragraph {
 
 #[derive(Clone, Copy, Debug)]
 enum Decoration {
+    Fill { rect: Rect, color: Color32 },
     Bar { rect: Rect, color: Color32 },
     Strike { rect: Rect, color: Color32 },
     Dashed { rect: Rect, color: Color32 },
@@ -1110,7 +1119,15 @@ fn build_paragraph(
         },
         ..Default::default()
     };
-    let mut section_formats = Vec::new();
+    // Sections change only where the font or colour does (title, rejected
+    // text) and at right-to-left runs; highlight fills are painted as
+    // rectangles under the text instead of section backgrounds. Every
+    // section is shaped on its own, so one section per annotation boundary
+    // made laying out a densely annotated paragraph several times slower.
+    let mut hard: Vec<usize> = runs.iter().flat_map(|r| [r.start, r.end]).collect();
+    hard.extend(title_at);
+    let mut section_formats: Vec<(std::ops::Range<usize>, TextFormat)> = Vec::new();
+    let mut fills: Vec<(std::ops::Range<usize>, Color32)> = Vec::new();
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
         if a >= b {
@@ -1132,17 +1149,27 @@ fn build_paragraph(
             .max_by_key(|&i| (lanes[i], std::cmp::Reverse(anns[i].range().char_len())));
         if let Some(i) = innermost {
             let rejected = anns[i].status == Status::Rejected;
-            format.background = palette.fill(anns[i].label, rejected);
+            let fill = palette.fill(anns[i].label, rejected);
+            match fills.last_mut() {
+                Some((r, c)) if r.end == a && *c == fill => r.end = b,
+                _ => fills.push((a..b, fill)),
+            }
             if rejected {
                 format.color = palette.weak_text;
             }
         }
+        match section_formats.last_mut() {
+            Some((r, f)) if r.end == a && *f == format && !hard.contains(&a) => r.end = b,
+            _ => section_formats.push((a..b, format)),
+        }
+    }
+    for (r, format) in &section_formats {
         job.sections.push(LayoutSection {
             leading_space: 0.0,
-            byte_range: egui::text::ByteIndex(byte_at[a])..egui::text::ByteIndex(byte_at[b]),
+            byte_range: egui::text::ByteIndex(byte_at[r.start])
+                ..egui::text::ByteIndex(byte_at[r.end]),
             format: format.clone(),
         });
-        section_formats.push((a..b, format));
     }
     if job.sections.is_empty() {
         job.sections.push(LayoutSection {
@@ -1154,6 +1181,15 @@ fn build_paragraph(
     let galley = ui.ctx().fonts_mut(|f| f.layout_job(job));
 
     let map = glyph_map(ui, range.start, &chars, &runs, &section_formats, &galley);
+    let fills: Vec<Decoration> = fills
+        .into_iter()
+        .flat_map(|(r, color)| {
+            map.char_rects(&galley, r)
+                .into_iter()
+                .map(move |rect| Decoration::Fill { rect, color })
+        })
+        .collect();
+    let fills = Arc::new(tessellate_decorations(ui.ctx(), &fills));
     let decorations = decorations(&map, &galley, anns, &lanes, range, palette, geometry);
     let decorations = Arc::new(tessellate_decorations(ui.ctx(), &decorations));
     Paragraph {
@@ -1163,6 +1199,7 @@ fn build_paragraph(
         last_used: 0,
         galley,
         map,
+        fills,
         decorations,
     }
 }
@@ -1217,6 +1254,7 @@ fn tessellate_decorations(ctx: &egui::Context, decorations: &[Decoration]) -> eg
     let mut shapes = Vec::with_capacity(decorations.len());
     for d in decorations {
         match *d {
+            Decoration::Fill { rect, color } => shapes.push(Shape::rect_filled(rect, 2.0, color)),
             Decoration::Bar { rect, color } => shapes.push(Shape::rect_filled(rect, 0.0, color)),
             Decoration::Strike { rect, color } => shapes.push(Shape::line_segment(
                 [rect.left_center(), rect.right_center()],
