@@ -88,6 +88,22 @@ fn bench(c: &mut Criterion) {
     g.bench_function("save sidecar atomically", |b| {
         b.iter(|| sidecar::save(&path, black_box(&sc), &DiskState::probe(&path)).expect("save"))
     });
+    // What the window does: blocks cached from the previous save, one
+    // annotation changed since (a tag), then the atomic write.
+    let mut set = Annotations::from_vec(anns.clone());
+    let header = Sidecar::new("big.txt", "utf-8", &article, Vec::new());
+    let mut cache = sidecar::BlockCache::from_annotations(&set);
+    let mut flip = false;
+    g.bench_function("save after one tag (cached blocks)", |b| {
+        b.iter(|| {
+            let mut a = set.as_slice()[set.len() / 2].clone();
+            flip = !flip;
+            a.note = flip.then(|| "changed".to_owned());
+            set.replace(a);
+            sidecar::save_cached(&path, &header, &set, &DiskState::probe(&path), &mut cache)
+                .expect("save")
+        })
+    });
     g.finish();
 }
 

@@ -98,8 +98,11 @@ impl fmt::Display for ProblemKind {
 /// annotation is exact.
 pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut seen = HashSet::new();
     let ids: HashSet<&AnnotationId> = annotations.iter().map(|a| &a.id).collect();
+    // Duplicates are looked for only when there are some (a second set of
+    // 50,000 ids is a noticeable part of opening a big sidecar).
+    let has_duplicates = ids.len() != annotations.len();
+    let mut seen = HashSet::new();
     for a in annotations {
         let mut push = |kind| {
             problems.push(Problem {
@@ -107,7 +110,7 @@ pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
                 kind,
             })
         };
-        if !seen.insert(&a.id) {
+        if has_duplicates && !seen.insert(&a.id) {
             push(ProblemKind::DuplicateId);
         }
         for l in &a.links {
@@ -147,4 +150,60 @@ pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::annotation::{Label, Link, Origin};
+    use crate::core::offset::CharRange;
+
+    fn at(article: &Article, s: usize, e: usize, id: &str) -> Annotation {
+        let mut a = Annotation::new(
+            article,
+            CharRange::from_usize(s, e),
+            Label::Entity,
+            "t",
+            chrono::Utc::now(),
+            Origin::Manual,
+        )
+        .expect("in range");
+        a.id = AnnotationId(id.into());
+        a
+    }
+
+    #[test]
+    fn verify_lists_each_structural_problem_once() {
+        let article = Article::new("Dehqan met Hasanov in Tehran.".into());
+        let clean = vec![at(&article, 0, 6, "a"), at(&article, 11, 18, "b")];
+        assert!(verify(&article, &clean).is_empty());
+
+        let mut twin = at(&article, 22, 28, "a");
+        twin.links.push(Link {
+            role: "speaker".into(),
+            target: AnnotationId("missing".into()),
+        });
+        let mut far = at(&article, 0, 6, "c");
+        far.start = crate::core::offset::CharOffset(100);
+        far.end = crate::core::offset::CharOffset(104);
+        let mut anns = clean.clone();
+        anns.extend([twin, far]);
+        let kinds: Vec<(String, ProblemKind)> = verify(&article, &anns)
+            .into_iter()
+            .map(|p| (p.id.0, p.kind))
+            .collect();
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+        assert!(kinds.contains(&("a".into(), ProblemKind::DuplicateId)));
+        assert!(kinds.contains(&(
+            "a".into(),
+            ProblemKind::DanglingLink {
+                target: AnnotationId("missing".into())
+            }
+        )));
+        assert!(
+            kinds
+                .iter()
+                .any(|(id, k)| id == "c" && matches!(k, ProblemKind::OutOfRange { .. }))
+        );
+    }
 }
