@@ -339,10 +339,26 @@ fn schema_kinds_are_offered_and_attributes_stored() {
         doc.annotations.iter().next().unwrap().kind.as_deref(),
         Some("Militia")
     );
-    // Quotes get the schema's `mode` attribute.
+    // Quotes get the schema's `mode` attribute: open its box, pick a value.
     h.state_mut().select(char_range_of("peace now"));
     press(&mut h, Modifiers::NONE, Key::Q);
     h.get_by_label("mode:");
+    h.get_by_role_and_label(eframe::egui::accesskit::Role::ComboBox, "mode:")
+        .click();
+    h.run();
+    h.get_by_label("indirect").click();
+    h.run();
+    h.state_mut().save().expect("saved");
+    let sc = saved(&f.sidecar);
+    let quote = sc
+        .annotations
+        .iter()
+        .find(|a| a.quote == "peace now")
+        .expect("the quote is saved");
+    assert_eq!(
+        quote.attrs.get("mode").map(String::as_str),
+        Some("indirect")
+    );
 }
 
 #[test]
