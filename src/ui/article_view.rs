@@ -205,14 +205,18 @@ impl ArticleView {
         let mut area = egui::ScrollArea::vertical()
             .id_salt("marginalia_article_view")
             .auto_shrink([false, false]);
+        // Offsets set here stay inside the content: one past either end
+        // would make egui's scroll physics rubber-band it back over the
+        // next frames, undoing the scrolls that follow.
+        let max_y = (self.heights[table].total() - view_height).max(0.0);
         if let Some(range) = self.pending_scroll.take() {
             let y = self.estimated_y(input.article, table, range.start);
-            area = area.vertical_scroll_offset((y - view_height / 3.0).max(0.0));
+            area = area.vertical_scroll_offset((y - view_height / 3.0).clamp(0.0, max_y));
             self.flash = Some((range, ui.input(|i| i.time)));
             self.scroll_correction = 0.0;
         } else if self.scroll_correction != 0.0 || self.pending_scroll_by != 0.0 {
             let y = self.last_offset_y + self.scroll_correction + self.pending_scroll_by;
-            area = area.vertical_scroll_offset(y.max(0.0));
+            area = area.vertical_scroll_offset(y.clamp(0.0, max_y));
         }
         self.scroll_correction = 0.0;
         self.pending_scroll_by = 0.0;
@@ -574,7 +578,7 @@ impl ArticleView {
             palette.selected_outline,
         );
         for &(line, top) in &layout.lines {
-            let Some(p) = self.paragraphs.get(&line) else {
+            let Some(p) = self.paragraphs.get_mut(&line) else {
                 continue;
             };
             let at = pos2(layout.left, layout.origin_y + top);
@@ -585,20 +589,31 @@ impl ArticleView {
                 continue;
             }
             // The cached meshes were tessellated at the galley's origin;
-            // they move into place on whole pixels.
+            // they move into place on whole pixels, and the moved copies are
+            // kept for the next frames at the same place (a steady frame).
             let ppp = ui.ctx().pixels_per_point();
             let offset = (at.to_vec2() * ppp).round() / ppp;
-            let place = |mesh: &Arc<egui::Mesh>| {
-                let mut mesh = (**mesh).clone();
-                mesh.translate(offset);
-                Shape::mesh(mesh)
+            let placed = match &p.placed {
+                Some((o, fills, decorations)) if *o == offset => {
+                    (fills.clone(), decorations.clone())
+                }
+                _ => {
+                    let place = |mesh: &Arc<egui::Mesh>| {
+                        let mut mesh = (**mesh).clone();
+                        mesh.translate(offset);
+                        Arc::new(mesh)
+                    };
+                    let placed = (place(&p.fills), place(&p.decorations));
+                    p.placed = Some((offset, placed.0.clone(), placed.1.clone()));
+                    placed
+                }
             };
-            if !p.fills.is_empty() {
-                painter.add(place(&p.fills));
+            if !placed.0.is_empty() {
+                painter.add(Shape::Mesh(placed.0));
             }
             painter.galley(at, p.galley.clone(), palette.text);
-            if !p.decorations.is_empty() {
-                painter.add(place(&p.decorations));
+            if !placed.1.is_empty() {
+                painter.add(Shape::Mesh(placed.1));
             }
             let line_range = input.article.line_range(line).unwrap_or_default();
             let local = |r: CharRange| -> Option<std::ops::Range<usize>> {
@@ -685,6 +700,8 @@ struct Paragraph {
     map: GlyphMap,
     /// Highlight fills (under the text), tessellated once relative to the galley.
     fills: Arc<egui::Mesh>,
+    /// `fills` and `decorations` moved to where they were last painted.
+    placed: Option<(egui::Vec2, Arc<egui::Mesh>, Arc<egui::Mesh>)>,
     /// Bars, strike-throughs and dashed outlines, tessellated once relative
     /// to the galley: dashed outlines are hundreds of tiny segments per
     /// paragraph, too many to tessellate again every frame.
@@ -1200,6 +1217,7 @@ fn build_paragraph(
         galley,
         map,
         fills,
+        placed: None,
         decorations,
     }
 }

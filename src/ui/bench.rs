@@ -207,11 +207,11 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
 
     // Find the bottom, go back to the top (not timed), then scroll down in
     // equal steps.
-    app.scroll_view_by(f32::MAX / 4.0);
+    app.scroll_view_by(1.0e9);
     driver.frame(&mut app, Vec::new());
     driver.frame(&mut app, Vec::new());
     let bottom = app.view_scroll_offset_y();
-    app.scroll_view_by(-f32::MAX / 4.0);
+    app.scroll_view_by(-1.0e9);
     driver.frame(&mut app, Vec::new());
     driver.frame(&mut app, Vec::new());
     let frames = config.frames.max(1);
@@ -220,6 +220,12 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     for _ in 0..frames {
         app.scroll_view_by(step);
         times.push(ms(driver.frame(&mut app, Vec::new())));
+    }
+    // The frames above must really have scrolled (a view that ignored the
+    // steps would time steady frames instead).
+    let reached = app.view_scroll_offset_y();
+    if bottom > 0.0 && reached < bottom * 0.9 {
+        bail!("the view scrolled to {reached} of {bottom} points");
     }
     times.sort_by(f64::total_cmp);
 

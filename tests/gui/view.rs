@@ -313,3 +313,27 @@ fn dragging_past_the_bottom_edge_scrolls_and_extends_the_selection() {
     h.drop_at(Pos2::new(from.x, 1.0));
     h.step();
 }
+
+#[test]
+fn scrolling_by_steps_moves_after_a_jump_past_either_end() {
+    let text: String = (0..400)
+        .map(|i| format!("Paragraph {i} says something worth tagging.\n"))
+        .collect();
+    let mut h = harness(state(&text, Vec::new(), false));
+    // Jumps far past the end and back must not leave egui's scroll physics
+    // pulling the view back, so the steps after them still move it.
+    h.state_mut().view.scroll_by(1.0e9);
+    h.step();
+    h.step();
+    let bottom = h.state().view.scroll_offset_y();
+    assert!(bottom > 1000.0 && h.state().view.is_scrolled_to_end());
+    h.state_mut().view.scroll_by(-1.0e9);
+    h.step();
+    assert_eq!(h.state().view.scroll_offset_y(), 0.0);
+    for k in 1..=5 {
+        h.state_mut().view.scroll_by(300.0);
+        h.step();
+        let y = h.state().view.scroll_offset_y();
+        assert!((y - 300.0 * k as f32).abs() < 40.0, "step {k}: at {y}");
+    }
+}
