@@ -87,6 +87,10 @@ pub enum Command {
         /// Frames spent scrolling from top to bottom.
         #[arg(long, default_value_t = 300)]
         frames: usize,
+        /// Scroll this many points per frame instead (turning back at either
+        /// end), to compare articles at one scrolling speed.
+        #[arg(long)]
+        step: Option<f32>,
         /// Window width in points.
         #[arg(long, default_value_t = 1200.0)]
         width: f32,
@@ -148,12 +152,14 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
         Command::Bench {
             article,
             frames,
+            step,
             width,
             height,
         } => bench::run(
             &article,
             crate::ui::bench::BenchConfig {
                 frames,
+                step_points: step,
                 width_points: width,
                 height_points: height,
             },

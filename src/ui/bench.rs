@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 pub struct BenchConfig {
     /// Frames spent scrolling from the top to the bottom.
     pub frames: usize,
+    /// Points scrolled per frame instead, over `frames` frames, turning back
+    /// at either end (`None`: top to bottom in `frames` equal steps).
+    pub step_points: Option<f32>,
     /// Window width in points.
     pub width_points: f32,
     /// Window height in points.
@@ -215,17 +218,28 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     driver.frame(&mut app, Vec::new());
     driver.frame(&mut app, Vec::new());
     let frames = config.frames.max(1);
-    let step = bottom / frames as f32;
+    let mut step = config.step_points.map_or(bottom / frames as f32, f32::abs);
     let mut times = Vec::with_capacity(frames);
+    let mut highest: f32 = 0.0;
     for _ in 0..frames {
-        app.scroll_view_by(step);
+        let mut delta = step;
+        if config.step_points.is_some() {
+            // Go to the end, then turn back.
+            let y = app.view_scroll_offset_y();
+            if (step > 0.0 && y >= bottom) || (step < 0.0 && y <= 0.0) {
+                step = -step;
+            }
+            delta = step.clamp(-y, (bottom - y).max(0.0));
+        }
+        app.scroll_view_by(delta);
         times.push(ms(driver.frame(&mut app, Vec::new())));
+        highest = highest.max(app.view_scroll_offset_y());
     }
     // The frames above must really have scrolled (a view that ignored the
     // steps would time steady frames instead).
-    let reached = app.view_scroll_offset_y();
-    if bottom > 0.0 && reached < bottom * 0.9 {
-        bail!("the view scrolled to {reached} of {bottom} points");
+    let expected = (step.abs() * frames as f32).min(bottom) * 0.9;
+    if highest < expected {
+        bail!("the view scrolled to {highest} points of the expected {expected}");
     }
     times.sort_by(f64::total_cmp);
 

@@ -6,7 +6,7 @@
 //! change, so the panel stays fast with tens of thousands of annotations.
 //! Edits are returned to the caller or applied through the [`Session`], so
 //! they all land in the undo history.
-use crate::core::annotation::{Annotation, AnnotationId, Label, Status};
+use crate::core::annotation::{Annotation, AnnotationId, Label, Stamp, Status};
 use crate::schema::Schema;
 use crate::ui::keys::Action;
 use crate::ui::palette::Palette;
@@ -78,6 +78,18 @@ pub struct ListState {
     pub note_buf: String,
     /// Scroll the list to the selected row on the next frame.
     pub scroll_to_selected: bool,
+    /// Row texts by annotation version, for the minute they were made in
+    /// (they hold a relative time): formatting a row, with its speaker
+    /// looked up and its time zone applied, every frame cost more than
+    /// drawing it.
+    row_texts: RowTexts,
+}
+
+#[derive(Debug, Default)]
+struct RowTexts {
+    /// (annotations revision, minute) the texts belong to.
+    key: (u64, i64),
+    texts: std::collections::HashMap<Stamp, String>,
 }
 
 /// What the panel asks the app to do.
@@ -125,21 +137,35 @@ pub fn side_panel_ui(
     let row_height =
         ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
     let now = Utc::now();
+    let texts_key = (doc.annotations.revision(), now.timestamp() / 60);
+    if state.row_texts.key != texts_key || state.row_texts.texts.len() > 4096 {
+        state.row_texts = RowTexts {
+            key: texts_key,
+            texts: Default::default(),
+        };
+    }
+    let texts = &mut state.row_texts.texts;
     egui::ScrollArea::vertical()
         .id_salt("annotation_list")
         .max_height(list_height)
         .auto_shrink([false, true])
         .show_rows(ui, row_height, state.rows.len(), |ui, visible| {
             for &i in state.rows.get(visible).unwrap_or_default() {
-                let Some(a) = doc.annotations.as_slice().get(i) else {
+                let (Some(a), Some(&stamp)) = (
+                    doc.annotations.as_slice().get(i),
+                    doc.annotations.stamps().get(i),
+                ) else {
                     continue;
                 };
                 let is_selected = selected == Some(&a.id);
-                let speaker = a
-                    .speaker()
-                    .and_then(|id| doc.annotations.get(id))
-                    .map(|s| s.quote.as_str());
-                if row_ui(ui, a, speaker, palette, is_selected, now).clicked() {
+                let text = texts.entry(stamp).or_insert_with(|| {
+                    let speaker = a
+                        .speaker()
+                        .and_then(|id| doc.annotations.get(id))
+                        .map(|s| s.quote.as_str());
+                    row_text(a, speaker, now)
+                });
+                if row_ui(ui, a, text, palette, is_selected).clicked() {
                     out.clicked = Some(a.id.clone());
                 }
             }
@@ -188,40 +214,49 @@ pub fn chip_ui(ui: &mut egui::Ui, color: egui::Color32) {
     ui.painter().rect_filled(rect, 2.0, color);
 }
 
+/// A row's text: kind, quote, speaker, author and relative time.
+fn row_text(a: &Annotation, speaker: Option<&str>, now: DateTime<Utc>) -> String {
+    let kind = a.kind.as_deref().unwrap_or(a.label.name());
+    let speaker = speaker
+        .map(|s| format!(" — {}", crate::ui::app::excerpt(s, 24)))
+        .unwrap_or_default();
+    let text = format!(
+        "{kind} · “{}”{speaker} · {} · {}",
+        crate::ui::app::excerpt(&a.quote, 36),
+        a.author,
+        relative_time(a.modified, now)
+    );
+    match a.status {
+        Status::Unreviewed => format!("◌ {text}"),
+        Status::Accepted | Status::Rejected => text,
+    }
+}
+
 fn row_ui(
     ui: &mut egui::Ui,
     a: &Annotation,
-    speaker: Option<&str>,
+    text: &str,
     palette: &Palette,
     is_selected: bool,
-    now: DateTime<Utc>,
 ) -> egui::Response {
     ui.horizontal(|ui| {
         chip_ui(ui, palette.color(a.label));
-        let kind = a.kind.as_deref().unwrap_or(a.label.name());
-        let speaker = speaker
-            .map(|s| format!(" — {}", crate::ui::app::excerpt(s, 24)))
-            .unwrap_or_default();
-        let text = format!(
-            "{kind} · “{}”{speaker} · {} · {}",
-            crate::ui::app::excerpt(&a.quote, 36),
-            a.author,
-            relative_time(a.modified, now)
-        );
         let text = match a.status {
             // Rejected rows are struck through, pre-annotations marked.
             Status::Rejected => egui::RichText::new(text).strikethrough().weak(),
-            Status::Unreviewed => egui::RichText::new(format!("◌ {text}")).italics(),
+            Status::Unreviewed => egui::RichText::new(text).italics(),
             Status::Accepted => egui::RichText::new(text),
         };
         ui.add(egui::Button::selectable(is_selected, text).truncate())
-            .on_hover_text(format!(
-                "{}..{}  {}  created {}",
-                a.start,
-                a.end,
-                a.status,
-                a.created.with_timezone(&Local).format("%Y-%m-%d %H:%M")
-            ))
+            .on_hover_ui(|ui| {
+                ui.label(format!(
+                    "{}..{}  {}  created {}",
+                    a.start,
+                    a.end,
+                    a.status,
+                    a.created.with_timezone(&Local).format("%Y-%m-%d %H:%M")
+                ));
+            })
     })
     .inner
 }

@@ -76,6 +76,18 @@ fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
         before,
         "the user's sidecar changed"
     );
+
+    // A fixed scrolling speed, turning back at the ends, also runs.
+    let out = marginalia(
+        &["bench", "small.txt", "--frames", "40", "--step", "120"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("open_ms="));
 }
 
 #[test]
