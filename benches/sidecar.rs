@@ -92,7 +92,7 @@ fn bench(c: &mut Criterion) {
     // annotation changed since (a tag), then the atomic write.
     let mut set = Annotations::from_vec(anns.clone());
     let header = Sidecar::new("big.txt", "utf-8", &article, Vec::new());
-    let mut cache = sidecar::BlockCache::from_annotations(&set);
+    let mut cache = sidecar::BlockCache::from_annotations(set.as_slice(), set.stamps());
     let mut flip = false;
     g.bench_function("save after one tag (cached blocks)", |b| {
         b.iter(|| {

@@ -347,9 +347,10 @@ impl BlockCache {
     /// A cache holding every one of `annotations`, serialized on this
     /// thread only: it is meant for a background thread that must leave the
     /// other cores to the window.
-    pub fn from_annotations(annotations: &Annotations) -> BlockCache {
+    pub fn from_annotations(annotations: &[Annotation], stamps: &[Stamp]) -> BlockCache {
         let mut cache = BlockCache::default();
-        cache.insert_serialized(annotations, (0..annotations.len()).collect(), 1);
+        let all = (0..annotations.len().min(stamps.len())).collect();
+        cache.insert_serialized(annotations, stamps, all, 1);
         cache
     }
 
@@ -364,7 +365,7 @@ impl BlockCache {
             .map(|(i, _)| i)
             .collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        self.insert_serialized(annotations, stale, threads);
+        self.insert_serialized(annotations.as_slice(), annotations.stamps(), stale, threads);
         if self.blocks.len() != annotations.len() {
             let live: std::collections::HashSet<&Stamp> = annotations.stamps().iter().collect();
             self.blocks.retain(|stamp, _| live.contains(stamp));
@@ -374,11 +375,11 @@ impl BlockCache {
     /// Serialize the annotations at `indices` on `threads` threads.
     fn insert_serialized(
         &mut self,
-        annotations: &Annotations,
+        items: &[Annotation],
+        stamps: &[Stamp],
         indices: Vec<usize>,
         threads: usize,
     ) {
-        let items = annotations.as_slice();
         let chunk = indices.len().div_ceil(threads.max(1)).max(256);
         let parts: Vec<Vec<(Stamp, String)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = indices
@@ -386,7 +387,7 @@ impl BlockCache {
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|&i| (annotations.stamps()[i], pretty_block(&items[i], 4)))
+                            .map(|&i| (stamps[i], pretty_block(&items[i], 4)))
                             .collect()
                     })
                 })
@@ -787,7 +788,7 @@ mod tests {
         assert_eq!(text, to_string(&sc));
         assert_eq!(parse(&text, Path::new("x")).unwrap().annotations.len(), 2);
         // A background-built cache gives the same bytes.
-        let mut warm = BlockCache::from_annotations(&set);
+        let mut warm = BlockCache::from_annotations(set.as_slice(), set.stamps());
         assert_eq!(warm.len(), 2);
         assert_eq!(to_string_cached(&header, &set, &mut warm), text);
     }

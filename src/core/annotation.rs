@@ -409,6 +409,13 @@ pub struct Annotations {
     label_counts: [usize; 3],
     /// Annotations not exactly anchored or in merge conflict.
     attention_count: usize,
+    /// Where each id sits, so finding an annotation by id is a hash lookup
+    /// plus a binary search, not a scan (the window looks up the selected
+    /// and hovered annotations every frame). Kept by every change.
+    ranges: std::collections::HashMap<AnnotationId, (CharOffset, CharOffset)>,
+    /// Two annotations share an id (a hand-edited file; `verify` reports
+    /// it): lookups then fall back to scanning.
+    duplicate_ids: bool,
 }
 
 /// Names one stored version of an annotation: every insert or replace in
@@ -450,9 +457,21 @@ impl Annotations {
             revision: 0,
             label_counts: [0; 3],
             attention_count: 0,
+            ranges: Default::default(),
+            duplicate_ids: false,
         };
+        set.rebuild_ranges();
         set.reindex();
         set
+    }
+
+    fn rebuild_ranges(&mut self) {
+        self.ranges = self
+            .items
+            .iter()
+            .map(|a| (a.id.clone(), (a.start, a.end)))
+            .collect();
+        self.duplicate_ids = self.ranges.len() != self.items.len();
     }
 
     /// Replace the whole set with `other`, counted as a change: the new
@@ -498,19 +517,29 @@ impl Annotations {
         self.items.iter()
     }
 
-    /// Index of the annotation with this id.
+    /// Index of the annotation with this id (the first one, should two
+    /// share it).
     pub fn position(&self, id: &AnnotationId) -> Option<usize> {
-        self.items.iter().position(|a| &a.id == id)
+        if self.duplicate_ids {
+            return self.items.iter().position(|a| &a.id == id);
+        }
+        let &(start, end) = self.ranges.get(id)?;
+        let key = (start, end, id);
+        let i = self.items.partition_point(|x| x.sort_key() < key);
+        self.items.get(i).is_some_and(|a| &a.id == id).then_some(i)
     }
 
     /// The annotation with this id.
     pub fn get(&self, id: &AnnotationId) -> Option<&Annotation> {
-        self.items.iter().find(|a| &a.id == id)
+        self.position(id).map(|i| &self.items[i])
     }
 
     /// Insert, keeping the order. Returns its index.
     pub fn insert(&mut self, a: Annotation) -> usize {
         let at = self.items.partition_point(|x| x.sort_key() < a.sort_key());
+        if self.ranges.insert(a.id.clone(), (a.start, a.end)).is_some() {
+            self.duplicate_ids = true;
+        }
         self.items.insert(at, a);
         self.stamps.insert(at, Stamp(Stamp::reserve(1)));
         self.reindex();
@@ -522,6 +551,11 @@ impl Annotations {
         let i = self.position(id)?;
         let a = self.items.remove(i);
         self.stamps.remove(i);
+        if self.duplicate_ids {
+            self.rebuild_ranges();
+        } else {
+            self.ranges.remove(id);
+        }
         self.reindex();
         Some(a)
     }
@@ -590,6 +624,13 @@ impl Annotations {
         );
         assert_eq!(self.block_max_end.len(), self.items.len().div_ceil(BLOCK));
         assert_eq!(self.stamps.len(), self.items.len(), "stamps out of step");
+        if !self.duplicate_ids {
+            assert_eq!(self.ranges.len(), self.items.len(), "id index out of step");
+            for (i, a) in self.items.iter().enumerate() {
+                assert_eq!(self.ranges.get(&a.id), Some(&(a.start, a.end)));
+                assert_eq!(self.position(&a.id), Some(i));
+            }
+        }
         for (i, label) in Label::ALL.into_iter().enumerate() {
             assert_eq!(
                 self.label_counts[i],
@@ -635,6 +676,20 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_ids_from_a_hand_edited_file_are_still_found_and_removed() {
+        let mut set = Annotations::from_vec(vec![ann(5, 9, "x"), ann(0, 3, "x"), ann(1, 2, "y")]);
+        set.assert_invariants();
+        let x = AnnotationId("x".into());
+        assert_eq!(set.get(&x).map(|a| a.start.0), Some(0));
+        assert!(set.remove(&x).is_some());
+        assert_eq!(set.get(&x).map(|a| a.start.0), Some(5));
+        assert!(set.remove(&x).is_some());
+        assert!(set.get(&x).is_none());
+        assert_eq!(set.get(&AnnotationId("y".into())).map(|a| a.end.0), Some(2));
+        set.assert_invariants();
+    }
+
+    #[test]
     fn stamps_follow_their_annotation_and_change_with_it() {
         let mut set = Annotations::from_vec(vec![ann(5, 9, "b"), ann(0, 3, "a")]);
         let stamp_of = |set: &Annotations, id: &str| {
@@ -662,6 +717,46 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn id_lookups_match_a_linear_scan_through_any_edits(
+            ops in prop::collection::vec((0usize..3, 0usize..40, 0usize..300, 1usize..30), 0..120),
+        ) {
+            let mut set = Annotations::default();
+            let mut model: Vec<Annotation> = Vec::new();
+            for (op, id, start, len) in ops {
+                let id_s = format!("{id:02}");
+                let aid = AnnotationId(id_s.clone());
+                match op {
+                    0 if !model.iter().any(|a| a.id == aid) => {
+                        let a = ann(start, start + len, &id_s);
+                        set.insert(a.clone());
+                        model.push(a);
+                    }
+                    1 => {
+                        let removed = set.remove(&aid).is_some();
+                        let had = model.iter().any(|a| a.id == aid);
+                        prop_assert_eq!(removed, had);
+                        model.retain(|a| a.id != aid);
+                    }
+                    _ => {
+                        let moved = ann(start, start + len, &id_s);
+                        let replaced = set.replace(moved.clone()).is_some();
+                        prop_assert_eq!(replaced, model.iter().any(|a| a.id == aid));
+                        if replaced {
+                            model.retain(|a| a.id != aid);
+                            model.push(moved);
+                        }
+                    }
+                }
+                set.assert_invariants();
+                for k in 0..40 {
+                    let kid = AnnotationId(format!("{k:02}"));
+                    let want = model.iter().find(|a| a.id == kid).map(Annotation::range);
+                    prop_assert_eq!(set.get(&kid).map(Annotation::range), want);
+                }
+            }
+        }
+
         #[test]
         fn overlapping_matches_a_linear_scan(
             spans in prop::collection::vec((0usize..500, 1usize..80), 0..400),

@@ -178,7 +178,10 @@ impl Session {
                         let reanchored = article_changed
                             .then(|| crate::ui::recovery::reanchor_on_open(&article, &mut anns));
                         let annotations = Annotations::from_vec(anns);
-                        loaded_annotations = Some(annotations.clone());
+                        loaded_annotations = Some((
+                            annotations.as_slice().to_vec(),
+                            annotations.stamps().to_vec(),
+                        ));
                         LoadedSidecar {
                             article_changed,
                             reanchored,
@@ -194,8 +197,8 @@ impl Session {
                 }
                 // Serialized now, off the UI thread and after the annotations
                 // are shown, so the first save is fast too.
-                if let Some(anns) = loaded_annotations {
-                    let _ = blocks_tx.send(sidecar::BlockCache::from_annotations(&anns));
+                if let Some((anns, stamps)) = loaded_annotations {
+                    let _ = blocks_tx.send(sidecar::BlockCache::from_annotations(&anns, &stamps));
                 }
             })
             .context("starting the sidecar reader")?;
