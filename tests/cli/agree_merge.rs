@@ -1,6 +1,7 @@
 //! `marginalia agree` and `marginalia merge` as a black box: the real binary,
 //! fixtures in a temp folder, and real `git merge` runs using the driver.
 
+use crate::{marginalia, stderr, stdout};
 use marginalia::article_file::read_article;
 use marginalia::core::annotation::{Annotation, AnnotationId, Label, Origin};
 use marginalia::core::offset::CharRange;
@@ -12,22 +13,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_marginalia");
 
 /// Offsets: Ali 0..3, met 4..7, Bo 8..10, in 11..13, Rome 14..18, today 19..24, "." 24..25.
 const TEXT: &str = "Ali met Bo in Rome today.";
-
-fn marginalia(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// An annotation with a fixed id.
 fn ann(path: &Path, id: &str, label: Label, start: usize, end: usize, author: &str) -> Annotation {

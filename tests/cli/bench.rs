@@ -1,16 +1,7 @@
 //! `marginalia bench` and `__gen-article` as a black box: the line's format
 //! (never its timings), and that the user's files are left untouched.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn marginalia(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use crate::marginalia;
 
 const KEYS: [&str; 9] = [
     "open_ms",

@@ -1,27 +1,11 @@
 //! `marginalia check` and `stats` as a black box: the real binary, fixtures in a temp folder.
 
+use crate::{marginalia, stderr, stdout};
 use marginalia::article_file::read_article;
 use marginalia::core::annotation::{Annotation, AnnotationId, Label, Origin};
 use marginalia::core::offset::CharRange;
 use marginalia::sidecar::{self, Sidecar};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn marginalia(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Write an article and a sidecar with one annotation per `(start, end)`.
 fn annotated(dir: &Path, name: &str, bytes: &[u8], spans: &[(usize, usize)]) -> (PathBuf, Sidecar) {

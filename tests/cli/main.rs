@@ -9,3 +9,25 @@ mod hostile_input;
 mod import_export;
 mod offsets;
 mod reanchor_cli;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Run the real binary in `dir`.
+pub fn marginalia(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run marginalia")
+}
+
+/// A run's standard output, lossily decoded.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A run's standard error, lossily decoded.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
