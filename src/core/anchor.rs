@@ -155,22 +155,7 @@ pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::annotation::{Label, Link, Origin};
-    use crate::core::offset::CharRange;
-
-    fn at(article: &Article, s: usize, e: usize, id: &str) -> Annotation {
-        let mut a = Annotation::new(
-            article,
-            CharRange::from_usize(s, e),
-            Label::Entity,
-            "t",
-            chrono::Utc::now(),
-            Origin::Manual,
-        )
-        .expect("in range");
-        a.id = AnnotationId(id.into());
-        a
-    }
+    use crate::core::annotation::{Link, test_entity as at};
 
     #[test]
     fn verify_lists_each_structural_problem_once() {

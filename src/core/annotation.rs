@@ -640,6 +640,22 @@ impl Annotations {
     }
 }
 
+/// A manual entity on `article[start..end]` with the id `id`, for tests.
+#[cfg(test)]
+pub(crate) fn test_entity(article: &Article, start: usize, end: usize, id: &str) -> Annotation {
+    let mut a = Annotation::new(
+        article,
+        CharRange::from_usize(start, end),
+        Label::Entity,
+        "t",
+        Utc::now(),
+        Origin::Manual,
+    )
+    .expect("a range inside the test article");
+    a.id = AnnotationId(id.into());
+    a
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

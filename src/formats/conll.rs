@@ -217,22 +217,8 @@ pub fn export_doc(bio: &Bio) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::annotation::{Annotation, Origin};
+    use crate::core::annotation::test_entity as ann;
     use crate::core::document::Article;
-
-    fn ann(article: &Article, s: usize, e: usize, id: &str) -> Annotation {
-        let mut a = Annotation::new(
-            article,
-            CharRange::from_usize(s, e),
-            Label::Entity,
-            "t",
-            chrono::Utc::now(),
-            Origin::Manual,
-        )
-        .unwrap();
-        a.id = AnnotationId(id.into());
-        a
-    }
 
     #[test]
     fn overlaps_are_skipped_and_partial_tokens_widened() {
