@@ -430,10 +430,14 @@ impl ArticleView {
             if let Some(a) = self.annotation_at(input, layout, pos) {
                 output.hovered = Some(a.id.clone());
                 if !response.dragged() {
+                    let speaker = a
+                        .speaker()
+                        .and_then(|id| input.annotations.get(id))
+                        .map(|s| s.quote.clone());
                     let a = a.clone();
-                    response
-                        .clone()
-                        .on_hover_ui_at_pointer(|ui| annotation_tooltip_ui(ui, &a, input.palette));
+                    response.clone().on_hover_ui_at_pointer(|ui| {
+                        annotation_tooltip_ui(ui, &a, speaker.as_deref(), input.palette);
+                    });
                 }
             }
         }
@@ -1355,7 +1359,12 @@ fn decorations(
 }
 
 /// The tooltip over a highlight.
-fn annotation_tooltip_ui(ui: &mut egui::Ui, a: &Annotation, palette: &Palette) {
+fn annotation_tooltip_ui(
+    ui: &mut egui::Ui,
+    a: &Annotation,
+    speaker: Option<&str>,
+    palette: &Palette,
+) {
     ui.horizontal(|ui| {
         ui.colored_label(palette.color(a.label), a.label.name());
         if let Some(kind) = &a.kind {
@@ -1363,10 +1372,18 @@ fn annotation_tooltip_ui(ui: &mut egui::Ui, a: &Annotation, palette: &Palette) {
         }
         ui.weak(format!("· {}", a.status));
     });
+    if let Some(speaker) = speaker {
+        ui.label(format!(
+            "said by “{}”",
+            crate::ui::app::excerpt(speaker, 40)
+        ));
+    }
     ui.label(format!(
         "{} · {}",
         a.author,
-        a.modified.format("%Y-%m-%d %H:%M")
+        a.modified
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
     ));
     if let Some(note) = &a.note {
         ui.separator();

@@ -5,7 +5,8 @@
 use chrono::Utc;
 use eframe::egui::{self, Pos2, Rect};
 use egui_kittest::Harness;
-use marginalia::core::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
+use egui_kittest::kittest::Queryable;
+use marginalia::core::annotation::{Annotation, AnnotationId, Annotations, Label, Link, Origin};
 use marginalia::core::document::Article;
 use marginalia::core::offset::CharRange;
 use marginalia::ui::article_view::{ArticleView, ViewInput, ViewOutput};
@@ -336,4 +337,37 @@ fn scrolling_by_steps_moves_after_a_jump_past_either_end() {
         let y = h.state().view.scroll_offset_y();
         assert!((y - 300.0 * k as f32).abs() < 40.0, "step {k}: at {y}");
     }
+}
+
+#[test]
+fn hovering_a_quote_names_its_speaker_in_the_tooltip() {
+    let text = "Dehqan said that peace is near.";
+    let article = Article::new(text.to_owned());
+    let make = |a: usize, b: usize, id: &str, label| {
+        let mut ann = Annotation::new(
+            &article,
+            CharRange::from_usize(a, b),
+            label,
+            "t",
+            Utc::now(),
+            Origin::Manual,
+        )
+        .expect("valid range");
+        ann.id = AnnotationId(id.into());
+        ann
+    };
+    let mut quote = make(17, 30, "quote", Label::Quote);
+    quote.links.push(Link {
+        role: "speaker".into(),
+        target: AnnotationId("dehqan".into()),
+    });
+    let anns = vec![make(0, 6, "dehqan", Label::Entity), quote];
+    let mut h = harness(state(text, anns, true));
+    let p = word_rects(&h, "peace", 0)[2].center();
+    // Tooltips show after the pointer rests a moment.
+    h.hover_at(p);
+    for _ in 0..90 {
+        h.step();
+    }
+    h.get_by_label_contains("said by “Dehqan”");
 }
