@@ -430,7 +430,7 @@ impl MarginaliaApp {
     /// Write any pending journal record now (the window is closing).
     pub fn flush_journal(&mut self) {
         if let Some(j) = &mut self.state.watch.journal
-            && let Err(e) = j.flush(Instant::now())
+            && let Err(e) = j.flush(Instant::now()).and_then(|()| j.wait())
         {
             eprintln!("marginalia: crash journal not written: {e}");
         }
