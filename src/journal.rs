@@ -96,20 +96,11 @@ struct Writer {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+#[derive(Debug)]
 enum Job {
     Write(Vec<Annotation>),
     Delete(mpsc::Sender<Result<(), JournalError>>),
     Wait(mpsc::Sender<()>),
-}
-
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Job::Write(_) => "Write",
-            Job::Delete(_) => "Delete",
-            Job::Wait(_) => "Wait",
-        })
-    }
 }
 
 impl Drop for Journal {
@@ -241,15 +232,16 @@ impl Journal {
             return self.queued_error();
         };
         self.last_write = Some(now);
-        let annotations = match self.writer() {
-            Some(writer) => match writer.jobs.send(Job::Write(annotations)) {
-                Ok(()) => return self.queued_error(),
-                Err(mpsc::SendError(Job::Write(back))) => back,
-                Err(_) => return self.queued_error(),
-            },
-            None => annotations,
+        let Some(writer) = self.writer() else {
+            // No writer thread: write here.
+            return append_record(&self.path, annotations);
         };
-        // No writer thread: write here.
+        let Err(mpsc::SendError(Job::Write(annotations))) =
+            writer.jobs.send(Job::Write(annotations))
+        else {
+            return self.queued_error();
+        };
+        // The writer is gone (it panicked): write here.
         append_record(&self.path, annotations)
     }
 
@@ -262,8 +254,8 @@ impl Journal {
             if writer.jobs.send(Job::Delete(reply)).is_ok()
                 && let Ok(result) = done.recv()
             {
-                // A failed queued write no longer matters: the file is gone.
-                while self.queued_error().is_err() {}
+                // Failed queued writes no longer matter: the file is gone.
+                writer.errors.try_iter().for_each(drop);
                 return result;
             }
         }

@@ -421,24 +421,18 @@ pub fn to_string_cached(
     cache: &mut BlockCache,
 ) -> String {
     cache.update(annotations);
-    let items = annotations.as_slice();
     // Normally every block is cached now; one whose serializing thread
     // failed is made here.
-    let missing: HashMap<usize, String> = annotations
+    let blocks: Vec<std::borrow::Cow<'_, str>> = annotations
         .stamps()
         .iter()
-        .enumerate()
-        .filter(|(_, stamp)| !cache.blocks.contains_key(stamp))
-        .map(|(i, _)| (i, pretty_block(&items[i], 4)))
+        .zip(annotations.as_slice())
+        .map(|(stamp, a)| match cache.blocks.get(stamp) {
+            Some(block) => block.as_str().into(),
+            None => pretty_block(a, 4).into(),
+        })
         .collect();
-    let blocks = annotations.stamps().iter().enumerate().map(|(i, stamp)| {
-        cache
-            .blocks
-            .get(stamp)
-            .or_else(|| missing.get(&i))
-            .map_or("", String::as_str)
-    });
-    assemble(header, annotations.len(), blocks)
+    assemble(header, annotations.len(), blocks.iter().map(AsRef::as_ref))
 }
 
 /// [`save`] of `header` with `annotations`, serializing only what `cache`

@@ -4,7 +4,7 @@
 //! doccano counts offsets in code points of `text` (it is Python), so they are
 //! article offsets as they stand.
 
-use crate::formats::{ExportDoc, SpanRecord, TextRecord, type_name};
+use crate::formats::{ExportDoc, InMeta, SpanRecord, TextRecord, type_name};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -23,12 +23,6 @@ struct InEntity {
     start_offset: usize,
     end_offset: usize,
     label: String,
-}
-
-#[derive(Deserialize)]
-struct InMeta {
-    #[serde(default)]
-    source: Option<String>,
 }
 
 /// Parse one JSONL line. The error is a one-line reason for the report.

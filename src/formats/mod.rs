@@ -18,6 +18,7 @@ pub mod spacy;
 
 use crate::core::annotation::{Annotation, Label};
 use crate::core::document::Article;
+use serde::Deserialize;
 
 /// One span read from an import record, in article code points.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +31,14 @@ pub struct SpanRecord {
     pub label: String,
     /// An explicit entity kind, when the file carries one apart from the label.
     pub kind: Option<String>,
+}
+
+/// The `meta` object of a spaCy or doccano JSONL record: only the article
+/// it came from is read.
+#[derive(Deserialize)]
+pub(crate) struct InMeta {
+    #[serde(default)]
+    pub(crate) source: Option<String>,
 }
 
 /// One JSONL record of a text with its spans (spaCy or doccano).

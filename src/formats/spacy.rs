@@ -5,7 +5,7 @@
 //! `str` indexing and spaCy's `Doc.char_span` use. Reading accepts the subset
 //! written here plus anything extra (ignored); writing is deterministic.
 
-use crate::formats::{ExportDoc, SpanRecord, TextRecord};
+use crate::formats::{ExportDoc, InMeta, SpanRecord, TextRecord};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -24,12 +24,6 @@ struct InSpan {
     label: String,
     #[serde(default)]
     kind: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct InMeta {
-    #[serde(default)]
-    source: Option<String>,
 }
 
 /// Parse one JSONL line. The error is a one-line reason for the report.

@@ -99,6 +99,21 @@ fn word_rects(h: &Harness<'_, State>, word: &str, nth: usize) -> Vec<Rect> {
     panic!("word {word:?} not found on screen");
 }
 
+/// A manual annotation on `article[a..b]` with the id `id`.
+fn annotation(article: &Article, a: usize, b: usize, id: &str, label: Label) -> Annotation {
+    let mut ann = Annotation::new(
+        article,
+        CharRange::from_usize(a, b),
+        label,
+        "t",
+        Utc::now(),
+        Origin::Manual,
+    )
+    .expect("valid range");
+    ann.id = AnnotationId(id.into());
+    ann
+}
+
 fn is_mark(c: char) -> bool {
     ('\u{0300}'..='\u{036F}').contains(&c)
 }
@@ -211,19 +226,7 @@ fn double_click_selects_a_word() {
 fn click_on_a_highlight_reports_the_innermost_annotation() {
     let text = "Dehqan met Hasanov in Tehran.";
     let article = Article::new(text.to_owned());
-    let make = |a: usize, b: usize, id: &str, label| {
-        let mut ann = Annotation::new(
-            &article,
-            CharRange::from_usize(a, b),
-            label,
-            "t",
-            Utc::now(),
-            Origin::Manual,
-        )
-        .expect("valid range");
-        ann.id = AnnotationId(id.into());
-        ann
-    };
+    let make = |a, b, id, label| annotation(&article, a, b, id, label);
     let anns = vec![
         make(0, 29, "outer", Label::Claim),
         make(11, 18, "inner", Label::Entity),
@@ -343,19 +346,7 @@ fn scrolling_by_steps_moves_after_a_jump_past_either_end() {
 fn hovering_a_quote_names_its_speaker_in_the_tooltip() {
     let text = "Dehqan said that peace is near.";
     let article = Article::new(text.to_owned());
-    let make = |a: usize, b: usize, id: &str, label| {
-        let mut ann = Annotation::new(
-            &article,
-            CharRange::from_usize(a, b),
-            label,
-            "t",
-            Utc::now(),
-            Origin::Manual,
-        )
-        .expect("valid range");
-        ann.id = AnnotationId(id.into());
-        ann
-    };
+    let make = |a, b, id, label| annotation(&article, a, b, id, label);
     let mut quote = make(17, 30, "quote", Label::Quote);
     quote.links.push(Link {
         role: "speaker".into(),
