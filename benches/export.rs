@@ -9,10 +9,10 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use marginalia::cli::export::{ExportArgs, ExportFormat, run};
-use marginalia::core::annotation::{Annotation, Label, Origin};
-use marginalia::core::document::Article;
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, Sidecar};
+use marginalia::model::annotation::{Annotation, Label, Origin};
+use marginalia::model::document::Article;
+use marginalia::model::offset::CharRange;
+use marginalia::store::sidecar::{self, Sidecar};
 use std::path::{Path, PathBuf};
 
 const ARTICLE_BYTES: usize = 100_000;
@@ -157,14 +157,14 @@ fn annotations(rng: &mut Rng, article: &Article) -> Vec<Annotation> {
         ) else {
             continue;
         };
-        a.id = marginalia::core::annotation::AnnotationId(format!("a{i:04}"));
+        a.id = marginalia::model::annotation::AnnotationId(format!("a{i:04}"));
         if label == Label::Entity && i % 2 == 0 {
             a.kind = Some(["PER", "ORG", "GPE"][rng.below(3)].to_owned());
         }
         if label == Label::Claim
             && let Some(speaker) = out.last()
         {
-            a.links.push(marginalia::core::annotation::Link {
+            a.links.push(marginalia::model::annotation::Link {
                 target: speaker.id.clone(),
                 role: "speaker".to_owned(),
             });

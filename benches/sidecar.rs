@@ -3,12 +3,12 @@
 //! verifying every annotation against the text.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use marginalia::core::anchor::verify;
-use marginalia::core::annotation::{Annotation, Annotations, Label, Origin};
-use marginalia::core::decode::decode;
-use marginalia::core::document::Article;
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, DiskState, Sidecar};
+use marginalia::model::anchor::verify;
+use marginalia::model::annotation::{Annotation, Annotations, Label, Origin};
+use marginalia::model::decode::decode;
+use marginalia::model::document::Article;
+use marginalia::model::offset::CharRange;
+use marginalia::store::sidecar::{self, DiskState, Sidecar};
 use std::hint::black_box;
 use std::path::Path;
 

@@ -8,9 +8,9 @@
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use eframe::egui::{self, Context, RawInput, Rect, vec2};
-use marginalia::core::sample_text::{SampleDoc, sample};
-use marginalia::ui::article_view::{ArticleView, ViewInput};
-use marginalia::ui::palette::Palette;
+use marginalia::model::sample_text::{SampleDoc, sample};
+use marginalia::window::article_view::{ArticleView, ViewInput};
+use marginalia::window::palette::Palette;
 use std::hint::black_box;
 
 fn raw_input(width: f32) -> RawInput {

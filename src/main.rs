@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let result = match args.command {
         Some(command) => cli::run(command),
-        None => marginalia::ui::run(args.path).map(|()| 0),
+        None => marginalia::window::run(args.path).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -3,10 +3,10 @@
 //!
 //! `cd fuzz && cargo run --release --example reanchor_scale`
 
-use marginalia_fuzz::core::annotation::{Annotation, Label, Origin};
-use marginalia_fuzz::core::document::Article;
-use marginalia_fuzz::core::offset::CharRange;
-use marginalia_fuzz::core::reanchor::reanchor;
+use marginalia_fuzz::model::annotation::{Annotation, Label, Origin};
+use marginalia_fuzz::model::document::Article;
+use marginalia_fuzz::model::offset::CharRange;
+use marginalia_fuzz::model::reanchor::reanchor;
 use std::time::Instant;
 
 fn main() {

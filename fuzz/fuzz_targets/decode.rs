@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marginalia_fuzz::core::{decode::decode, document::Article, offset::CharOffset};
+use marginalia_fuzz::model::{decode::decode, document::Article, offset::CharOffset};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(d) = decode(data) {

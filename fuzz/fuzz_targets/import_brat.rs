@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marginalia_fuzz::core::decode::normalize_newlines;
-use marginalia_fuzz::core::document::Article;
+use marginalia_fuzz::model::decode::normalize_newlines;
+use marginalia_fuzz::model::document::Article;
 use marginalia_fuzz::formats::preannotate;
 
 fuzz_target!(|data: &[u8]| {

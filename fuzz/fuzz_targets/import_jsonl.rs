@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marginalia_fuzz::core::document::Article;
+use marginalia_fuzz::model::document::Article;
 use marginalia_fuzz::formats::{doccano, preannotate, spacy};
 
 fuzz_target!(|data: &[u8]| {

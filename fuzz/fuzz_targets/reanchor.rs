@@ -4,10 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marginalia_fuzz::core::annotation::{AnchorState, Annotation, AnnotationId, Label, Origin};
-use marginalia_fuzz::core::document::Article;
-use marginalia_fuzz::core::offset::{CharOffset, CharRange};
-use marginalia_fuzz::core::reanchor::reanchor;
+use marginalia_fuzz::model::annotation::{AnchorState, Annotation, AnnotationId, Label, Origin};
+use marginalia_fuzz::model::document::Article;
+use marginalia_fuzz::model::offset::{CharOffset, CharRange};
+use marginalia_fuzz::model::reanchor::reanchor;
 
 fuzz_target!(|data: &[u8]| {
     // Layout: old text \0 new text \0 then 4-byte span records (start, len).

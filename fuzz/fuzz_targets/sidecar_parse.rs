@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marginalia_fuzz::sidecar;
+use marginalia_fuzz::store::sidecar;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,13 +4,13 @@
 //! sidecars (or articles) of one article; two folders holding the same
 //! relative article paths; or one folder (or article) plus
 //! `--author X --author Y`, comparing X's and Y's annotations in each
-//! sidecar. The scores are computed by [`crate::agree`].
+//! sidecar. The scores are computed by [`crate::analysis::agree`].
 
-use crate::agree::{self, Disagreement, DocumentPair, Report, Side, SpanCounts};
-use crate::article_file;
-use crate::core::annotation::{Annotation, Status};
-use crate::sidecar;
-use crate::walk;
+use crate::analysis::agree::{self, Disagreement, DocumentPair, Report, Side, SpanCounts};
+use crate::model::annotation::{Annotation, Status};
+use crate::store::article_file;
+use crate::store::sidecar;
+use crate::store::walk;
 use anyhow::{Context, bail};
 use serde_json::json;
 use std::collections::BTreeSet;

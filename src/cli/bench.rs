@@ -4,11 +4,11 @@
 //! sidecar those figures are usually taken on.
 //!
 //! The user's files are never written: the bench works on copies in a
-//! temporary folder (see [`crate::ui::bench`]).
+//! temporary folder (see [`crate::window::bench`]).
 
-use crate::core::sample_text::sample;
-use crate::sidecar::{self, DiskState, Sidecar};
-use crate::ui::bench::{self, BenchConfig};
+use crate::model::sample_text::sample;
+use crate::store::sidecar::{self, DiskState, Sidecar};
+use crate::window::bench::{self, BenchConfig};
 use anyhow::Context as _;
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `marginalia check`: validate sidecars against their articles.
 
-use crate::article_file::{self, OpenError};
 use crate::cli::paths;
+use crate::store::article_file::{self, OpenError};
 use std::path::PathBuf;
 
 /// Print one line per problem. Exit code 0 when all is exact, 1 otherwise.

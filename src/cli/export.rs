@@ -8,11 +8,11 @@
 //! anchored annotations whose quote still sits at their offsets are written;
 //! the rest are counted in the closing summary with the reason.
 
-use crate::article_file;
 use crate::cli::paths;
-use crate::core::annotation::{Annotation, Label, Status};
 use crate::formats::{self, ExportDoc, conll, hf};
-use crate::sidecar;
+use crate::model::annotation::{Annotation, Label, Status};
+use crate::store::article_file;
+use crate::store::sidecar;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use std::collections::{BTreeMap, HashSet};

@@ -7,13 +7,13 @@
 //! one already in the sidecar is a duplicate and is not added again, so
 //! importing a file twice changes nothing.
 
-use crate::article_file::{self, ArticleFile};
 use crate::cli::{ImportFormat, paths};
-use crate::core::annotation::{Annotation, AnnotationId, Label, Link, Origin, Status};
-use crate::core::document::content_hash;
-use crate::core::offset::CharRange;
 use crate::formats::{self, TextRecord, brat};
-use crate::sidecar::{self, DiskState, Sidecar};
+use crate::model::annotation::{Annotation, AnnotationId, Label, Link, Origin, Status};
+use crate::model::document::content_hash;
+use crate::model::offset::CharRange;
+use crate::store::article_file::{self, ArticleFile};
+use crate::store::sidecar::{self, DiskState, Sidecar};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};

@@ -6,8 +6,8 @@
 //! OURS atomically. Exit 0: merged cleanly; 1: conflicts recorded inside the
 //! (still valid) sidecar; 2: an input could not be parsed, nothing written.
 
-use crate::merge;
-use crate::sidecar::{self, Sidecar};
+use crate::analysis::merge;
+use crate::store::sidecar::{self, Sidecar};
 use anyhow::Context;
 use std::path::Path;
 

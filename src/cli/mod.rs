@@ -56,7 +56,7 @@ pub enum Command {
         authors: Vec<String>,
         /// Statuses compared (repeat or comma-separate); default: unreviewed,accepted.
         #[arg(long = "status", value_delimiter = ',', value_parser = agree::parse_status)]
-        statuses: Vec<crate::core::annotation::Status>,
+        statuses: Vec<crate::model::annotation::Status>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -157,7 +157,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             height,
         } => bench::run(
             &article,
-            crate::ui::bench::BenchConfig {
+            crate::window::bench::BenchConfig {
                 frames,
                 step_points: step,
                 width_points: width,

@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 
-pub use crate::walk::{ARTICLE_EXTENSIONS, is_article_name};
+pub use crate::store::walk::{ARTICLE_EXTENSIONS, is_article_name};
 
 /// Expand files and folders into article paths. Files are taken as given;
 /// folders are searched recursively for `.txt`, `.md` and `.text` files
@@ -31,7 +31,7 @@ pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     let mut errors = Vec::new();
-    crate::walk::walk_files(dir, &is_article_name, out, &mut errors);
+    crate::store::walk::walk_files(dir, &is_article_name, out, &mut errors);
     match errors.into_iter().next() {
         Some(e) => Err(e.into()),
         None => Ok(()),

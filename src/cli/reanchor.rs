@@ -2,15 +2,15 @@
 //! edited, and rewrite the sidecar with the new offsets and states.
 //!
 //! The old article text is not kept anywhere, so the CLI re-anchors by quote
-//! and context only (steps 1, 3, 4 and 5 of [`crate::core::reanchor`]).
+//! and context only (steps 1, 3, 4 and 5 of [`crate::model::reanchor`]).
 //! A sidecar is rewritten only when something changed, through
 //! [`sidecar::save`] with the state read from disk, so a sidecar changed by
 //! another program meanwhile is never overwritten.
 
-use crate::article_file::read_article;
 use crate::cli::paths;
-use crate::core::reanchor::{Tally, reanchor};
-use crate::sidecar;
+use crate::model::reanchor::{Tally, reanchor};
+use crate::store::article_file::read_article;
+use crate::store::sidecar;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! `marginalia stats`: counts of articles and annotations.
 
 use crate::cli::paths;
-use crate::sidecar;
+use crate::store::sidecar;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -2,10 +2,10 @@
 //! sidecars of `N` annotations to `SIDECAR` in a loop, so a test can kill the
 //! process at random moments and check that the file is always whole.
 
-use crate::core::annotation::{Annotation, AnnotationId, Label, Origin};
-use crate::core::document::Article;
-use crate::core::offset::CharRange;
-use crate::sidecar::{self, Sidecar};
+use crate::model::annotation::{Annotation, AnnotationId, Label, Origin};
+use crate::model::document::Article;
+use crate::model::offset::CharRange;
+use crate::store::sidecar::{self, Sidecar};
 use chrono::TimeZone;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -13,9 +13,9 @@
 //! boundaries is widened to whole tokens and reported; a span crossing a line
 //! break or covering no token is skipped and reported.
 
-use crate::core::annotation::{AnnotationId, Label};
-use crate::core::offset::CharRange;
 use crate::formats::{ExportDoc, type_name};
+use crate::model::annotation::{AnnotationId, Label};
+use crate::model::offset::CharRange;
 use std::fmt;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -217,8 +217,8 @@ pub fn export_doc(bio: &Bio) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::annotation::test_entity as ann;
-    use crate::core::document::Article;
+    use crate::model::annotation::test_entity as ann;
+    use crate::model::document::Article;
 
     #[test]
     fn overlaps_are_skipped_and_partial_tokens_widened() {

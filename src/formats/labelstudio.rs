@@ -9,8 +9,8 @@
 //! stored offsets are right.
 //! Links become `relation` results between spans of the same list.
 
-use crate::core::annotation::{Annotation, Status};
 use crate::formats::{ExportDoc, type_name};
+use crate::model::annotation::{Annotation, Status};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 

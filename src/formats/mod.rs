@@ -3,7 +3,7 @@
 //! Marginalia's [`Annotation`]s.
 //!
 //! Invariant: every offset that leaves or enters this module counts Unicode
-//! code points of the *article text* (see [`crate::core::offset`]); a format
+//! code points of the *article text* (see [`crate::model::offset`]); a format
 //! whose offsets mean something else (brat counts code points of the raw file,
 //! CR and BOM included) converts at its edge. Nothing here touches the file
 //! system: the CLI reads and writes files and hands text to these functions.
@@ -16,8 +16,8 @@ pub mod labelstudio;
 pub mod preannotate;
 pub mod spacy;
 
-use crate::core::annotation::{Annotation, Label};
-use crate::core::document::Article;
+use crate::model::annotation::{Annotation, Label};
+use crate::model::document::Article;
 use serde::Deserialize;
 
 /// One span read from an import record, in article code points.
@@ -57,7 +57,7 @@ pub struct TextRecord {
 /// is an [`Label::Entity`] of that kind. An explicit `kind` wins.
 ///
 /// ```
-/// use marginalia::core::annotation::Label;
+/// use marginalia::model::annotation::Label;
 /// use marginalia::formats::label_from_name;
 /// assert_eq!(label_from_name("quote", None), (Label::Quote, None));
 /// assert_eq!(label_from_name("PER", None), (Label::Entity, Some("PER".to_string())));

@@ -7,10 +7,10 @@
 //! Every span must lie inside the text and not split a grapheme cluster;
 //! anything else is a problem (`line N: reason`), never guessed. Pure: the
 //! caller reads the files.
-use crate::core::annotation::Label;
-use crate::core::document::Article;
-use crate::core::offset::{CharOffset, CharRange};
 use crate::formats::{self, TextRecord, brat};
+use crate::model::annotation::Label;
+use crate::model::document::Article;
+use crate::model::offset::{CharOffset, CharRange};
 
 /// A span to add to the article.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +61,7 @@ fn check_span(article: &Article, range: CharRange) -> Result<(), String> {
 /// `file_name`.
 ///
 /// ```
-/// use marginalia::core::document::Article;
+/// use marginalia::model::document::Article;
 /// use marginalia::formats::{preannotate, spacy};
 /// let article = Article::new("Dehqan said peace.".into());
 /// let line = r#"{"text": "Dehqan said peace.", "spans": [{"start": 0, "end": 6, "label": "PER"}]}"#;

@@ -2,10 +2,10 @@
 //! fixtures in a temp folder, and real `git merge` runs using the driver.
 
 use crate::{marginalia, stderr, stdout};
-use marginalia::article_file::read_article;
-use marginalia::core::annotation::{Annotation, AnnotationId, Label, Origin};
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, Sidecar};
+use marginalia::model::annotation::{Annotation, AnnotationId, Label, Origin};
+use marginalia::model::offset::CharRange;
+use marginalia::store::article_file::read_article;
+use marginalia::store::sidecar::{self, Sidecar};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -149,7 +149,7 @@ fn agree_by_author_and_status_filter() {
     assert_eq!(e["precision"], 0.5);
     assert_eq!(e["recall"], 1.0);
     // Rejected spans are left out by default, included on request.
-    sc.annotations[2].status = marginalia::core::annotation::Status::Rejected;
+    sc.annotations[2].status = marginalia::model::annotation::Status::Rejected;
     write_sidecar(&article, &sc);
     let v = json(&[
         "agree", "--json", "x.txt", "--author", "ana", "--author", "bo",

@@ -1,10 +1,10 @@
 //! `marginalia check` and `stats` as a black box: the real binary, fixtures in a temp folder.
 
 use crate::{marginalia, stderr, stdout};
-use marginalia::article_file::read_article;
-use marginalia::core::annotation::{Annotation, AnnotationId, Label, Origin};
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, Sidecar};
+use marginalia::model::annotation::{Annotation, AnnotationId, Label, Origin};
+use marginalia::model::offset::CharRange;
+use marginalia::store::article_file::read_article;
+use marginalia::store::sidecar::{self, Sidecar};
 use std::path::{Path, PathBuf};
 
 /// Write an article and a sidecar with one annotation per `(start, end)`.

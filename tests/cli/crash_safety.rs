@@ -7,7 +7,7 @@
 #![cfg(unix)]
 
 use marginalia::cli::stress_write::fixture;
-use marginalia::sidecar;
+use marginalia::store::sidecar;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;

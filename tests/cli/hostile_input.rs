@@ -7,12 +7,12 @@
 //! skip the chmod assertion with a note, and check the same failure path
 //! another way (a path whose "folder" is a regular file).
 
-use marginalia::article_file::{ArticleError, read_article};
-use marginalia::core::annotation::{AnchorState, Annotation, AnnotationId, Label, Origin};
-use marginalia::core::decode::DecodeError;
-use marginalia::core::document::Article;
-use marginalia::core::offset::{CharOffset, CharRange};
-use marginalia::sidecar::{self, DiskState, Sidecar, SidecarError};
+use marginalia::model::annotation::{AnchorState, Annotation, AnnotationId, Label, Origin};
+use marginalia::model::decode::DecodeError;
+use marginalia::model::document::Article;
+use marginalia::model::offset::{CharOffset, CharRange};
+use marginalia::store::article_file::{ArticleError, read_article};
+use marginalia::store::sidecar::{self, DiskState, Sidecar, SidecarError};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,10 +2,10 @@
 //! folder, outputs parsed back with independent parsers (serde_json, and tiny
 //! hand parsers for brat and CoNLL) and compared with the sidecars.
 
-use marginalia::article_file::read_article;
-use marginalia::core::annotation::{Annotation, Label, Link, Origin, Status};
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, DiskState};
+use marginalia::model::annotation::{Annotation, Label, Link, Origin, Status};
+use marginalia::model::offset::CharRange;
+use marginalia::store::article_file::read_article;
+use marginalia::store::sidecar::{self, DiskState};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -835,8 +835,8 @@ fn fuzzy_and_orphaned_anchors_are_skipped_with_their_reason() {
             spec("Baku", Label::Entity),
         ],
     );
-    anns[1].anchor = marginalia::core::annotation::AnchorState::Fuzzy;
-    anns[2].anchor = marginalia::core::annotation::AnchorState::Orphaned;
+    anns[1].anchor = marginalia::model::annotation::AnchorState::Fuzzy;
+    anns[2].anchor = marginalia::model::annotation::AnchorState::Orphaned;
     let file = read_article(&a).unwrap();
     let path = sidecar::sidecar_path(&a);
     let (_, disk) = sidecar::read(&path).unwrap().unwrap();

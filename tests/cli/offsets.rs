@@ -2,9 +2,9 @@
 //! of Python's universal-newline text, and (when `python3` is installed)
 //! Python itself reading the fixture files.
 
-use marginalia::core::decode::decode;
-use marginalia::core::document::Article;
-use marginalia::core::offset::{CharOffset, CharRange};
+use marginalia::model::decode::decode;
+use marginalia::model::document::Article;
+use marginalia::model::offset::{CharOffset, CharRange};
 use proptest::prelude::*;
 use std::path::Path;
 use std::process::Command;

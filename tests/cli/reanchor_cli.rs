@@ -2,10 +2,10 @@
 //! edited after annotating; reanchor rewrites the sidecar and prints the
 //! tally; check keeps failing until every annotation is exact again.
 
-use marginalia::core::annotation::{AnchorState, Annotation, Label, Origin};
-use marginalia::core::document::Article;
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, Sidecar};
+use marginalia::model::annotation::{AnchorState, Annotation, Label, Origin};
+use marginalia::model::document::Article;
+use marginalia::model::offset::CharRange;
+use marginalia::store::sidecar::{self, Sidecar};
 use std::fs;
 use std::path::Path;
 use std::process::Command;

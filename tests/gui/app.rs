@@ -3,11 +3,11 @@
 use eframe::egui::{self, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::core::annotation::Label;
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar;
-use marginalia::ui::app::MarginaliaApp;
-use marginalia::ui::prefs::Prefs;
+use marginalia::model::annotation::Label;
+use marginalia::model::offset::CharRange;
+use marginalia::store::sidecar;
+use marginalia::window::app::MarginaliaApp;
+use marginalia::window::prefs::Prefs;
 use std::path::{Path, PathBuf};
 
 /// Persian text comes before the spans the tests tag, so a char/byte or

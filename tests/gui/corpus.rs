@@ -3,12 +3,12 @@
 use eframe::egui::{self, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::article_file;
-use marginalia::core::annotation::{AnchorState, Annotation, Label, Origin};
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, DiskState};
-use marginalia::ui::app::MarginaliaApp;
-use marginalia::ui::prefs::Prefs;
+use marginalia::model::annotation::{AnchorState, Annotation, Label, Origin};
+use marginalia::model::offset::CharRange;
+use marginalia::store::article_file;
+use marginalia::store::sidecar::{self, DiskState};
+use marginalia::window::app::MarginaliaApp;
+use marginalia::window::prefs::Prefs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

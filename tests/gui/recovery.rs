@@ -3,11 +3,11 @@
 use eframe::egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::core::offset::CharRange;
-use marginalia::journal;
-use marginalia::sidecar;
-use marginalia::ui::app::MarginaliaApp;
-use marginalia::ui::prefs::Prefs;
+use marginalia::model::offset::CharRange;
+use marginalia::store::journal;
+use marginalia::store::sidecar;
+use marginalia::window::app::MarginaliaApp;
+use marginalia::window::prefs::Prefs;
 use std::path::Path;
 
 const TEXT: &str = "Dehqan met Hasanov in Baku.\n";

@@ -3,11 +3,11 @@
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::core::annotation::{Label, Status};
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar;
-use marginalia::ui::app::MarginaliaApp;
-use marginalia::ui::prefs::Prefs;
+use marginalia::model::annotation::{Label, Status};
+use marginalia::model::offset::CharRange;
+use marginalia::store::sidecar;
+use marginalia::window::app::MarginaliaApp;
+use marginalia::window::prefs::Prefs;
 use std::path::{Path, PathBuf};
 
 const ARTICLE: &str = "Dehqan said «سلام» and then: “peace now”, he said. \
@@ -119,7 +119,7 @@ fn import_adds_unreviewed_once_with_origin() {
     for a in doc.annotations.iter() {
         assert_eq!(a.status, Status::Unreviewed);
         assert!(
-            matches!(&a.origin, marginalia::core::annotation::Origin::Imported { source, format }
+            matches!(&a.origin, marginalia::model::annotation::Origin::Imported { source, format }
                 if source.ends_with("pre.jsonl") && format == "doccano"),
             "{:?}",
             a.origin

@@ -3,13 +3,13 @@
 use chrono::Utc;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::article_file::read_article;
-use marginalia::core::annotation::{Annotation, Label, Origin};
-use marginalia::core::offset::CharRange;
-use marginalia::sidecar::{self, DiskState};
-use marginalia::ui::palette::Palette;
-use marginalia::ui::session::Session;
-use marginalia::ui::side_panel::{ListState, side_panel_ui};
+use marginalia::model::annotation::{Annotation, Label, Origin};
+use marginalia::model::offset::CharRange;
+use marginalia::store::article_file::read_article;
+use marginalia::store::session::Session;
+use marginalia::store::sidecar::{self, DiskState};
+use marginalia::window::palette::Palette;
+use marginalia::window::side_panel::{ListState, side_panel_ui};
 
 #[test]
 fn fifty_thousand_annotations_build_only_visible_rows() {
@@ -46,7 +46,7 @@ fn fifty_thousand_annotations_build_only_visible_rows() {
                 None,
                 &Palette::for_dark_mode(false),
                 "t",
-                &marginalia::schema::Schema::default(),
+                &marginalia::store::schema::Schema::default(),
                 0.0,
             );
         },

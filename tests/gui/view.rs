@@ -6,11 +6,11 @@ use chrono::Utc;
 use eframe::egui::{self, Pos2, Rect};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::core::annotation::{Annotation, AnnotationId, Annotations, Label, Link, Origin};
-use marginalia::core::document::Article;
-use marginalia::core::offset::CharRange;
-use marginalia::ui::article_view::{ArticleView, ViewInput, ViewOutput};
-use marginalia::ui::palette::Palette;
+use marginalia::model::annotation::{Annotation, AnnotationId, Annotations, Label, Link, Origin};
+use marginalia::model::document::Article;
+use marginalia::model::offset::CharRange;
+use marginalia::window::article_view::{ArticleView, ViewInput, ViewOutput};
+use marginalia::window::palette::Palette;
 
 struct State {
     view: ArticleView,

@@ -1,0 +1,618 @@
+//! Inter-annotator agreement between two sets of annotations of the same
+//! articles: span F1 (exact and overlap matching) and token-level Cohen's κ.
+//!
+//! Annotator A is the reference. Every count is summed over all documents
+//! (micro-averaging) before a score is computed, so a corpus score is not an
+//! average of per-document scores. The computation is pure: callers hand in
+//! the article text and the two annotation lists; nothing here reads files.
+//!
+//! Formulas (n_A, n_B spans; m matched):
+//! - precision = m / n_B, recall = m / n_A, F1 = 2m / (n_A + n_B);
+//!   each is `None` when its denominator is 0.
+//! - exact match: same label, start and end (one-to-one, duplicates count once each);
+//! - overlap match: same label and ranges sharing a code point, paired
+//!   one-to-one greedily by largest overlap (ties: earlier A span, then earlier B span).
+//! - κ per label over word tokens (Unicode word boundaries, whitespace-only
+//!   tokens dropped); a token is marked by an annotator when it shares at least
+//!   one code point with a span of that label. p_o = agreeing tokens / N,
+//!   p_e = p_A·p_B + (1 − p_A)(1 − p_B), κ = (p_o − p_e) / (1 − p_e);
+//!   when p_e = 1 (both annotators marked all or nothing), κ = 1 if p_o = 1, else 0.
+
+use crate::model::annotation::{Annotation, Label};
+use crate::model::offset::CharRange;
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One document to compare: its name, its text (if the article could be
+/// read; κ needs it) and the two annotators' annotations.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentPair<'a> {
+    /// Shown in disagreements (a relative path).
+    pub name: &'a str,
+    /// The article text; `None` leaves the document out of κ.
+    pub text: Option<&'a str>,
+    /// Annotator A's annotations (the reference).
+    pub a: &'a [&'a Annotation],
+    /// Annotator B's annotations.
+    pub b: &'a [&'a Annotation],
+}
+
+/// Span counts for one matching rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SpanCounts {
+    /// Spans of A.
+    pub a_spans: usize,
+    /// Spans of B.
+    pub b_spans: usize,
+    /// Pairs matched one-to-one.
+    pub matched: usize,
+}
+
+impl SpanCounts {
+    /// matched / B spans; `None` when B has none.
+    pub fn precision(&self) -> Option<f64> {
+        ratio(self.matched, self.b_spans)
+    }
+
+    /// matched / A spans; `None` when A has none.
+    pub fn recall(&self) -> Option<f64> {
+        ratio(self.matched, self.a_spans)
+    }
+
+    /// 2·matched / (A spans + B spans); `None` when both have none.
+    pub fn f1(&self) -> Option<f64> {
+        ratio(2 * self.matched, self.a_spans + self.b_spans)
+    }
+
+    fn add(&mut self, other: SpanCounts) {
+        self.a_spans += other.a_spans;
+        self.b_spans += other.b_spans;
+        self.matched += other.matched;
+    }
+}
+
+fn ratio(num: usize, den: usize) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+/// Token counts for κ: `both` = marked by A and B, `a_only`, `b_only`, `neither`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TokenCounts {
+    /// Tokens both annotators marked.
+    pub both: usize,
+    /// Tokens only A marked.
+    pub a_only: usize,
+    /// Tokens only B marked.
+    pub b_only: usize,
+    /// Tokens neither marked.
+    pub neither: usize,
+}
+
+impl TokenCounts {
+    /// Number of tokens.
+    pub fn total(&self) -> usize {
+        self.both + self.a_only + self.b_only + self.neither
+    }
+
+    /// Cohen's κ; `None` when there are no tokens. See the module docs.
+    pub fn kappa(&self) -> Option<f64> {
+        let n = self.total();
+        if n == 0 {
+            return None;
+        }
+        let n = n as f64;
+        let p_o = (self.both + self.neither) as f64 / n;
+        let p_a = (self.both + self.a_only) as f64 / n;
+        let p_b = (self.both + self.b_only) as f64 / n;
+        let p_e = p_a * p_b + (1.0 - p_a) * (1.0 - p_b);
+        // p_e is 1 exactly when each annotator marked all tokens or none.
+        if (1.0 - p_e).abs() < f64::EPSILON {
+            return Some(if self.a_only + self.b_only == 0 {
+                1.0
+            } else {
+                0.0
+            });
+        }
+        Some((p_o - p_e) / (1.0 - p_e))
+    }
+
+    fn add(&mut self, other: TokenCounts) {
+        self.both += other.both;
+        self.a_only += other.a_only;
+        self.b_only += other.b_only;
+        self.neither += other.neither;
+    }
+}
+
+/// Scores for one label (or, in [`Report::overall`], all labels together).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LabelScores {
+    /// Exact matching.
+    pub exact: SpanCounts,
+    /// Overlap matching.
+    pub overlap: SpanCounts,
+    /// Token counts for κ (empty in `overall`).
+    pub tokens: TokenCounts,
+}
+
+/// Which annotator has a span the other lacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Side {
+    /// Only A has it.
+    OnlyA,
+    /// Only B has it.
+    OnlyB,
+}
+
+/// A span without an exact match on the other side.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Disagreement {
+    /// Whose span it is.
+    pub side: Side,
+    /// The document.
+    pub file: String,
+    /// Its label.
+    pub label: Label,
+    /// Its offsets.
+    pub range: CharRange,
+    /// Its text.
+    pub quote: String,
+    /// The other side's span it was paired with by overlap matching, if any.
+    pub overlaps: Option<CharRange>,
+}
+
+/// The result of comparing two annotators.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Report {
+    /// Documents compared.
+    pub documents: usize,
+    /// Documents left out of κ because their text was unavailable.
+    pub documents_without_text: usize,
+    /// Scores per label, in [`Label::ALL`] order.
+    pub labels: Vec<(Label, LabelScores)>,
+    /// Span scores over all labels (spans only match within a label).
+    pub overall: LabelScores,
+    /// Spans without an exact match, A's first, in document order.
+    pub disagreements: Vec<Disagreement>,
+}
+
+impl Report {
+    /// The scores of one label.
+    pub fn label(&self, label: Label) -> Option<&LabelScores> {
+        self.labels
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, s)| s)
+    }
+}
+
+/// Compare A and B over `documents`.
+pub fn compare(documents: &[DocumentPair<'_>]) -> Report {
+    let mut report = Report {
+        labels: Label::ALL
+            .iter()
+            .map(|&l| (l, LabelScores::default()))
+            .collect(),
+        ..Report::default()
+    };
+    for doc in documents {
+        report.documents += 1;
+        let tokens = doc.text.map(word_tokens);
+        if tokens.is_none() {
+            report.documents_without_text += 1;
+        }
+        for (label, scores) in &mut report.labels {
+            let a: Vec<&Annotation> = doc
+                .a
+                .iter()
+                .copied()
+                .filter(|x| x.label == *label)
+                .collect();
+            let b: Vec<&Annotation> = doc
+                .b
+                .iter()
+                .copied()
+                .filter(|x| x.label == *label)
+                .collect();
+            let (exact, exact_a, exact_b) = match_exact(&a, &b);
+            let (overlap, pairs) = match_overlap(&a, &b);
+            scores.exact.add(exact);
+            scores.overlap.add(overlap);
+            report.overall.exact.add(exact);
+            report.overall.overlap.add(overlap);
+            if let (Some(text), Some(tokens)) = (doc.text, &tokens) {
+                scores.tokens.add(token_counts(text, tokens, &a, &b));
+            }
+            let partner = |i: usize, a_side: bool| {
+                pairs.iter().find_map(|&(ia, ib)| match a_side {
+                    true if ia == i => b.get(ib).map(|x| x.range()),
+                    false if ib == i => a.get(ia).map(|x| x.range()),
+                    _ => None,
+                })
+            };
+            for (side, spans, matched) in [(Side::OnlyA, &a, &exact_a), (Side::OnlyB, &b, &exact_b)]
+            {
+                for (i, ann) in spans.iter().enumerate() {
+                    if matched.get(i).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    report.disagreements.push(Disagreement {
+                        side,
+                        file: doc.name.to_owned(),
+                        label: *label,
+                        range: ann.range(),
+                        quote: ann.quote.clone(),
+                        overlaps: partner(i, side == Side::OnlyA),
+                    });
+                }
+            }
+        }
+    }
+    report.disagreements.sort_by(|x, y| {
+        (x.side == Side::OnlyB, &x.file, x.range, x.label).cmp(&(
+            y.side == Side::OnlyB,
+            &y.file,
+            y.range,
+            y.label,
+        ))
+    });
+    report
+}
+
+/// Exact one-to-one matching. Returns counts and, per span, whether it matched.
+fn match_exact(a: &[&Annotation], b: &[&Annotation]) -> (SpanCounts, Vec<bool>, Vec<bool>) {
+    let mut used_a = vec![false; a.len()];
+    let mut used_b = vec![false; b.len()];
+    let mut matched = 0;
+    for (i, x) in a.iter().enumerate() {
+        let found = b
+            .iter()
+            .enumerate()
+            .position(|(j, y)| !used_b[j] && y.start == x.start && y.end == x.end);
+        if let Some(j) = found {
+            used_a[i] = true;
+            used_b[j] = true;
+            matched += 1;
+        }
+    }
+    let counts = SpanCounts {
+        a_spans: a.len(),
+        b_spans: b.len(),
+        matched,
+    };
+    (counts, used_a, used_b)
+}
+
+/// Greedy one-to-one overlap matching, largest overlap first. Returns the
+/// counts and the matched `(a index, b index)` pairs.
+fn match_overlap(a: &[&Annotation], b: &[&Annotation]) -> (SpanCounts, Vec<(usize, usize)>) {
+    let mut candidates = Vec::new();
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            if let Some(common) = x.range().intersection(&y.range()) {
+                candidates.push((common.char_len(), i, j));
+            }
+        }
+    }
+    candidates.sort_by(|p, q| q.0.cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
+    let mut used_a = vec![false; a.len()];
+    let mut used_b = vec![false; b.len()];
+    let mut pairs = Vec::new();
+    for (_, i, j) in candidates {
+        if !used_a[i] && !used_b[j] {
+            used_a[i] = true;
+            used_b[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    let counts = SpanCounts {
+        a_spans: a.len(),
+        b_spans: b.len(),
+        matched: pairs.len(),
+    };
+    (counts, pairs)
+}
+
+/// The word tokens of `text` as code-point ranges: Unicode word-boundary
+/// segments that are not whitespace only.
+pub fn word_tokens(text: &str) -> Vec<CharRange> {
+    let mut out = Vec::new();
+    let mut chars_before = 0usize;
+    for segment in text.split_word_bounds() {
+        let len = segment.chars().count();
+        if !segment.chars().all(char::is_whitespace) {
+            out.push(CharRange::from_usize(chars_before, chars_before + len));
+        }
+        chars_before += len;
+    }
+    out
+}
+
+/// Mark tokens for each annotator and count the four cells.
+fn token_counts(
+    text: &str,
+    tokens: &[CharRange],
+    a: &[&Annotation],
+    b: &[&Annotation],
+) -> TokenCounts {
+    let char_len = text.chars().count();
+    let covered_a = coverage_prefix(char_len, a);
+    let covered_b = coverage_prefix(char_len, b);
+    let mut counts = TokenCounts::default();
+    for t in tokens {
+        let marked = |prefix: &[usize]| {
+            let (Some(hi), Some(lo)) = (prefix.get(t.end.0), prefix.get(t.start.0)) else {
+                return false;
+            };
+            hi > lo
+        };
+        match (marked(&covered_a), marked(&covered_b)) {
+            (true, true) => counts.both += 1,
+            (true, false) => counts.a_only += 1,
+            (false, true) => counts.b_only += 1,
+            (false, false) => counts.neither += 1,
+        }
+    }
+    counts
+}
+
+/// `prefix[i]` = number of code points before `i` covered by some span, so a
+/// token `[s, e)` touches a span iff `prefix[e] > prefix[s]`. Spans past the
+/// end of the text (orphans) are clipped.
+fn coverage_prefix(char_len: usize, spans: &[&Annotation]) -> Vec<usize> {
+    let mut delta = vec![0i64; char_len + 1];
+    for s in spans {
+        let start = s.start.0.min(char_len);
+        let end = s.end.0.min(char_len);
+        if start < end {
+            delta[start] += 1;
+            delta[end] -= 1;
+        }
+    }
+    let mut prefix = Vec::with_capacity(char_len + 1);
+    let (mut depth, mut covered) = (0i64, 0usize);
+    prefix.push(0);
+    for d in delta.iter().take(char_len) {
+        depth += d;
+        if depth > 0 {
+            covered += 1;
+        }
+        prefix.push(covered);
+    }
+    prefix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::annotation::AnnotationId;
+    use crate::model::offset::CharRange;
+    use chrono::TimeZone;
+
+    fn ann(label: Label, start: usize, end: usize) -> Annotation {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        Annotation::from_parts(
+            AnnotationId(format!("{label}-{start}-{end}")),
+            label,
+            CharRange::from_usize(start, end),
+            &format!("q{start}"),
+            "x",
+            at,
+        )
+    }
+
+    fn run(text: Option<&str>, a: &[Annotation], b: &[Annotation]) -> Report {
+        let a: Vec<&Annotation> = a.iter().collect();
+        let b: Vec<&Annotation> = b.iter().collect();
+        compare(&[DocumentPair {
+            name: "doc.txt",
+            text,
+            a: &a,
+            b: &b,
+        }])
+    }
+
+    fn close(x: Option<f64>, want: f64) -> bool {
+        x.is_some_and(|x| (x - want).abs() < 1e-9)
+    }
+
+    #[test]
+    fn three_spans_against_two_exact_and_one_overlapping() {
+        // A: [0,5) [10,20) [30,40); B: [0,5) [10,20) exactly, [32,45) overlapping the third.
+        let a = [
+            ann(Label::Entity, 0, 5),
+            ann(Label::Entity, 10, 20),
+            ann(Label::Entity, 30, 40),
+        ];
+        let b = [
+            ann(Label::Entity, 0, 5),
+            ann(Label::Entity, 10, 20),
+            ann(Label::Entity, 32, 45),
+        ];
+        let r = run(None, &a, &b);
+        let e = r.label(Label::Entity).unwrap();
+        // Exact: 2 matched of 3 and 3 → P = 2/3, R = 2/3, F1 = 4/6 = 2/3.
+        assert_eq!(
+            e.exact,
+            SpanCounts {
+                a_spans: 3,
+                b_spans: 3,
+                matched: 2
+            }
+        );
+        assert!(close(e.exact.precision(), 2.0 / 3.0));
+        assert!(close(e.exact.recall(), 2.0 / 3.0));
+        assert!(close(e.exact.f1(), 2.0 / 3.0));
+        // Overlap: all 3 pair up → P = R = F1 = 1.
+        assert_eq!(e.overlap.matched, 3);
+        assert!(close(e.overlap.f1(), 1.0));
+        // Disagreements: A's [30,40) and B's [32,45), each pointing at the other.
+        assert_eq!(r.disagreements.len(), 2);
+        assert_eq!(r.disagreements[0].side, Side::OnlyA);
+        assert_eq!(r.disagreements[0].range, CharRange::from_usize(30, 40));
+        assert_eq!(
+            r.disagreements[0].overlaps,
+            Some(CharRange::from_usize(32, 45))
+        );
+        assert_eq!(r.disagreements[1].side, Side::OnlyB);
+        assert_eq!(r.overall.exact.matched, 2);
+    }
+
+    #[test]
+    fn a_with_three_b_with_two_of_them_plus_one_overlap() {
+        // A: 3 spans; B: 2 of them exactly plus one overlapping a third A span,
+        // plus one B span nowhere near → B has 4.
+        let a = [
+            ann(Label::Claim, 0, 10),
+            ann(Label::Claim, 20, 30),
+            ann(Label::Claim, 40, 50),
+        ];
+        let b = [
+            ann(Label::Claim, 0, 10),
+            ann(Label::Claim, 20, 30),
+            ann(Label::Claim, 45, 55),
+            ann(Label::Claim, 70, 80),
+        ];
+        let c = run(None, &a, &b).label(Label::Claim).unwrap().clone();
+        // Exact: m = 2, P = 2/4 = 0.5, R = 2/3, F1 = 4/7.
+        assert!(close(c.exact.precision(), 0.5));
+        assert!(close(c.exact.recall(), 2.0 / 3.0));
+        assert!(close(c.exact.f1(), 4.0 / 7.0));
+        // Overlap: m = 3, P = 3/4, R = 1, F1 = 6/7.
+        assert!(close(c.overlap.precision(), 0.75));
+        assert!(close(c.overlap.recall(), 1.0));
+        assert!(close(c.overlap.f1(), 6.0 / 7.0));
+    }
+
+    #[test]
+    fn overlap_matching_is_one_to_one_by_largest_overlap() {
+        // One long A span, two B spans inside it: only one may match (the larger).
+        let a = [ann(Label::Quote, 0, 20)];
+        let b = [ann(Label::Quote, 0, 3), ann(Label::Quote, 5, 15)];
+        let r = run(None, &a, &b);
+        let q = r.label(Label::Quote).unwrap();
+        assert_eq!(q.overlap.matched, 1);
+        assert_eq!(
+            r.disagreements[0].overlaps,
+            Some(CharRange::from_usize(5, 15))
+        );
+    }
+
+    #[test]
+    fn labels_must_agree_to_match() {
+        let r = run(
+            None,
+            &[ann(Label::Entity, 0, 5)],
+            &[ann(Label::Claim, 0, 5)],
+        );
+        assert_eq!(r.overall.exact.matched, 0);
+        assert_eq!(r.overall.overlap.matched, 0);
+        assert!(close(r.overall.exact.f1(), 0.0));
+    }
+
+    #[test]
+    fn tokens_follow_word_boundaries_without_whitespace() {
+        let t = word_tokens("Ali said: «no»  ok");
+        // Ali | said | : | « | no | » | ok
+        assert_eq!(t.len(), 7);
+        assert_eq!(t[0], CharRange::from_usize(0, 3));
+        assert_eq!(t[6], CharRange::from_usize(16, 18));
+    }
+
+    #[test]
+    fn kappa_on_a_hand_computed_example() {
+        // Tokens: "a b c d e f g h i j" → 10 tokens at 0,2,4,...,18.
+        let text = "a b c d e f g h i j";
+        // A marks tokens a..d (4 tokens); B marks c..f (4 tokens).
+        let a = [ann(Label::Entity, 0, 7)];
+        let b = [ann(Label::Entity, 4, 11)];
+        let r = run(Some(text), &a, &b);
+        let tokens = r.label(Label::Entity).unwrap().tokens;
+        assert_eq!(
+            tokens,
+            TokenCounts {
+                both: 2,
+                a_only: 2,
+                b_only: 2,
+                neither: 4
+            }
+        );
+        // p_o = 6/10; p_A = p_B = 0.4; p_e = 0.16 + 0.36 = 0.52;
+        // κ = (0.6 − 0.52) / 0.48 = 1/6.
+        assert!(close(tokens.kappa(), 1.0 / 6.0));
+    }
+
+    #[test]
+    fn kappa_is_defined_when_chance_agreement_is_one() {
+        let none = TokenCounts {
+            neither: 5,
+            ..Default::default()
+        };
+        assert_eq!(none.kappa(), Some(1.0));
+        let all = TokenCounts {
+            both: 5,
+            ..Default::default()
+        };
+        assert_eq!(all.kappa(), Some(1.0));
+        assert_eq!(TokenCounts::default().kappa(), None);
+        let identical = TokenCounts {
+            both: 3,
+            neither: 7,
+            ..Default::default()
+        };
+        assert_eq!(identical.kappa(), Some(1.0));
+    }
+
+    #[test]
+    fn completely_different_annotations_do_not_agree() {
+        let text = "one two three four five six seven eight";
+        // A marks the first half, B the second half.
+        let a = [ann(Label::Entity, 0, 3), ann(Label::Entity, 4, 13)];
+        let b = [ann(Label::Entity, 19, 27), ann(Label::Entity, 28, 39)];
+        let r = run(Some(text), &a, &b);
+        let e = r.label(Label::Entity).unwrap();
+        assert!(close(e.exact.f1(), 0.0));
+        assert!(close(e.overlap.f1(), 0.0));
+        let kappa = e.tokens.kappa().unwrap();
+        assert!(kappa <= 0.0, "κ = {kappa}");
+        assert_eq!(r.disagreements.len(), 4);
+    }
+
+    #[test]
+    fn a_token_partly_inside_a_span_counts_as_marked() {
+        let text = "Hasanov spoke";
+        let r = run(
+            Some(text),
+            &[ann(Label::Entity, 0, 3)],
+            &[ann(Label::Entity, 0, 7)],
+        );
+        let t = r.label(Label::Entity).unwrap().tokens;
+        assert_eq!(t.both, 1);
+        assert_eq!(t.neither, 1);
+    }
+
+    #[test]
+    fn empty_sides_give_undefined_not_perfect_scores() {
+        let r = run(Some("x y"), &[], &[]);
+        let e = r.label(Label::Entity).unwrap();
+        assert_eq!(e.exact.f1(), None);
+        assert_eq!(e.exact.precision(), None);
+        let r = run(Some("x y"), &[ann(Label::Entity, 0, 1)], &[]);
+        let e = r.label(Label::Entity).unwrap();
+        assert_eq!(e.exact.precision(), None);
+        assert!(close(e.exact.recall(), 0.0));
+        assert!(close(e.exact.f1(), 0.0));
+    }
+
+    #[test]
+    fn orphaned_spans_past_the_text_are_clipped_for_kappa() {
+        let r = run(
+            Some("ab cd"),
+            &[ann(Label::Quote, 3, 99)],
+            &[ann(Label::Quote, 50, 60)],
+        );
+        let t = r.label(Label::Quote).unwrap().tokens;
+        assert_eq!(t.total(), 2);
+        assert_eq!(t.a_only, 1);
+    }
+}

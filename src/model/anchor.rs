@@ -1,0 +1,194 @@
+//! Anchoring: checking that each annotation still sits on its quote.
+//!
+//! [`verify`] never changes anything: it lists every annotation whose offsets
+//! do not hold its quote in the article text, plus structural problems
+//! (duplicate ids, empty or out-of-range spans, links to missing ids, spans
+//! that split a grapheme cluster). Re-anchoring builds on it.
+//!
+//! ```
+//! use marginalia::model::{anchor::*, annotation::*, document::Article, offset::CharRange};
+//! let article = Article::new("Dehqan met Hasanov.".into());
+//! let mut a = Annotation::new(&article, CharRange::from_usize(0, 6), Label::Entity, "x",
+//!     chrono::Utc::now(), Origin::Manual).unwrap();
+//! assert!(verify(&article, std::slice::from_ref(&a)).is_empty());
+//! a.quote = "Hasanov".into();
+//! assert!(matches!(verify(&article, &[a])[0].kind, ProblemKind::QuoteMismatch { .. }));
+//! ```
+
+use crate::model::annotation::{AnchorState, Annotation, AnnotationId};
+use crate::model::document::Article;
+use std::collections::HashSet;
+use std::fmt;
+
+/// One thing wrong with one annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The annotation concerned.
+    pub id: AnnotationId,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+/// What can be wrong with an annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// `end` is past the article's length.
+    OutOfRange {
+        /// The span.
+        start: usize,
+        /// Its end.
+        end: usize,
+        /// The article's length in code points.
+        char_len: usize,
+    },
+    /// `start >= end`.
+    Empty,
+    /// The text at the offsets is not the quote.
+    QuoteMismatch {
+        /// What the sidecar says.
+        expected: String,
+        /// What the article has there.
+        found: String,
+    },
+    /// Another annotation has the same id.
+    DuplicateId,
+    /// An offset falls inside a grapheme cluster (e.g. between a letter and its accent).
+    SplitsGrapheme {
+        /// The offending offset.
+        offset: usize,
+    },
+    /// A link points to an id that is not in the sidecar.
+    DanglingLink {
+        /// The missing id.
+        target: AnnotationId,
+    },
+    /// Re-anchoring left it fuzzy or orphaned (or moved, not yet confirmed).
+    NotExact(AnchorState),
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemKind::OutOfRange {
+                start,
+                end,
+                char_len,
+            } => write!(
+                f,
+                "offsets {start}..{end} run past the end of the article ({char_len} code points)"
+            ),
+            ProblemKind::Empty => f.write_str("empty span (start >= end)"),
+            ProblemKind::QuoteMismatch { expected, found } => {
+                write!(f, "quote {expected:?} does not match the text {found:?}")
+            }
+            ProblemKind::DuplicateId => f.write_str("duplicate id"),
+            ProblemKind::SplitsGrapheme { offset } => {
+                write!(f, "offset {offset} splits a character (grapheme cluster)")
+            }
+            ProblemKind::DanglingLink { target } => {
+                write!(f, "links to missing annotation {target}")
+            }
+            ProblemKind::NotExact(state) => write!(f, "anchor is {state:?}, needs review"),
+        }
+    }
+}
+
+/// Check every annotation against the article. An empty result means every
+/// annotation is exact.
+pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let ids: HashSet<&AnnotationId> = annotations.iter().map(|a| &a.id).collect();
+    // Duplicates are looked for only when there are some (a second set of
+    // 50,000 ids is a noticeable part of opening a big sidecar).
+    let has_duplicates = ids.len() != annotations.len();
+    let mut seen = HashSet::new();
+    for a in annotations {
+        let mut push = |kind| {
+            problems.push(Problem {
+                id: a.id.clone(),
+                kind,
+            })
+        };
+        if has_duplicates && !seen.insert(&a.id) {
+            push(ProblemKind::DuplicateId);
+        }
+        for l in &a.links {
+            if !ids.contains(&l.target) {
+                push(ProblemKind::DanglingLink {
+                    target: l.target.clone(),
+                });
+            }
+        }
+        if !a.anchor.is_exact() {
+            push(ProblemKind::NotExact(a.anchor));
+            continue;
+        }
+        if a.start >= a.end {
+            push(ProblemKind::Empty);
+            continue;
+        }
+        let Some(found) = article.slice(a.range()) else {
+            push(ProblemKind::OutOfRange {
+                start: a.start.0,
+                end: a.end.0,
+                char_len: article.char_len(),
+            });
+            continue;
+        };
+        if found != a.quote {
+            push(ProblemKind::QuoteMismatch {
+                expected: a.quote.clone(),
+                found: found.to_owned(),
+            });
+            continue;
+        }
+        for offset in [a.start, a.end] {
+            if article.splits_grapheme(offset) {
+                push(ProblemKind::SplitsGrapheme { offset: offset.0 });
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::annotation::{Link, test_entity as at};
+
+    #[test]
+    fn verify_lists_each_structural_problem_once() {
+        let article = Article::new("Dehqan met Hasanov in Tehran.".into());
+        let clean = vec![at(&article, 0, 6, "a"), at(&article, 11, 18, "b")];
+        assert!(verify(&article, &clean).is_empty());
+
+        let mut twin = at(&article, 22, 28, "a");
+        twin.links.push(Link {
+            role: "speaker".into(),
+            target: AnnotationId("missing".into()),
+        });
+        let mut far = at(&article, 0, 6, "c");
+        far.start = crate::model::offset::CharOffset(100);
+        far.end = crate::model::offset::CharOffset(104);
+        let mut anns = clean.clone();
+        anns.extend([twin, far]);
+        let kinds: Vec<(String, ProblemKind)> = verify(&article, &anns)
+            .into_iter()
+            .map(|p| (p.id.0, p.kind))
+            .collect();
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+        assert!(kinds.contains(&("a".into(), ProblemKind::DuplicateId)));
+        assert!(kinds.contains(&(
+            "a".into(),
+            ProblemKind::DanglingLink {
+                target: AnnotationId("missing".into())
+            }
+        )));
+        assert!(
+            kinds
+                .iter()
+                .any(|(id, k)| id == "c" && matches!(k, ProblemKind::OutOfRange { .. }))
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! The article: its text, an index for fast char ↔ byte conversion, its lines
+//! and its header metadata.
+//!
+//! Invariant: `text` never changes after construction, so the indexes built
+//! in [`Article::new`] stay valid. Every conversion between the char offsets
+//! of the core and the byte offsets of `&str` slicing goes through here, in
+//! `O(CHECKPOINT)` time whatever the article's length.
+//!
+//! ```
+//! use marginalia::model::document::Article;
+//! use marginalia::model::offset::{CharOffset, CharRange};
+//! let a = Article::new("date 2017-04-16 Tehran, Baku\n\nسلام 👋 world".to_string());
+//! assert_eq!(a.meta().title.as_deref(), Some("Tehran, Baku"));
+//! assert_eq!(a.slice(CharRange::from_usize(37, 42)), Some("world"));
+//! assert_eq!(a.line_count(), 3);
+//! ```
+
+use crate::model::offset::{CharOffset, CharRange};
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+/// Chars between two byte checkpoints.
+const CHECKPOINT: usize = 32;
+
+/// Metadata parsed from an optional first line `date YYYY-MM-DD Title`.
+/// The text and its offsets are unchanged by parsing it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArticleMeta {
+    /// The date from the header.
+    pub date: Option<NaiveDate>,
+    /// The title from the header.
+    pub title: Option<String>,
+    /// Where the header line sits (without its line break).
+    pub header: Option<CharRange>,
+}
+
+/// An immutable article text with its indexes.
+#[derive(Clone, Debug)]
+pub struct Article {
+    text: String,
+    char_len: usize,
+    /// Byte offset of every `CHECKPOINT`-th char; empty when the text is ASCII.
+    checkpoints: Vec<usize>,
+    /// Char offset where each line starts. Always holds at least one entry (0).
+    line_starts: Vec<CharOffset>,
+    meta: ArticleMeta,
+    hash: String,
+}
+
+impl Article {
+    /// Build the indexes for `text`, which must already be normalised (LF only).
+    pub fn new(text: String) -> Self {
+        let is_ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        let mut line_starts = vec![CharOffset(0)];
+        let mut char_len = 0;
+        if is_ascii {
+            char_len = text.len();
+            line_starts.extend(memchr_newlines(text.as_bytes()).map(|b| CharOffset(b + 1)));
+        } else {
+            for (i, (b, c)) in text.char_indices().enumerate() {
+                if i % CHECKPOINT == 0 {
+                    checkpoints.push(b);
+                }
+                if c == '\n' {
+                    line_starts.push(CharOffset(i + 1));
+                }
+                char_len = i + 1;
+            }
+        }
+        let hash = content_hash(&text);
+        let meta = parse_header(&text);
+        Article {
+            text,
+            char_len,
+            checkpoints,
+            line_starts,
+            meta,
+            hash,
+        }
+    }
+
+    /// The whole article text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Length in code points.
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// `sha256:<hex>` of the UTF-8 article text.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Header metadata.
+    pub fn meta(&self) -> &ArticleMeta {
+        &self.meta
+    }
+
+    /// The whole text as a range.
+    pub fn full_range(&self) -> CharRange {
+        CharRange::from_usize(0, self.char_len)
+    }
+
+    /// Byte index of a char offset; `None` past the end.
+    pub fn char_to_byte(&self, pos: CharOffset) -> Option<usize> {
+        if pos.0 > self.char_len {
+            return None;
+        }
+        if self.checkpoints.is_empty() {
+            return Some(pos.0);
+        }
+        if pos.0 == self.char_len {
+            return Some(self.text.len());
+        }
+        let block = pos.0 / CHECKPOINT;
+        let base = *self.checkpoints.get(block)?;
+        let within = pos.0 - block * CHECKPOINT;
+        let rest = self.text.get(base..)?;
+        rest.char_indices().nth(within).map(|(b, _)| base + b)
+    }
+
+    /// Char offset of a byte index; `None` past the end or inside a char.
+    pub fn byte_to_char(&self, byte: usize) -> Option<CharOffset> {
+        if byte > self.text.len() || !self.text.is_char_boundary(byte) {
+            return None;
+        }
+        if self.checkpoints.is_empty() {
+            return Some(CharOffset(byte));
+        }
+        let block = self.checkpoints.partition_point(|&b| b <= byte) - 1;
+        let base = self.checkpoints[block];
+        let within = self.text.get(base..byte)?.chars().count();
+        Some(CharOffset(block * CHECKPOINT + within))
+    }
+
+    /// The byte range of a char range; `None` when it runs past the end.
+    pub fn byte_range(&self, range: CharRange) -> Option<std::ops::Range<usize>> {
+        Some(self.char_to_byte(range.start)?..self.char_to_byte(range.end)?)
+    }
+
+    /// The text a range covers; `None` when it runs past the end.
+    pub fn slice(&self, range: CharRange) -> Option<&str> {
+        self.text.get(self.byte_range(range)?)
+    }
+
+    /// Up to `n` code points before and after `range`, for re-anchoring context.
+    pub fn context(&self, range: CharRange, n: usize) -> (String, String) {
+        let before = CharRange::new(range.start.back(n), range.start);
+        let after_end = CharOffset(range.end.0.saturating_add(n).min(self.char_len));
+        let after = CharRange::new(range.end.min(after_end), after_end);
+        (
+            self.slice(before).unwrap_or_default().to_owned(),
+            self.slice(after).unwrap_or_default().to_owned(),
+        )
+    }
+
+    /// Number of lines (`\n`-separated; an empty text has one empty line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The char range of line `i`, without its `\n`.
+    pub fn line_range(&self, i: usize) -> Option<CharRange> {
+        let start = *self.line_starts.get(i)?;
+        let end = match self.line_starts.get(i + 1) {
+            Some(next) => next.back(1),
+            None => CharOffset(self.char_len),
+        };
+        Some(CharRange { start, end })
+    }
+
+    /// The line holding `pos` (a position at a line's end belongs to that line).
+    pub fn line_of(&self, pos: CharOffset) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= pos)
+            .saturating_sub(1)
+    }
+
+    /// True when `pos` falls between two chars of one grapheme cluster
+    /// (inside an emoji ZWJ sequence, before a combining mark, ...).
+    pub fn splits_grapheme(&self, pos: CharOffset) -> bool {
+        use unicode_segmentation::GraphemeCursor;
+        let Some(byte) = self.char_to_byte(pos) else {
+            return false;
+        };
+        // Grapheme clusters never cross a line break, and 64 chars either side
+        // settle every rule but a run of >64 flags; keep the window small so
+        // checking 50,000 spans stays cheap.
+        let line = self.line_range(self.line_of(pos)).unwrap_or_default();
+        let window = CharRange::new(pos.back(64).max(line.start), pos.forward(64).min(line.end));
+        let Some(lr) = self.byte_range(window) else {
+            return false;
+        };
+        let Some(chunk) = self.text.get(lr.clone()) else {
+            return false;
+        };
+        let mut cursor = GraphemeCursor::new(byte - lr.start, chunk.len(), true);
+        !cursor.is_boundary(chunk, 0).unwrap_or(true)
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+/// `sha256:<hex>` of the text's UTF-8 bytes.
+pub fn content_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut s = String::with_capacity(7 + 64);
+    s.push_str("sha256:");
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Parse `date YYYY-MM-DD Title` on the first line.
+fn parse_header(text: &str) -> ArticleMeta {
+    let first = text.split('\n').next().unwrap_or_default();
+    let trimmed = first.trim_start();
+    let Some(rest) = trimmed.strip_prefix("date ") else {
+        return ArticleMeta::default();
+    };
+    let rest = rest.trim_start();
+    let (date_str, title) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let Ok(date) = NaiveDate::parse_from_str(date_str, "%Y-%m-%d") else {
+        return ArticleMeta::default();
+    };
+    let title = title.trim();
+    ArticleMeta {
+        date: Some(date),
+        title: (!title.is_empty()).then(|| title.to_owned()),
+        header: Some(CharRange::from_usize(0, first.chars().count())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oracle_slice(text: &str, r: CharRange) -> String {
+        text.chars().skip(r.start.0).take(r.char_len()).collect()
+    }
+
+    #[test]
+    fn indexed_conversion_matches_naive_on_long_mixed_text() {
+        let unit = "Iran’s minister سلام دنیا 👩‍👩‍👧 e\u{301} 中文 🇮🇷\n";
+        let text = unit.repeat(40);
+        let a = Article::new(text.clone());
+        assert_eq!(a.char_len(), text.chars().count());
+        for i in (0..a.char_len()).step_by(7) {
+            let r = CharRange::from_usize(i, (i + 13).min(a.char_len()));
+            assert_eq!(a.slice(r).unwrap(), oracle_slice(&text, r));
+            let b = a.char_to_byte(CharOffset(i)).unwrap();
+            assert_eq!(a.byte_to_char(b), Some(CharOffset(i)));
+        }
+        assert_eq!(a.line_count(), 41);
+        assert_eq!(a.slice(a.line_range(1).unwrap()).unwrap(), unit.trim_end());
+    }
+
+    #[test]
+    fn header_is_parsed_without_changing_the_text() {
+        let a = Article::new("date 2017-04-16 Tehran, Baku stress\n\nBody".into());
+        assert_eq!(a.meta().date, NaiveDate::from_ymd_opt(2017, 4, 16));
+        assert_eq!(a.meta().title.as_deref(), Some("Tehran, Baku stress"));
+        assert_eq!(a.text().len(), 41);
+        assert_eq!(Article::new("dated 2017".into()).meta().date, None);
+        assert_eq!(Article::new("date 2017-13-01 x".into()).meta().date, None);
+    }
+
+    #[test]
+    fn grapheme_splits_are_detected() {
+        let a = Article::new("ae\u{301} 👩‍👧".into());
+        assert!(!a.splits_grapheme(CharOffset(1)));
+        assert!(a.splits_grapheme(CharOffset(2)), "before a combining mark");
+        assert!(a.splits_grapheme(CharOffset(5)), "inside a ZWJ sequence");
+        assert!(!a.splits_grapheme(CharOffset(4)));
+    }
+
+    #[test]
+    fn empty_article() {
+        let a = Article::new(String::new());
+        assert_eq!((a.char_len(), a.line_count()), (0, 1));
+        assert_eq!(a.slice(CharRange::default()), Some(""));
+        assert_eq!(a.line_of(CharOffset(0)), 0);
+    }
+}

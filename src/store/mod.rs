@@ -1,0 +1,20 @@
+//! The stores: everything that reads or writes files on disk.
+//!
+//! Each module turns files into the pure [`crate::model`] types and back:
+//! - [`article_file`]: an article file (decoded, normalised) with its sidecar;
+//! - [`sidecar`]: the RON sidecar, written atomically;
+//! - [`journal`]: the crash journal of unsaved edits;
+//! - [`schema`]: the optional `marginalia.ron` label schema;
+//! - [`walk`] and [`corpus`]: finding articles under folders;
+//! - [`session`]: one open article with its undo history and save state,
+//!   the window's document (no egui in it).
+//!
+//! Nothing here knows about the window or the command line.
+
+pub mod article_file;
+pub mod corpus;
+pub mod journal;
+pub mod schema;
+pub mod session;
+pub mod sidecar;
+pub mod walk;

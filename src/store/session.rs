@@ -1,0 +1,776 @@
+//! One open article with its annotations, undo history and save state.
+//!
+//! This is the app's document model, kept free of egui so it can be reasoned
+//! about (and tested) on its own. Invariants: every change to `annotations`
+//! goes through `history` (so Undo covers it) and marks the session unsaved;
+//! a sidecar that could not be parsed is never written over (`disk` is then
+//! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
+use crate::model::anchor::{Problem, verify};
+use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
+use crate::model::edit::{Change, Edit, History};
+use crate::model::offset::{CharOffset, CharRange};
+use crate::store::article_file::{self, ArticleFile, OpenError};
+use crate::store::sidecar::{self, DiskState, SidecarError};
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+/// Sidecars at least this big (bytes; about 700 annotations) are read on a
+/// background thread, so a big article paints before its annotations are
+/// parsed and checked. Smaller ones are read before [`Session::open`] returns.
+pub const BACKGROUND_SIDECAR_BYTES: u64 = 256 * 1024;
+
+/// What the background reader hands over.
+#[derive(Debug)]
+struct LoadedSidecar {
+    annotations: Annotations,
+    disk: DiskState,
+    article_changed: bool,
+    /// What re-anchoring did, when the article changed since the sidecar.
+    reanchored: Option<String>,
+    problems: Vec<Problem>,
+}
+
+type LoadResult = Result<Option<LoadedSidecar>, SidecarError>;
+
+/// Seconds of quiet after the last change before autosave writes.
+pub const AUTOSAVE_DELAY_S: f64 = 1.0;
+
+/// Whether the sidecar on disk holds what is in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    /// Nothing to save.
+    Saved,
+    /// Changed in memory since the last save.
+    Unsaved,
+    /// The last save failed with this message; the work is still in memory.
+    Failed(String),
+}
+
+/// Which edge of a span to move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// The first code point.
+    Start,
+    /// One past the last code point.
+    End,
+}
+
+/// An open article.
+#[derive(Debug)]
+pub struct Session {
+    /// The article and where it came from.
+    pub file: ArticleFile,
+    /// Its annotations (only changed through [`Session::apply`], undo, redo).
+    pub annotations: Annotations,
+    /// Undo/redo stacks.
+    pub history: History,
+    /// Where saves go (`<article>.ann.ron`, or the Save As target).
+    pub sidecar_path: PathBuf,
+    /// What the sidecar looked like when read or last written.
+    pub disk: DiskState,
+    /// Why saving to `sidecar_path` is refused, when it is (malformed sidecar).
+    pub read_only: Option<String>,
+    /// Things the analyst should know about the loaded sidecar.
+    pub notices: Vec<String>,
+    /// Save state.
+    pub save_state: SaveState,
+    /// Input time (seconds) of the last change, for autosave.
+    pub last_change_s: f64,
+    /// The text case-folded for Find, built on the first search (folding
+    /// 5 MB takes longer than a frame, and most sessions never search).
+    folded: std::cell::OnceCell<Vec<char>>,
+    /// The sidecar still being read in the background; every change and
+    /// save waits for it first (see [`Session::finish_loading`]).
+    loading: Option<mpsc::Receiver<LoadResult>>,
+    /// Serialized annotations kept between saves.
+    blocks: sidecar::BlockCache,
+    /// The loaded annotations, serialized by the background reader after it
+    /// handed them over (so they show sooner); taken by the first save.
+    blocks_loading: Option<mpsc::Receiver<sidecar::BlockCache>>,
+}
+
+impl Session {
+    /// Open `path` and its sidecar. A malformed sidecar opens the article
+    /// read-only (with the parse error kept in `read_only`) instead of failing.
+    /// Everything is read before it returns (the window uses
+    /// [`Session::open_with`] with [`BACKGROUND_SIDECAR_BYTES`]).
+    pub fn open(path: &Path) -> anyhow::Result<Session> {
+        Self::open_with(path, u64::MAX)
+    }
+
+    /// [`Session::open`], reading sidecars of `background_from_bytes` or
+    /// more on a background thread: the session then starts with no
+    /// annotations and [`Session::is_loading`]; call
+    /// [`Session::poll_loading`] each frame.
+    pub fn open_with(path: &Path, background_from_bytes: u64) -> anyhow::Result<Session> {
+        let sidecar_path = sidecar::sidecar_path(path);
+        let big = std::fs::metadata(&sidecar_path)
+            .is_ok_and(|m| m.is_file() && m.len() >= background_from_bytes);
+        if big {
+            return Self::open_in_background(path, sidecar_path);
+        }
+        match article_file::open(path) {
+            Ok(mut opened) => {
+                let mut notices = Vec::new();
+                if opened.article_changed {
+                    notices.push(reanchor_on_open(
+                        &opened.file.article,
+                        &mut opened.annotations,
+                    ));
+                } else if !opened.problems.is_empty() {
+                    notices.push(format!(
+                        "{} annotation(s) no longer match the text at their offsets (see `marginalia check`).",
+                        opened.problems.len()
+                    ));
+                }
+                let mut session = Session::new(
+                    opened.file,
+                    Annotations::from_vec(opened.annotations),
+                    sidecar_path,
+                    opened.disk,
+                    None,
+                    notices,
+                );
+                if opened.article_changed {
+                    // The re-anchored offsets are not on disk yet.
+                    session.save_state = SaveState::Unsaved;
+                }
+                Ok(session)
+            }
+            Err(OpenError::Sidecar(e)) => {
+                let file = article_file::read_article(path)
+                    .with_context(|| format!("opening {}", path.display()))?;
+                let reason = format!(
+                    "{e}. The article is open read-only: new annotations can only be kept with Save As."
+                );
+                Ok(Session::new(
+                    file,
+                    Annotations::default(),
+                    sidecar_path,
+                    DiskState::Unparsable,
+                    Some(reason),
+                    Vec::new(),
+                ))
+            }
+            Err(e) => Err(anyhow::Error::new(e)),
+        }
+    }
+
+    /// Read the article now and its sidecar on a thread.
+    fn open_in_background(path: &Path, sidecar_path: PathBuf) -> anyhow::Result<Session> {
+        let file = article_file::read_article(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        let (tx, rx) = mpsc::channel();
+        let (blocks_tx, blocks_rx) = mpsc::channel();
+        let article = file.article.clone();
+        let sc_path = sidecar_path.clone();
+        std::thread::Builder::new()
+            .name("sidecar-reader".into())
+            .spawn(move || {
+                let mut loaded_annotations = None;
+                let result = sidecar::read(&sc_path).map(|found| {
+                    found.map(|(sc, disk)| {
+                        let article_changed = !sc.article.hash.eq(article.hash());
+                        let mut anns = sc.annotations;
+                        // Re-anchored here, like the small-sidecar path does on open.
+                        let reanchored =
+                            article_changed.then(|| reanchor_on_open(&article, &mut anns));
+                        let annotations = Annotations::from_vec(anns);
+                        loaded_annotations = Some((
+                            annotations.as_slice().to_vec(),
+                            annotations.stamps().to_vec(),
+                        ));
+                        LoadedSidecar {
+                            article_changed,
+                            reanchored,
+                            problems: verify(&article, annotations.as_slice()),
+                            annotations,
+                            disk,
+                        }
+                    })
+                });
+                // The session may be gone (another article opened): nothing to do then.
+                if tx.send(result).is_err() {
+                    return;
+                }
+                // Serialized now, off the UI thread and after the annotations
+                // are shown, so the first save is fast too.
+                if let Some((anns, stamps)) = loaded_annotations {
+                    let _ = blocks_tx.send(sidecar::BlockCache::from_annotations(&anns, &stamps));
+                }
+            })
+            .context("starting the sidecar reader")?;
+        let disk = DiskState::probe(&sidecar_path);
+        let mut session = Session::new(
+            file,
+            Annotations::default(),
+            sidecar_path,
+            disk,
+            None,
+            vec![LOADING_NOTICE.to_owned()],
+        );
+        session.loading = Some(rx);
+        session.blocks_loading = Some(blocks_rx);
+        Ok(session)
+    }
+
+    /// True while the sidecar's annotations are still being read.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Take the background reader's result if it is ready; true when the
+    /// annotations arrived (or failed to) just now.
+    pub fn poll_loading(&mut self) -> bool {
+        let Some(rx) = &self.loading else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(result) => self.finish_with(Some(result)),
+            Err(mpsc::TryRecvError::Empty) => return false,
+            Err(mpsc::TryRecvError::Disconnected) => self.finish_with(None),
+        }
+        true
+    }
+
+    /// Wait for the background reader, if any. Every change and save calls
+    /// this first, so nothing is applied to (or saved from) a half-loaded
+    /// session: an edit made while loading is delayed, never lost.
+    pub fn finish_loading(&mut self) {
+        let Some(rx) = &self.loading else { return };
+        let result = rx.recv().ok();
+        self.finish_with(result);
+    }
+
+    /// Wait for the background reader, then for the serialized blocks it
+    /// makes after handing the annotations over (a failed reader sends none).
+    pub fn wait_for_background(&mut self) {
+        self.finish_loading();
+        if let Some(rx) = self.blocks_loading.take()
+            && let Ok(blocks) = rx.recv()
+        {
+            self.blocks = blocks;
+        }
+    }
+
+    fn finish_with(&mut self, result: Option<LoadResult>) {
+        self.loading = None;
+        self.notices.retain(|n| n != LOADING_NOTICE);
+        match result {
+            Some(Ok(Some(loaded))) => {
+                match loaded.reanchored {
+                    Some(notice) => {
+                        self.notices.push(notice);
+                        // The re-anchored offsets are not on disk yet.
+                        self.save_state = SaveState::Unsaved;
+                    }
+                    None => self
+                        .notices
+                        .extend(load_notices(loaded.article_changed, &loaded.problems)),
+                }
+                self.annotations.replace_all(loaded.annotations);
+                self.disk = loaded.disk;
+            }
+            // The sidecar vanished meanwhile: like opening without one.
+            Some(Ok(None)) => self.disk = DiskState::Absent,
+            Some(Err(e)) => {
+                self.read_only = Some(format!(
+                    "{e}. The article is open read-only: new annotations can only be kept with Save As."
+                ));
+                self.disk = DiskState::Unparsable;
+            }
+            None => {
+                self.read_only = Some(
+                    "the sidecar reader stopped unexpectedly. The article is open read-only: new annotations can only be kept with Save As."
+                        .to_owned(),
+                );
+                self.disk = DiskState::Unparsable;
+            }
+        }
+    }
+
+    fn new(
+        file: ArticleFile,
+        annotations: Annotations,
+        sidecar_path: PathBuf,
+        disk: DiskState,
+        read_only: Option<String>,
+        notices: Vec<String>,
+    ) -> Session {
+        Session {
+            file,
+            annotations,
+            history: History::default(),
+            sidecar_path,
+            disk,
+            read_only,
+            notices,
+            save_state: SaveState::Saved,
+            last_change_s: 0.0,
+            folded: std::cell::OnceCell::new(),
+            loading: None,
+            blocks: sidecar::BlockCache::default(),
+            blocks_loading: None,
+        }
+    }
+
+    /// Swap in a new text of the article (changed on disk) with the
+    /// annotations re-anchored to it. Undo history is cleared: its offsets
+    /// belong to the old text.
+    pub fn replace_article(&mut self, file: ArticleFile, annotations: Vec<Annotation>, now_s: f64) {
+        self.folded = std::cell::OnceCell::new();
+        self.file = file;
+        self.annotations = Annotations::from_vec(annotations);
+        self.history.clear();
+        self.mark_changed(now_s);
+    }
+
+    /// True when there are changes not on disk.
+    pub fn is_dirty(&self) -> bool {
+        self.save_state != SaveState::Saved
+    }
+
+    /// Apply a user action; returns false when nothing changed.
+    pub fn apply(&mut self, change: Change, now_s: f64) -> bool {
+        self.edit_history(now_s, |h, set| h.apply(set, change) > 0)
+    }
+
+    /// Undo the last action.
+    pub fn undo(&mut self, now_s: f64) -> bool {
+        self.edit_history(now_s, History::undo)
+    }
+
+    /// Redo the last undone action.
+    pub fn redo(&mut self, now_s: f64) -> bool {
+        self.edit_history(now_s, History::redo)
+    }
+
+    /// Every change goes through here: wait for a background load first, so
+    /// nothing is applied to a half-loaded session, then mark it dirty.
+    fn edit_history(
+        &mut self,
+        now_s: f64,
+        edit: impl FnOnce(&mut History, &mut Annotations) -> bool,
+    ) -> bool {
+        self.finish_loading();
+        let changed = edit(&mut self.history, &mut self.annotations);
+        if changed {
+            self.mark_changed(now_s);
+        }
+        changed
+    }
+
+    fn mark_changed(&mut self, now_s: f64) {
+        self.save_state = SaveState::Unsaved;
+        self.last_change_s = now_s;
+    }
+
+    /// `range` without the whitespace at its ends (a drag often catches a
+    /// space or line break); `None` when nothing else is left.
+    pub fn trimmed(&self, range: CharRange) -> Option<CharRange> {
+        let text = self.file.article.slice(range)?;
+        let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+        let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
+        let r = CharRange::new(range.start.forward(lead), range.end.back(trail));
+        (lead < range.char_len() && !r.is_empty()).then_some(r)
+    }
+
+    /// Tag `range` (trimmed of edge whitespace) with `label` as a new manual
+    /// annotation. Returns its id.
+    pub fn tag(
+        &mut self,
+        range: CharRange,
+        label: Label,
+        author: &str,
+        now: DateTime<Utc>,
+        now_s: f64,
+    ) -> Option<AnnotationId> {
+        let range = self.trimmed(range)?;
+        let a = Annotation::new(
+            &self.file.article,
+            range,
+            label,
+            author,
+            now,
+            Origin::Manual,
+        )?;
+        let id = a.id.clone();
+        self.apply(vec![Edit::Insert(a)], now_s).then_some(id)
+    }
+
+    /// Change annotation `id` with `f`, touching `modified`; one undo step.
+    pub fn update(
+        &mut self,
+        id: &AnnotationId,
+        who: &str,
+        now: DateTime<Utc>,
+        now_s: f64,
+        f: impl FnOnce(&mut Annotation, &crate::model::document::Article) -> bool,
+    ) -> bool {
+        let Some(before) = self.annotations.get(id).cloned() else {
+            return false;
+        };
+        let mut after = before.clone();
+        if !f(&mut after, &self.file.article) || after == before {
+            return false;
+        }
+        after.touch(who, now);
+        self.apply(
+            vec![Edit::Update {
+                before: Box::new(before),
+                after: Box::new(after),
+            }],
+            now_s,
+        )
+    }
+
+    /// Delete annotation `id`.
+    pub fn delete(&mut self, id: &AnnotationId, now_s: f64) -> bool {
+        let Some(a) = self.annotations.get(id).cloned() else {
+            return false;
+        };
+        self.apply(vec![Edit::Remove(a)], now_s)
+    }
+
+    /// The range of annotation `id` with `edge` moved by `delta` code points,
+    /// stepping over whole grapheme clusters. `None` when that would empty
+    /// the span or leave the text.
+    pub fn nudged_range(&self, id: &AnnotationId, edge: Edge, delta: i32) -> Option<CharRange> {
+        let a = self.annotations.get(id)?;
+        let article = &self.file.article;
+        let step = |mut pos: usize| -> Option<usize> {
+            loop {
+                pos = if delta < 0 {
+                    pos.checked_sub(1)?
+                } else {
+                    pos.checked_add(1).filter(|p| *p <= article.char_len())?
+                };
+                if !article.splits_grapheme(CharOffset(pos)) {
+                    return Some(pos);
+                }
+            }
+        };
+        let (mut start, mut end) = (a.start.0, a.end.0);
+        match edge {
+            Edge::Start => start = step(start)?,
+            Edge::End => end = step(end)?,
+        }
+        (start < end).then(|| CharRange::from_usize(start, end))
+    }
+
+    /// The article text folded for Find: one lower-case char per char, so
+    /// match offsets stay article offsets.
+    fn folded(&self) -> &[char] {
+        self.folded
+            .get_or_init(|| self.file.article.text().chars().map(fold_char).collect())
+    }
+
+    /// Next match of `query` (case-insensitive) starting at or after `from`,
+    /// wrapping around; `backwards` searches the other way.
+    pub fn find(&self, query: &str, from: CharOffset, backwards: bool) -> Option<CharRange> {
+        let needle: Vec<char> = query.chars().map(fold_char).collect();
+        let n = needle.len();
+        let folded = self.folded();
+        if n == 0 || n > folded.len() {
+            return None;
+        }
+        let last = folded.len() - n;
+        let is_at = |i: usize| folded.get(i..i + n) == Some(needle.as_slice());
+        let from = from.0.min(last + 1);
+        let hit = if backwards {
+            (0..from.min(last + 1))
+                .rev()
+                .find(|&i| is_at(i))
+                .or_else(|| (from..=last).rev().find(|&i| is_at(i)))
+        } else {
+            (from..=last)
+                .find(|&i| is_at(i))
+                .or_else(|| (0..from).find(|&i| is_at(i)))
+        }?;
+        Some(CharRange::from_usize(hit, hit + n))
+    }
+
+    /// How many places `query` matches (case-insensitive).
+    pub fn count_matches(&self, query: &str) -> usize {
+        let needle: Vec<char> = query.chars().map(fold_char).collect();
+        if needle.is_empty() {
+            return 0;
+        }
+        self.folded()
+            .windows(needle.len())
+            .filter(|w| *w == needle.as_slice())
+            .count()
+    }
+
+    /// Write the sidecar (atomically, refusing when the file changed on disk
+    /// or could not be parsed). On failure the work stays in memory and the
+    /// error is kept in `save_state`.
+    pub fn save(&mut self) -> Result<(), String> {
+        self.finish_loading();
+        if let Some(reason) = &self.read_only
+            && self.disk == DiskState::Unparsable
+        {
+            let msg = format!("Not saved: {reason}");
+            self.save_state = SaveState::Failed(msg.clone());
+            return Err(msg);
+        }
+        // The background reader's blocks: waiting for them costs no more
+        // than serializing here.
+        self.wait_for_background();
+        let header = self.file.sidecar(Vec::new());
+        match sidecar::save_cached(
+            &self.sidecar_path,
+            &header,
+            &self.annotations,
+            &self.disk,
+            &mut self.blocks,
+        ) {
+            Ok(disk) => {
+                self.disk = disk;
+                self.save_state = SaveState::Saved;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = format!("Not saved: {e}");
+                self.save_state = SaveState::Failed(msg.clone());
+                Err(msg)
+            }
+        }
+    }
+
+    /// Write the sidecar to `path` chosen by the user, and keep saving there.
+    /// The broken sidecar this session came from is still never overwritten.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), String> {
+        self.finish_loading();
+        if self.disk == DiskState::Unparsable && same_file(path, &self.sidecar_path) {
+            let msg = format!(
+                "Not saved: {} could not be parsed and is never overwritten; choose another name",
+                path.display()
+            );
+            self.save_state = SaveState::Failed(msg.clone());
+            return Err(msg);
+        }
+        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
+        // The user confirmed the target in the dialog, so whatever is there is replaced.
+        match sidecar::save(path, &sc, &DiskState::probe(path)) {
+            Ok(disk) => {
+                self.sidecar_path = path.to_owned();
+                self.disk = disk;
+                self.read_only = None;
+                self.save_state = SaveState::Saved;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = format!("Not saved: {e}");
+                self.save_state = SaveState::Failed(msg.clone());
+                Err(msg)
+            }
+        }
+    }
+
+    /// True when autosave should write now.
+    pub fn autosave_due(&self, now_s: f64) -> bool {
+        self.save_state == SaveState::Unsaved
+            && self.read_only.is_none()
+            && now_s - self.last_change_s >= AUTOSAVE_DELAY_S
+    }
+}
+
+/// The banner shown while a big sidecar is read.
+const LOADING_NOTICE: &str = "Loading annotations…";
+
+/// Banners about a freshly read sidecar.
+fn load_notices(article_changed: bool, problems: &[Problem]) -> Vec<String> {
+    let mut notices = Vec::new();
+    if article_changed {
+        notices.push(
+            "The article changed since the sidecar was written; check the spans marked below."
+                .to_owned(),
+        );
+    }
+    if !problems.is_empty() {
+        notices.push(format!(
+            "{} annotation(s) no longer match the text at their offsets (see `marginalia check`).",
+            problems.len()
+        ));
+    }
+    notices
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Case folding that keeps one char per char (so offsets do not shift).
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Re-anchor `annotations` to `article` after the article changed since the
+/// sidecar was written, and say what happened (the banner's text).
+pub fn reanchor_on_open(
+    article: &crate::model::document::Article,
+    annotations: &mut [Annotation],
+) -> String {
+    let tally = crate::model::reanchor::reanchor(article, annotations, None);
+    changed_message(&tally)
+}
+
+/// The banner text for what re-anchoring on open did.
+pub fn changed_message(tally: &crate::model::reanchor::Tally) -> String {
+    let mut msg = format!("Article changed since last save: {tally}.");
+    if tally.moved + tally.fuzzy + tally.orphaned > 0 {
+        msg.push_str(
+            " Moved and fuzzy spans are flagged for review; orphans are listed on the left.",
+        );
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(text: &str) -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, text).unwrap();
+        let s = Session::open(&path).unwrap();
+        (dir, s)
+    }
+
+    /// A generated article with `n` annotations in its sidecar.
+    fn annotated(n: usize) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let doc = crate::model::sample_text::sample(3, 20_000, n);
+        std::fs::write(&path, doc.article.text()).unwrap();
+        let sc =
+            sidecar::Sidecar::new("big.txt", "utf-8", &doc.article, doc.annotations.into_vec());
+        sidecar::save(&sidecar::sidecar_path(&path), &sc, &DiskState::Absent).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_big_sidecar_loads_in_the_background_and_edits_wait_for_it() {
+        let (_d, path) = annotated(300);
+        let mut s = Session::open_with(&path, 0).unwrap();
+        assert!(s.is_loading());
+        assert!(s.annotations.is_empty());
+        let revision = s.annotations.revision();
+        // Tagging while loading waits for the annotations: none is lost.
+        let id = s
+            .tag(
+                CharRange::from_usize(0, 4),
+                Label::Quote,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+        assert!(!s.is_loading());
+        assert_eq!(s.annotations.len(), 301);
+        assert!(s.annotations.get(&id).is_some());
+        assert!(s.annotations.revision() > revision);
+        assert!(s.notices.iter().all(|n| n != LOADING_NOTICE));
+        s.save().unwrap();
+        let back = Session::open(&path).unwrap();
+        assert_eq!(back.annotations.len(), 301);
+    }
+
+    #[test]
+    fn polling_takes_the_annotations_and_small_sidecars_load_at_once() {
+        let (_d, path) = annotated(50);
+        assert!(
+            !Session::open_with(&path, BACKGROUND_SIDECAR_BYTES)
+                .unwrap()
+                .is_loading()
+        );
+        let mut s = Session::open_with(&path, 0).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !s.poll_loading() {
+            assert!(std::time::Instant::now() < deadline, "never loaded");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert_eq!(s.annotations.len(), 50);
+        assert!(!s.poll_loading());
+    }
+
+    #[test]
+    fn a_broken_big_sidecar_is_read_only_after_loading() {
+        let (_d, path) = annotated(10);
+        let sc = sidecar::sidecar_path(&path);
+        let mut text = std::fs::read_to_string(&sc).unwrap();
+        text.push_str("garbage");
+        std::fs::write(&sc, &text).unwrap();
+        let mut s = Session::open_with(&path, 0).unwrap();
+        s.finish_loading();
+        assert!(s.read_only.is_some());
+        assert_eq!(s.disk, DiskState::Unparsable);
+        assert!(s.save().is_err());
+        assert_eq!(std::fs::read_to_string(&sc).unwrap(), text);
+    }
+
+    #[test]
+    fn find_is_case_insensitive_wraps_and_keeps_offsets() {
+        let (_d, s) = session("İstanbul said. The minister said: SAID.");
+        let first = s.find("said", CharOffset(0), false).unwrap();
+        assert_eq!(first, CharRange::from_usize(9, 13));
+        let next = s.find("said", first.end, false).unwrap();
+        assert_eq!(s.file.article.slice(next), Some("said"));
+        let third = s.find("said", next.end, false).unwrap();
+        assert_eq!(s.file.article.slice(third), Some("SAID"));
+        assert_eq!(s.find("said", third.end, false), Some(first), "wraps");
+        assert_eq!(
+            s.find("said", first.start, true),
+            Some(third),
+            "backwards wraps"
+        );
+        assert_eq!(s.count_matches("SAID"), 3);
+    }
+
+    #[test]
+    fn tagging_trims_edge_whitespace() {
+        let (_d, mut s) = session("one\n two three");
+        let id = s
+            .tag(
+                CharRange::from_usize(3, 9),
+                Label::Claim,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+        assert_eq!(s.annotations.get(&id).unwrap().quote, "two");
+        assert_eq!(s.trimmed(CharRange::from_usize(3, 5)), None);
+    }
+
+    #[test]
+    fn nudging_steps_over_combining_marks() {
+        let (_d, mut s) = session("Jose\u{301} went");
+        let id = s
+            .tag(
+                CharRange::from_usize(0, 3),
+                Label::Entity,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+        let r = s.nudged_range(&id, Edge::End, 1).unwrap();
+        assert_eq!(r, CharRange::from_usize(0, 5), "e + accent together");
+        assert_eq!(s.nudged_range(&id, Edge::Start, -1), None);
+    }
+}

@@ -1,0 +1,868 @@
+//! The RON sidecar: `report.txt` → `report.txt.ann.ron`, next to the article.
+//!
+//! The file is a versioned RON document ([`FORMAT_VERSION`]). Output is
+//! deterministic: `\n` line endings, two-space indent, annotations sorted by
+//! `(start, end, id)`, optional fields left out when empty — the same
+//! annotations always give the same bytes, and two analysts' edits merge
+//! line by line in git.
+//!
+//! Writes are atomic: a temp file in the same folder, fsync, rename, then an
+//! fsync of the folder (Unix). A reader sees the old file or the new one,
+//! never half of one. [`save`] also refuses to overwrite a sidecar that
+//! changed on disk since it was read, or one that could not be parsed.
+//!
+//! A sidecar path that is a symbolic link is followed: the file it points to
+//! is replaced (atomically, in *its* folder) and the link stays a link.
+
+use crate::model::annotation::{Annotation, Annotations, Stamp};
+use crate::model::document::Article;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+use thiserror::Error;
+
+/// The sidecar format version this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Largest sidecar read, in bytes (512 MiB).
+pub const MAX_SIDECAR_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Deepest RON nesting accepted; real sidecars need about 6.
+const RECURSION_LIMIT: usize = 64;
+
+/// What the sidecar records about its article.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleInfo {
+    /// The article's file name (no folder).
+    pub file: String,
+    /// Python codec name used to decode it (`utf-8`, `utf-8-sig`, `windows-1252`, ...).
+    pub encoding: String,
+    /// `sha256:<hex>` of the article text.
+    pub hash: String,
+    /// Length of the article text in code points.
+    pub char_len: usize,
+}
+
+/// A whole sidecar file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sidecar {
+    /// Format version; see [`FORMAT_VERSION`].
+    pub version: u32,
+    /// The article it belongs to.
+    pub article: ArticleInfo,
+    /// The annotations, sorted by `(start, end, id)` when written.
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+}
+
+impl Sidecar {
+    /// A sidecar for `article` (read from `file_name` with `encoding`).
+    pub fn new(
+        file_name: &str,
+        encoding: &str,
+        article: &Article,
+        annotations: Vec<Annotation>,
+    ) -> Self {
+        Sidecar {
+            version: FORMAT_VERSION,
+            article: ArticleInfo {
+                file: file_name.to_owned(),
+                encoding: encoding.to_owned(),
+                hash: article.hash().to_owned(),
+                char_len: article.char_len(),
+            },
+            annotations,
+        }
+    }
+
+    /// True when the article text is the one the sidecar was written for.
+    pub fn matches(&self, article: &Article) -> bool {
+        self.article.hash == article.hash()
+    }
+}
+
+/// Why a sidecar could not be read or written.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SidecarError {
+    /// Reading or writing failed.
+    #[error("{path}: {action}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What was being done.
+        action: &'static str,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Not valid RON, or not a sidecar.
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What ron said.
+        message: String,
+    },
+    /// Written by a newer Marginalia.
+    #[error(
+        "{path}: sidecar format version {found} is newer than this Marginalia supports ({FORMAT_VERSION}); the file is left untouched"
+    )]
+    NewerVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+    },
+    /// Past [`MAX_SIDECAR_BYTES`].
+    #[error("{path}: sidecar is {byte_len} bytes, over the {MAX_SIDECAR_BYTES}-byte limit")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        byte_len: u64,
+    },
+    /// Refused: the file on disk is not the one that was read.
+    #[error(
+        "{path}: the sidecar changed on disk since it was opened (another program or a git pull); reload it before saving"
+    )]
+    ChangedOnDisk {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Refused: the file on disk could not be parsed, so it is never overwritten.
+    #[error(
+        "{path}: the existing sidecar could not be parsed, so it is not overwritten; fix or move it first"
+    )]
+    WouldOverwriteBroken {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// The sidecar path of an article: `<file name>.ann.ron` in the same folder.
+pub fn sidecar_path(article_path: &Path) -> PathBuf {
+    let mut name = article_path.file_name().unwrap_or_default().to_os_string();
+    name.push(".ann.ron");
+    article_path.with_file_name(name)
+}
+
+/// What was on disk when a sidecar was last read or written. [`save`]
+/// compares it with the disk, so one writer never silently overwrites another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskState {
+    /// No file.
+    Absent,
+    /// A file that parsed (or that this program wrote), with its size and time.
+    Present {
+        /// Size in bytes.
+        byte_len: u64,
+        /// Modification time.
+        modified: Option<SystemTime>,
+    },
+    /// A file that did not parse. Never overwritten.
+    Unparsable,
+}
+
+impl DiskState {
+    /// The state of `path` now (`Present` if it exists, without parsing it).
+    pub fn probe(path: &Path) -> DiskState {
+        match fs::metadata(path) {
+            Ok(m) => DiskState::Present {
+                byte_len: m.len(),
+                modified: m.modified().ok(),
+            },
+            Err(_) => DiskState::Absent,
+        }
+    }
+}
+
+/// Parse sidecar text. `path` is only used in errors.
+///
+/// A file in the layout [`to_string`] writes is parsed one slice of
+/// annotation blocks per core; anything else (hand-edited layout, errors)
+/// goes through one plain parse, which also gives the error position.
+pub fn parse(text: &str, path: &Path) -> Result<Sidecar, SidecarError> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        version: u32,
+    }
+    let options = ron::Options::default().with_recursion_limit(RECURSION_LIMIT);
+    let newer = |version: u32| SidecarError::NewerVersion {
+        path: path.to_owned(),
+        found: version,
+    };
+    let checked = |sc: Sidecar| {
+        if sc.version > FORMAT_VERSION || sc.version == 0 {
+            Err(newer(sc.version))
+        } else {
+            Ok(sc)
+        }
+    };
+    if let Some(sc) = parse_blocks(text, &options) {
+        return checked(sc);
+    }
+    match options.from_str::<Sidecar>(text) {
+        Ok(sc) => checked(sc),
+        Err(e) => {
+            // A newer format is reported as such rather than as whatever field it added.
+            if let Ok(probe) = options.from_str::<VersionOnly>(text)
+                && probe.version > FORMAT_VERSION
+            {
+                return Err(newer(probe.version));
+            }
+            Err(SidecarError::Parse {
+                path: path.to_owned(),
+                line: e.span.start.line,
+                column: e.span.start.col,
+                message: e.code.to_string(),
+            })
+        }
+    }
+}
+
+/// The fast path of [`parse`]: `None` whenever the text is not exactly in
+/// our own layout or any part fails, so the caller falls back.
+fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
+    const OPEN: &str = "\n  annotations: [\n";
+    const CLOSE: &str = "  ],\n)\n";
+    let open = text.find(OPEN)?;
+    let body = text.get(open + OPEN.len()..)?.strip_suffix(CLOSE)?;
+    let header = format!("{}\n  annotations: [],\n)", text.get(..open)?);
+    let mut sc: Sidecar = options.from_str(&header).ok()?;
+    if sc.version != FORMAT_VERSION {
+        return None;
+    }
+    // Block starts: lines that are exactly "    (".
+    let mut starts: Vec<usize> = body
+        .match_indices("\n    (\n")
+        .map(|(i, _)| i + 1)
+        .collect();
+    if !body.starts_with("    (\n") {
+        return None;
+    }
+    starts.insert(0, 0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = starts.len().div_ceil(threads).max(2048);
+    let cuts: Vec<usize> = starts
+        .iter()
+        .step_by(per)
+        .copied()
+        .chain([body.len()])
+        .collect();
+    let parts: Vec<Option<Vec<Annotation>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .map(|w| {
+                let slice = body.get(w[0]..w[1]);
+                scope.spawn(move || {
+                    options
+                        .from_str::<Vec<Annotation>>(&format!("[\n{}]", slice?))
+                        .ok()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    for part in parts {
+        sc.annotations.extend(part?);
+    }
+    Some(sc)
+}
+
+/// Serialize deterministically (annotations sorted, `\n` endings).
+///
+/// The output is exactly ron's pretty output for the whole document, but it
+/// is built one annotation block at a time, on all cores: serializing 50,000
+/// annotations as one value is several times slower.
+pub fn to_string(sidecar: &Sidecar) -> String {
+    let mut order: Vec<&Annotation> = sidecar.annotations.iter().collect();
+    order.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let blocks = pretty_blocks(&order);
+    assemble(sidecar, order.len(), blocks.iter().map(String::as_str))
+}
+
+/// The annotation blocks of `order`, serialized on all cores (one string
+/// per chunk of annotations).
+fn pretty_blocks(order: &[&Annotation]) -> Vec<String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = order.len().div_ceil(threads).max(2048);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = order
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|a| pretty_block(*a, 4)).collect::<String>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The whole document around already serialized annotation `blocks` (of
+/// `count` annotations); `sidecar.annotations` is not read.
+fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'a str>) -> String {
+    let blocks: Vec<&str> = blocks.collect();
+    let mut out = String::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 512);
+    out.push_str(&format!("(\n  version: {},\n  article: ", sidecar.version));
+    let article = pretty_block(&sidecar.article, 2);
+    out.push_str(article.trim_start().trim_end_matches(",\n"));
+    out.push_str(",\n");
+    if count == 0 {
+        out.push_str("  annotations: [],\n)\n");
+        return out;
+    }
+    out.push_str("  annotations: [\n");
+    for b in blocks {
+        out.push_str(b);
+    }
+    out.push_str("  ],\n)\n");
+    out
+}
+
+/// Serialized annotation blocks remembered between saves of one sidecar,
+/// so a save re-serializes only the annotations that changed.
+///
+/// Keyed by [`Stamp`]: an annotation gets a new stamp whenever it is stored,
+/// so a block is reused only for the very version it was made from, and a
+/// lookup never compares annotations (50,000 comparisons cost a frame or
+/// two). A missing entry costs time, never correctness.
+#[derive(Debug, Default)]
+pub struct BlockCache {
+    blocks: HashMap<Stamp, String>,
+}
+
+impl BlockCache {
+    /// A cache holding every one of `annotations`, serialized on this
+    /// thread only: it is meant for a background thread that must leave the
+    /// other cores to the window.
+    pub fn from_annotations(annotations: &[Annotation], stamps: &[Stamp]) -> BlockCache {
+        let mut cache = BlockCache::default();
+        let all = (0..annotations.len().min(stamps.len())).collect();
+        cache.insert_serialized(annotations, stamps, all, 1);
+        cache
+    }
+
+    /// Serialize (on all cores) every annotation of `annotations` not
+    /// cached yet, and forget those no longer present.
+    pub fn update(&mut self, annotations: &Annotations) {
+        let stale: Vec<usize> = annotations
+            .stamps()
+            .iter()
+            .enumerate()
+            .filter(|(_, stamp)| !self.blocks.contains_key(stamp))
+            .map(|(i, _)| i)
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.insert_serialized(annotations.as_slice(), annotations.stamps(), stale, threads);
+        if self.blocks.len() != annotations.len() {
+            let live: std::collections::HashSet<&Stamp> = annotations.stamps().iter().collect();
+            self.blocks.retain(|stamp, _| live.contains(stamp));
+        }
+    }
+
+    /// Serialize the annotations at `indices` on `threads` threads.
+    fn insert_serialized(
+        &mut self,
+        items: &[Annotation],
+        stamps: &[Stamp],
+        indices: Vec<usize>,
+        threads: usize,
+    ) {
+        let chunk = indices.len().div_ceil(threads.max(1)).max(256);
+        let parts: Vec<Vec<(Stamp, String)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = indices
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|&i| (stamps[i], pretty_block(&items[i], 4)))
+                            .collect()
+                    })
+                })
+                .collect();
+            // A part whose thread failed stays uncached: saves serialize it then.
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        self.blocks.reserve(indices.len());
+        self.blocks.extend(parts.into_iter().flatten());
+    }
+
+    /// Number of cached blocks.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+}
+
+/// [`to_string`] of `header` with `annotations` in place of
+/// `header.annotations`, reusing `cache`.
+pub fn to_string_cached(
+    header: &Sidecar,
+    annotations: &Annotations,
+    cache: &mut BlockCache,
+) -> String {
+    cache.update(annotations);
+    // Normally every block is cached now; one whose serializing thread
+    // failed is made here.
+    let blocks: Vec<std::borrow::Cow<'_, str>> = annotations
+        .stamps()
+        .iter()
+        .zip(annotations.as_slice())
+        .map(|(stamp, a)| match cache.blocks.get(stamp) {
+            Some(block) => block.as_str().into(),
+            None => pretty_block(a, 4).into(),
+        })
+        .collect();
+    assemble(header, annotations.len(), blocks.iter().map(AsRef::as_ref))
+}
+
+/// [`save`] of `header` with `annotations`, serializing only what `cache`
+/// lacks.
+pub fn save_cached(
+    path: &Path,
+    header: &Sidecar,
+    annotations: &Annotations,
+    expected: &DiskState,
+    cache: &mut BlockCache,
+) -> Result<DiskState, SidecarError> {
+    check_expected(path, expected)?;
+    let text = to_string_cached(header, annotations, cache);
+    write_atomic(path, text.as_bytes())?;
+    Ok(DiskState::probe(path))
+}
+
+fn pretty_config() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
+        .new_line("\n")
+        .indentor("  ")
+        .struct_names(false)
+        .separate_tuple_members(false)
+        .enumerate_arrays(false)
+}
+
+/// One value pretty-printed, every line indented by `indent` spaces, with a
+/// trailing `,\n` (the form it takes inside a list or struct).
+fn pretty_block<T: Serialize>(value: &T, indent: usize) -> String {
+    // Serializing plain data with string keys cannot fail.
+    let text = ron::ser::to_string_pretty(value, pretty_config())
+        .unwrap_or_else(|e| format!("// serialization failed: {e}"));
+    let pad = " ".repeat(indent);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split('\n') {
+        out.push_str(&pad);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.pop();
+    out.push_str(",\n");
+    out
+}
+
+/// Read the sidecar at `path`. `Ok(None)` when there is none.
+pub fn read(path: &Path) -> Result<Option<(Sidecar, DiskState)>, SidecarError> {
+    let io = |action: &'static str| {
+        let path = path.to_owned();
+        move |source| SidecarError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io("reading")(e)),
+    };
+    if meta.is_dir() {
+        return Err(io("reading")(std::io::Error::other(
+            "is a directory, not a sidecar file",
+        )));
+    }
+    if meta.len() > MAX_SIDECAR_BYTES {
+        return Err(SidecarError::TooLarge {
+            path: path.to_owned(),
+            byte_len: meta.len(),
+        });
+    }
+    let bytes = fs::read(path).map_err(io("reading"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        SidecarError::Parse {
+            path: path.to_owned(),
+            line,
+            column,
+            message: "invalid UTF-8".into(),
+        }
+    })?;
+    let sidecar = parse(&text, path)?;
+    Ok(Some((
+        sidecar,
+        DiskState::Present {
+            byte_len: meta.len(),
+            modified: meta.modified().ok(),
+        },
+    )))
+}
+
+/// Write `sidecar` to `path` atomically, but only if the disk still holds
+/// what `expected` describes. Returns the new disk state.
+pub fn save(
+    path: &Path,
+    sidecar: &Sidecar,
+    expected: &DiskState,
+) -> Result<DiskState, SidecarError> {
+    check_expected(path, expected)?;
+    write_atomic(path, to_string(sidecar).as_bytes())?;
+    Ok(DiskState::probe(path))
+}
+
+/// The [`save`] guard: refuse a broken file, or one that changed on disk.
+fn check_expected(path: &Path, expected: &DiskState) -> Result<(), SidecarError> {
+    if *expected == DiskState::Unparsable {
+        return Err(SidecarError::WouldOverwriteBroken {
+            path: path.to_owned(),
+        });
+    }
+    if DiskState::probe(path) != *expected {
+        return Err(SidecarError::ChangedOnDisk {
+            path: path.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Replace the file at `path` with `bytes` atomically: temp file in the same
+/// folder, fsync, rename, fsync the folder. Follows a symlink at `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
+    let target = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(path).map_err(|source| SidecarError::Io {
+                path: path.to_owned(),
+                action: "following symlink",
+                source,
+            })?
+        }
+        _ => path.to_owned(),
+    };
+    let io = |action: &'static str| {
+        let path = target.clone();
+        move |source| SidecarError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".marginalia-").suffix(".tmp");
+    if let Some(permissions) = permissions_for(&target) {
+        builder.permissions(permissions);
+    }
+    let mut tmp = builder
+        .tempfile_in(&dir)
+        .map_err(io("creating a temporary file"))?;
+    tmp.write_all(bytes).map_err(io("writing"))?;
+    tmp.as_file().sync_all().map_err(io("syncing"))?;
+    tmp.persist(&target)
+        .map_err(|e| io("renaming into place")(e.error))?;
+    sync_dir(&dir).map_err(io("syncing the folder"))?;
+    remove_stale_temps(&dir);
+    Ok(())
+}
+
+/// The mode a save gives `target`: the file's own when it exists (a save
+/// must not change who may read the sidecar), else what any new file gets
+/// (0o666 less the umask), never tempfile's private 0o600.
+fn permissions_for(target: &Path) -> Option<fs::Permissions> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(
+            fs::metadata(target)
+                .map_or_else(|_| fs::Permissions::from_mode(0o666), |m| m.permissions()),
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows has no modes; its one flag (read-only) must not be copied
+        // onto the temp file, or the rename over the target would fail.
+        let _ = target;
+        None
+    }
+}
+
+/// Temp files older than this are leftovers of a killed writer.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Delete `.marginalia-*.tmp` files older than [`STALE_TEMP_AGE`] in `dir`:
+/// a writer killed mid-save leaves its temp file behind. They are harmless
+/// (never read), and the next save in the folder removes them. Best effort.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".marginalia-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if old {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::annotation::{Annotation, Label, Origin};
+    use crate::model::offset::CharRange;
+    use chrono::TimeZone;
+
+    fn sample() -> (Article, Sidecar) {
+        let article = Article::new("Dehqan said «peace» 👋 in سلام.".into());
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .unwrap();
+        let mut anns: Vec<_> = [(12, 19, Label::Quote), (0, 6, Label::Entity)]
+            .iter()
+            .map(|&(s, e, l)| {
+                Annotation::new(
+                    &article,
+                    CharRange::from_usize(s, e),
+                    l,
+                    "ana",
+                    now,
+                    Origin::Manual,
+                )
+                .unwrap()
+            })
+            .collect();
+        anns[1].kind = Some("Person".into());
+        let sc = Sidecar::new("a.txt", "utf-8", &article, anns);
+        (article, sc)
+    }
+
+    #[test]
+    fn round_trip_is_sorted_and_byte_identical() {
+        let (_, sc) = sample();
+        let s1 = to_string(&sc);
+        let back = parse(&s1, Path::new("x")).unwrap();
+        assert_eq!(back.annotations[0].quote, "Dehqan");
+        assert_eq!(to_string(&back), s1);
+        // The slow path (any other layout) gives the same result.
+        let compact = ron::ser::to_string(&back).unwrap();
+        assert_eq!(parse(&compact, Path::new("x")).unwrap(), back);
+        assert!(!s1.contains('\r'));
+        assert!(s1.starts_with("(\n  version: 1,"));
+    }
+
+    #[test]
+    fn blockwise_output_equals_rons_own_pretty_output() {
+        let (_, mut sc) = sample();
+        sc.annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut whole = ron::ser::to_string_pretty(&sc, pretty_config()).unwrap();
+        whole.push('\n');
+        assert_eq!(to_string(&sc), whole);
+        sc.annotations.clear();
+        let mut whole = ron::ser::to_string_pretty(&sc, pretty_config()).unwrap();
+        whole.push('\n');
+        assert_eq!(to_string(&sc), whole);
+    }
+
+    #[test]
+    fn many_annotations_parse_in_parallel_slices_and_errors_still_have_positions() {
+        let article = Article::new("word ".repeat(2000));
+        let now = chrono::Utc::now();
+        let anns: Vec<_> = (0..5000)
+            .map(|i| {
+                let s = (i * 7) % 9000;
+                Annotation::new(
+                    &article,
+                    CharRange::from_usize(s, s + 4),
+                    Label::ALL[i % 3],
+                    "b",
+                    now,
+                    Origin::Manual,
+                )
+                .unwrap()
+            })
+            .collect();
+        let sc = Sidecar::new("a.txt", "utf-8", &article, anns);
+        let text = to_string(&sc);
+        let back = parse(&text, Path::new("x")).unwrap();
+        assert_eq!(back.annotations.len(), 5000);
+        assert_eq!(to_string(&back), text);
+        // Break one field deep inside: the fallback reports where.
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let at = (30_000..lines.len())
+            .find(|&i| lines[i].contains("start:"))
+            .unwrap();
+        let mut broken = lines.clone().concat();
+        let byte = lines[..at].iter().map(|l| l.len()).sum::<usize>();
+        broken.replace_range(
+            byte..byte + lines[at].len(),
+            &lines[at].replace("start: ", "start: :"),
+        );
+        let Err(SidecarError::Parse { line, .. }) = parse(&broken, Path::new("x")) else {
+            panic!("broken sidecar parsed")
+        };
+        assert_eq!(line, at + 1);
+    }
+
+    #[test]
+    fn cached_output_equals_plain_output_after_changes() {
+        let (article, mut sc) = sample();
+        sc.annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut set = Annotations::from_vec(sc.annotations.clone());
+        let mut cache = BlockCache::default();
+        let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
+        assert_eq!(to_string_cached(&header, &set, &mut cache), to_string(&sc));
+        assert_eq!(cache.len(), 2);
+        // A changed annotation is re-serialized, a removed one forgotten.
+        let mut changed = set.as_slice()[0].clone();
+        changed.note = Some("changed".into());
+        set.replace(changed.clone());
+        let gone = set.as_slice()[1].id.clone();
+        set.remove(&gone);
+        sc.annotations = vec![changed];
+        assert_eq!(to_string_cached(&header, &set, &mut cache), to_string(&sc));
+        assert_eq!(cache.len(), 1);
+        // Two annotations sharing an id (a hand-edited file) are both written as they are.
+        let mut twin = sc.annotations[0].clone();
+        twin.note = None;
+        sc.annotations.push(twin);
+        sc.annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let set = Annotations::from_vec(sc.annotations.clone());
+        let text = to_string_cached(&header, &set, &mut cache);
+        assert_eq!(text, to_string(&sc));
+        assert_eq!(parse(&text, Path::new("x")).unwrap().annotations.len(), 2);
+        // A background-built cache gives the same bytes.
+        let mut warm = BlockCache::from_annotations(set.as_slice(), set.stamps());
+        assert_eq!(warm.len(), 2);
+        assert_eq!(to_string_cached(&header, &set, &mut warm), text);
+    }
+
+    #[test]
+    fn parse_errors_carry_line_and_column() {
+        let err = parse("(\n  version: 1,\n  article: oops,\n)", Path::new("s.ron")).unwrap_err();
+        let SidecarError::Parse { line, column, .. } = err else {
+            panic!("{err}")
+        };
+        assert_eq!((line, column), (3, 12));
+    }
+
+    #[test]
+    fn newer_versions_are_refused() {
+        let err = parse("(version: 7, future: [1,2])", Path::new("s.ron")).unwrap_err();
+        assert!(matches!(err, SidecarError::NewerVersion { found: 7, .. }));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let deep = format!(
+            "(version: 1, article: {}{})",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        assert!(matches!(
+            parse(&deep, Path::new("s")),
+            Err(SidecarError::Parse { .. })
+        ));
+    }
+
+    #[test]
+    fn save_refuses_when_the_disk_changed_or_file_is_broken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt.ann.ron");
+        let (_, sc) = sample();
+        let state = save(&path, &sc, &DiskState::Absent).unwrap();
+        assert!(read(&path).unwrap().is_some());
+        // Someone else writes.
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        fs::write(
+            &path,
+            "(version: 1, article: (file: \"a\", encoding: \"utf-8\", hash: \"\", char_len: 0))",
+        )
+        .unwrap();
+        assert!(matches!(
+            save(&path, &sc, &state),
+            Err(SidecarError::ChangedOnDisk { .. })
+        ));
+        assert!(matches!(
+            save(&path, &sc, &DiskState::Unparsable),
+            Err(SidecarError::WouldOverwriteBroken { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saves_keep_the_file_mode_and_new_files_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A new file gets what any program's new file gets here.
+        let plain = dir.path().join("plain");
+        fs::write(&plain, "x").unwrap();
+        let fresh = dir.path().join("fresh.ann.ron");
+        write_atomic(&fresh, b"a").unwrap();
+        assert_eq!(mode(&fresh), mode(&plain));
+        // An existing file keeps its own mode.
+        fs::set_permissions(&fresh, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&fresh, b"b").unwrap();
+        assert_eq!(mode(&fresh), 0o640);
+        assert_eq!(fs::read(&fresh).unwrap(), b"b");
+    }
+
+    #[test]
+    fn sidecar_path_appends_suffix() {
+        assert_eq!(
+            sidecar_path(Path::new("/x/report.txt")),
+            Path::new("/x/report.txt.ann.ron")
+        );
+    }
+}

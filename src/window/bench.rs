@@ -1,0 +1,314 @@
+//! A headless run of the real window, timed: open, first frame, scrolling
+//! top to bottom, one resize, one tag, one save, and peak memory.
+//!
+//! It drives [`MarginaliaApp::ui_body`] through `egui::Context::run_ui` and
+//! tessellates every frame, as the window does (only the GPU upload is
+//! missing). Invariant: it never touches the user's files — the article and
+//! its sidecar are copied into a temporary folder first, and only the copy
+//! is opened and saved.
+use crate::model::offset::CharRange;
+use crate::store::sidecar;
+use crate::window::app::MarginaliaApp;
+use crate::window::prefs::Prefs;
+use anyhow::{Context as _, bail};
+use eframe::egui;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How to run the bench.
+#[derive(Clone, Copy, Debug)]
+pub struct BenchConfig {
+    /// Frames spent scrolling from the top to the bottom.
+    pub frames: usize,
+    /// Points scrolled per frame instead, over `frames` frames, turning back
+    /// at either end (`None`: top to bottom in `frames` equal steps).
+    pub step_points: Option<f32>,
+    /// Window width in points.
+    pub width_points: f32,
+    /// Window height in points.
+    pub height_points: f32,
+}
+
+/// What was measured, in milliseconds (memory in MiB).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchReport {
+    /// Constructing the app: reading the article (and, when not deferred,
+    /// the sidecar) until the app can draw.
+    pub open_ms: f64,
+    /// From the start of open to the end of the first tessellated frame.
+    pub first_frame_ms: f64,
+    /// From the start of open to the end of the first frame that shows the
+    /// sidecar's annotations.
+    pub ready_ms: f64,
+    /// Median of the scrolling frames.
+    pub frame_median_ms: f64,
+    /// 99th percentile of the scrolling frames.
+    pub frame_p99_ms: f64,
+    /// The frame after the window width changed.
+    pub resize_ms: f64,
+    /// The frame whose input holds the E key press with a selection set.
+    pub tag_ms: f64,
+    /// [`MarginaliaApp::save`] of the copy's sidecar, once the app is idle
+    /// (see [`MarginaliaApp::wait_for_background`]).
+    pub save_ms: f64,
+    /// Peak resident memory of the process (VmHWM), when known.
+    pub peak_rss_mb: Option<f64>,
+}
+
+impl BenchReport {
+    /// The one-line summary `marginalia bench` prints.
+    pub fn line(&self) -> String {
+        let rss = self
+            .peak_rss_mb
+            .map_or_else(|| "unknown".to_owned(), |m| format!("{m:.1}"));
+        format!(
+            "open_ms={:.1} first_frame_ms={:.1} frame_median_ms={:.2} frame_p99_ms={:.2} resize_ms={:.1} tag_ms={:.2} save_ms={:.1} peak_rss_mb={rss} ready_ms={:.1}",
+            self.open_ms,
+            self.first_frame_ms,
+            self.frame_median_ms,
+            self.frame_p99_ms,
+            self.resize_ms,
+            self.tag_ms,
+            self.save_ms,
+            self.ready_ms,
+        )
+    }
+}
+
+/// Feeds frames to the app with a steadily advancing clock.
+struct Driver {
+    ctx: egui::Context,
+    size: egui::Vec2,
+    frame: u64,
+}
+
+impl Driver {
+    fn input(&mut self, events: Vec<egui::Event>) -> egui::RawInput {
+        self.frame += 1;
+        egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, self.size)),
+            time: Some(self.frame as f64 / 60.0),
+            predicted_dt: 1.0 / 60.0,
+            focused: true,
+            events,
+            ..Default::default()
+        }
+    }
+
+    /// One frame of the whole window (UI pass and tessellation); its duration.
+    fn frame(&mut self, app: &mut MarginaliaApp, events: Vec<egui::Event>) -> Duration {
+        let input = self.input(events);
+        let started = Instant::now();
+        let mut output = self.ctx.run_ui(input, |ui| app.ui_body(ui));
+        // No GPU to upload to; clear the updates (dropping them unhandled
+        // panics in debug builds).
+        output.textures_delta.clear();
+        let prims = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        std::hint::black_box(prims);
+        started.elapsed()
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The value at quantile `q` (0..=1) of `sorted` (nearest rank).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// Peak resident set size of this process in MiB (Linux `VmHWM`).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Copy `article` and its sidecar (if any) into `dir`; the copy's path.
+fn copy_into(article: &Path, dir: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let name = article
+        .file_name()
+        .with_context(|| format!("{} has no file name", article.display()))?;
+    let copy = dir.join(name);
+    std::fs::copy(article, &copy).with_context(|| format!("copying {}", article.display()))?;
+    let sc = sidecar::sidecar_path(article);
+    if sc.exists() {
+        std::fs::copy(&sc, sidecar::sidecar_path(&copy))
+            .with_context(|| format!("copying {}", sc.display()))?;
+    }
+    Ok(copy)
+}
+
+/// Run the bench on a copy of `article` (and its sidecar).
+pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
+    let work = tempfile::tempdir().context("creating a temporary folder")?;
+    let copy = copy_into(article, work.path())?;
+    let expected = match sidecar::read(&sidecar::sidecar_path(&copy))
+        .with_context(|| format!("reading the sidecar of {}", article.display()))?
+    {
+        Some((sc, _)) => sc.annotations.len(),
+        None => 0,
+    };
+    let mut driver = Driver {
+        ctx: egui::Context::default(),
+        size: egui::vec2(config.width_points, config.height_points),
+        frame: 0,
+    };
+    // The window (fonts, atlas) exists before an article is opened; warm it
+    // with an empty app so the figures below are about the article.
+    let mut empty = MarginaliaApp::new_for_test(
+        Some(&work.path().join("no-such-article.txt")),
+        Prefs::default(),
+        work.path().to_owned(),
+    );
+    for _ in 0..3 {
+        driver.frame(&mut empty, Vec::new());
+    }
+    drop(empty);
+
+    let prefs = Prefs {
+        autosave: false,
+        ..Prefs::default()
+    };
+    let started = Instant::now();
+    let mut app = MarginaliaApp::new_for_test(Some(&copy), prefs, work.path().to_owned());
+    let open = started.elapsed();
+    if let Some(e) = &app.state.open_error {
+        bail!("{e}");
+    }
+    driver.frame(&mut app, Vec::new());
+    let first_frame = started.elapsed();
+    // Annotations may arrive after the first frame (loaded in the background).
+    let mut ready = None;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while ready.is_none() {
+        if app.annotations_loaded() {
+            ready = Some(started.elapsed());
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the annotations did not load within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(1));
+        driver.frame(&mut app, Vec::new());
+    }
+    let ready = ready.unwrap_or(first_frame);
+    let loaded = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
+    if loaded != expected {
+        bail!("opened {loaded} annotations, the sidecar holds {expected}");
+    }
+    // Settle (the view refines estimated heights over a frame or two).
+    for _ in 0..3 {
+        driver.frame(&mut app, Vec::new());
+    }
+
+    // Find the bottom, go back to the top (not timed), then scroll down in
+    // equal steps.
+    app.scroll_view_by(1.0e9);
+    driver.frame(&mut app, Vec::new());
+    driver.frame(&mut app, Vec::new());
+    let bottom = app.view_scroll_offset_y();
+    app.scroll_view_by(-1.0e9);
+    driver.frame(&mut app, Vec::new());
+    driver.frame(&mut app, Vec::new());
+    let frames = config.frames.max(1);
+    let mut step = config.step_points.map_or(bottom / frames as f32, f32::abs);
+    let mut times = Vec::with_capacity(frames);
+    let mut highest: f32 = 0.0;
+    for _ in 0..frames {
+        let mut delta = step;
+        if config.step_points.is_some() {
+            // Go to the end, then turn back.
+            let y = app.view_scroll_offset_y();
+            if (step > 0.0 && y >= bottom) || (step < 0.0 && y <= 0.0) {
+                step = -step;
+            }
+            delta = step.clamp(-y, (bottom - y).max(0.0));
+        }
+        app.scroll_view_by(delta);
+        times.push(ms(driver.frame(&mut app, Vec::new())));
+        highest = highest.max(app.view_scroll_offset_y());
+    }
+    // The frames above must really have scrolled (a view that ignored the
+    // steps would time steady frames instead).
+    let expected = (step.abs() * frames as f32).min(bottom) * 0.9;
+    if highest < expected {
+        bail!("the view scrolled to {highest} points of the expected {expected}");
+    }
+    times.sort_by(f64::total_cmp);
+
+    driver.size.x = (driver.size.x * 0.8).round();
+    let resize = driver.frame(&mut app, Vec::new());
+    driver.frame(&mut app, Vec::new());
+
+    let range = tag_target(&app).context("the article has no text to tag")?;
+    app.select(range);
+    let before = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
+    let press = egui::Event::Key {
+        key: egui::Key::E,
+        physical_key: Some(egui::Key::E),
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let tag = driver.frame(&mut app, vec![press]);
+    let after = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
+    if after != before + 1 {
+        bail!(
+            "tagging did not add an annotation: {}",
+            app.state.message.clone()
+        );
+    }
+
+    // A save is timed on an idle app: after a load, the sidecar is
+    // serialized on a background thread for fast saves (one core, ~0.4 s
+    // for 50,000 annotations); a save made before that waits for it.
+    app.wait_for_background();
+    let started = Instant::now();
+    app.save().map_err(|e| anyhow::anyhow!(e))?;
+    let save = started.elapsed();
+
+    Ok(BenchReport {
+        open_ms: ms(open),
+        first_frame_ms: ms(first_frame),
+        ready_ms: ms(ready),
+        frame_median_ms: quantile(&times, 0.5),
+        frame_p99_ms: quantile(&times, 0.99),
+        resize_ms: ms(resize),
+        tag_ms: ms(tag),
+        save_ms: ms(save),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+/// A few words of the last non-empty paragraph (on screen after scrolling
+/// to the bottom).
+fn tag_target(app: &MarginaliaApp) -> Option<CharRange> {
+    let article = &app.state.doc.as_ref()?.file.article;
+    let line = (0..article.line_count())
+        .rev()
+        .find(|&i| article.line_range(i).is_some_and(|r| r.char_len() > 2))?;
+    let r = article.line_range(line)?;
+    let len = r.char_len().min(24);
+    Some(CharRange::new(r.start, r.start.forward(len)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_use_nearest_rank() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(quantile(&v, 0.5), 50.0);
+        assert_eq!(quantile(&v, 0.99), 99.0);
+        assert_eq!(quantile(&[3.0], 0.99), 3.0);
+        assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+}
