@@ -8,7 +8,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = Cli::parse();
     let result = match args.command {
-        Some(command) => cli::run(command),
+        Some(command) => {
+            quiet_on_closed_pipe();
+            cli::run(command)
+        }
         None => marginalia::window::run(args.path).map(|()| 0),
     };
     match result {
@@ -17,5 +20,20 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Let a subcommand whose reader went away (`marginalia agree --json | head`)
+/// end quietly, as Unix filters do, instead of panicking in `println!` or
+/// reporting "Broken pipe". Rust ignores SIGPIPE by default, which turns every
+/// write to a closed pipe into an error; the default action ends the process
+/// without a word. The window keeps Rust's setting: its sockets (X11, D-Bus)
+/// report errors rather than kill it.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up before any thread is spawned; SIG_DFL
+    // is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

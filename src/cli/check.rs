@@ -1,4 +1,6 @@
-//! `marginalia check`: validate sidecars against their articles.
+//! `marginalia check`: validate sidecars against their articles, and report
+//! merge conflicts that `marginalia merge` left for a person to resolve (so a
+//! pre-commit hook or CI run catches them).
 
 use crate::cli::paths;
 use crate::store::article_file::{self, OpenError};
@@ -29,6 +31,14 @@ pub fn run(inputs: &[PathBuf]) -> anyhow::Result<u8> {
         }
         for p in &opened.problems {
             println!("{}: {}: {}", path.display(), p.id, p.kind);
+            problems += 1;
+        }
+        for a in opened.annotations.iter().filter(|a| a.conflict.is_some()) {
+            println!(
+                "{}: {}: unresolved merge conflict (both sides changed it; open the article and choose)",
+                path.display(),
+                a.id
+            );
             problems += 1;
         }
     }

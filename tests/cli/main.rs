@@ -5,6 +5,7 @@ mod agree_merge;
 mod bench;
 mod check;
 mod crash_safety;
+mod edges;
 mod hostile_input;
 mod import_export;
 mod offsets;
