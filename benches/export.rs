@@ -164,10 +164,10 @@ fn annotations(rng: &mut Rng, article: &Article) -> Vec<Annotation> {
         if label == Label::Claim
             && let Some(speaker) = out.last()
         {
-            a.links.push(marginalia::model::annotation::Link {
-                target: speaker.id.clone(),
-                role: "speaker".to_owned(),
-            });
+            a.links.push(marginalia::model::annotation::Link::new(
+                "speaker",
+                speaker.id.clone(),
+            ));
         }
         out.push(a);
     }

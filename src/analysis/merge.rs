@@ -24,6 +24,8 @@ pub enum MergeNote {
         /// True when OURS deleted it (and THEIRS changed it).
         deleted_in_ours: bool,
     },
+    /// Both sides changed the document note differently: both texts kept, ours first.
+    NoteJoined,
     /// Both sides changed the article info differently: OURS kept.
     ArticleDiffers {
         /// OURS' article hash.
@@ -61,6 +63,9 @@ impl fmt::Display for MergeNote {
                     "annotation {id}: deleted in {deleter} but changed in {changer}; the changed version is kept"
                 )
             }
+            MergeNote::NoteJoined => f.write_str(
+                "the document note was changed on both sides; both texts are kept, ours first",
+            ),
             MergeNote::ArticleDiffers {
                 ours_hash,
                 theirs_hash,
@@ -157,11 +162,18 @@ pub fn merge(
         theirs.map(|s| &s.article),
         &mut notes,
     );
+    let note = merge_note(
+        base.and_then(|s| s.note.as_deref()),
+        ours.and_then(|s| s.note.as_deref()),
+        theirs.and_then(|s| s.note.as_deref()),
+        &mut notes,
+    );
     merged.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     MergeOutcome {
         sidecar: Sidecar {
             version: FORMAT_VERSION,
             article,
+            note,
             annotations: merged,
         },
         notes,
@@ -175,6 +187,26 @@ fn with_conflict(mut ours: Annotation, mut theirs: Annotation) -> Annotation {
     theirs.conflict = None;
     ours.conflict = Some(Box::new(theirs));
     ours
+}
+
+/// The document note: the side that changed it wins; when both changed it
+/// differently, both texts are kept (ours first), since a note is free text
+/// and neither side's words may be lost.
+fn merge_note(
+    base: Option<&str>,
+    ours: Option<&str>,
+    theirs: Option<&str>,
+    notes: &mut Vec<MergeNote>,
+) -> Option<String> {
+    if ours == theirs || base == theirs {
+        ours.map(str::to_owned)
+    } else if base == ours {
+        theirs.map(str::to_owned)
+    } else {
+        notes.push(MergeNote::NoteJoined);
+        let both: Vec<&str> = [ours, theirs].into_iter().flatten().collect();
+        Some(both.join("\n\n"))
+    }
 }
 
 fn merge_article(
@@ -239,6 +271,7 @@ mod tests {
                 hash: "sha256:base".into(),
                 char_len: 100,
             },
+            note: None,
             annotations: anns.to_vec(),
         }
     }

@@ -524,10 +524,7 @@ fn import_brat_doc(ann_path: &Path, session: &mut Session) -> anyhow::Result<()>
         let Some(to) = to.first().cloned() else {
             continue;
         };
-        let link = Link {
-            role: r.kind.to_lowercase(),
-            target: to,
-        };
+        let link = Link::new(r.kind.to_lowercase(), to);
         for id in from.clone() {
             session.edit(&txt_path, &id, |a| {
                 if a.links.contains(&link) {

@@ -164,10 +164,8 @@ mod tests {
         assert!(verify(&article, &clean).is_empty());
 
         let mut twin = at(&article, 22, 28, "a");
-        twin.links.push(Link {
-            role: "speaker".into(),
-            target: AnnotationId("missing".into()),
-        });
+        twin.links
+            .push(Link::new("speaker", AnnotationId("missing".into())));
         let mut far = at(&article, 0, 6, "c");
         far.start = crate::model::offset::CharOffset(100);
         far.end = crate::model::offset::CharOffset(104);

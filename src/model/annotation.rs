@@ -160,7 +160,7 @@ impl AnchorState {
 }
 
 /// A stable, unique annotation id (12 hex digits for new ones; any string is accepted).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct AnnotationId(pub String);
 
@@ -186,13 +186,97 @@ impl fmt::Display for AnnotationId {
     }
 }
 
+/// The role of a link from a later fragment of a discontinuous span to its
+/// first fragment (the first by offset); see [`Annotation::first_fragment`].
+pub const PART_OF: &str = "part-of";
+
+/// The role of the links made from an equivalence set (brat's `*` lines).
+pub const EQUIV: &str = "equiv";
+
 /// A typed link from one annotation to another, e.g. a quote to its speaker.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// Only `role` and `target` are needed; the other fields are optional (left
+/// out of the sidecar when empty, ignored by version-1 readers) and keep
+/// what another tool's file said, so exporting it again loses nothing:
+/// a brat `R1 Speaker Arg1:T3 Arg2:T1` is `role: "speaker"` with
+/// `relation: Some("Speaker")`; an `E1 Attribution:T4 Source:T1` argument is
+/// `role: "source"`, `input_role: Some("Source")`, `event: Some(..)`.
+///
+/// ```
+/// use marginalia::model::annotation::{AnnotationId, Link};
+/// let link = Link::new("speaker", AnnotationId("3f9c2a71d0b4".into()));
+/// assert_eq!((link.role.as_str(), link.event.as_deref()), ("speaker", None));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Link {
     /// What the target is to this annotation: `speaker`, `source`, ...
     pub role: String,
     /// The annotation linked to.
     pub target: AnnotationId,
+    /// The role as the input wrote it, when that differs from `role` (a brat
+    /// event argument `Content2`, or the second argument's name of a brat
+    /// relation when it is not `Arg2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_role: Option<String>,
+    /// The name of this annotation's side of a brat relation, when it is not `Arg1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_role: Option<String>,
+    /// The event (or equivalence set) this link belongs to: the links of one
+    /// brat `E` or `*` line share it, and the trigger's [`EventInfo`] has it as id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The relation or equivalence type as written (`Speaker`, `Equiv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    /// Attributes of the relation (brat `A` lines on an `R`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    /// A note on the relation (brat `#` lines on an `R`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Link {
+    /// A plain link: `role` to `target`, nothing else.
+    pub fn new(role: impl Into<String>, target: AnnotationId) -> Link {
+        Link {
+            role: role.into(),
+            target,
+            ..Link::default()
+        }
+    }
+}
+
+/// An event this annotation is the trigger of (a brat `E` line). Its
+/// arguments are the annotation's links whose `event` is this `id`; an event
+/// with only a trigger has none, and is kept all the same.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EventInfo {
+    /// Shared with the event's links ([`Link::event`]).
+    pub id: String,
+    /// The event type as written (`Attribution`).
+    pub kind: String,
+    /// Attributes of the event (brat `A` lines on an `E`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    /// A note on the event (brat `#` lines on an `E`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A reference into a knowledge base (a brat `N` line:
+/// `N1 Reference T1 Wikipedia:534366 Barack Obama`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Normalization {
+    /// The normalization type (`Reference`).
+    pub kind: String,
+    /// The knowledge base (`Wikipedia`).
+    pub db: String,
+    /// The entry in it (`534366`).
+    pub entry: String,
+    /// The entry's name as the file gave it, when it did.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
 }
 
 /// One review decision.
@@ -252,6 +336,13 @@ pub struct Annotation {
     /// Extra attributes from the label schema (`stance: "support"`, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attrs: BTreeMap<String, String>,
+    /// Events this annotation triggers (brat `E` lines); their arguments are
+    /// links with the event's id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventInfo>,
+    /// Knowledge-base references (brat `N` lines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub norms: Vec<Normalization>,
     /// Review decisions, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<ReviewEvent>,
@@ -305,6 +396,8 @@ impl Annotation {
             origin,
             links: Vec::new(),
             attrs: BTreeMap::new(),
+            events: Vec::new(),
+            norms: Vec::new(),
             reviews: Vec::new(),
             anchor: AnchorState::Exact,
             original_quote: None,
@@ -341,6 +434,8 @@ impl Annotation {
             origin: Origin::Manual,
             links: Vec::new(),
             attrs: BTreeMap::new(),
+            events: Vec::new(),
+            norms: Vec::new(),
             reviews: Vec::new(),
             anchor: AnchorState::Exact,
             conflict: None,
@@ -380,6 +475,15 @@ impl Annotation {
         self.links
             .iter()
             .find(|l| l.role == "speaker")
+            .map(|l| &l.target)
+    }
+
+    /// When this annotation is a later fragment of a discontinuous span:
+    /// the id of the first fragment (the target of its `part-of` link).
+    pub fn first_fragment(&self) -> Option<&AnnotationId> {
+        self.links
+            .iter()
+            .find(|l| l.role == PART_OF)
             .map(|l| &l.target)
     }
 

@@ -144,10 +144,7 @@ pub fn link_speaker(
 ) -> Edit {
     let mut after = from.clone();
     after.links.retain(|l| l.role != "speaker");
-    after.links.push(Link {
-        role: "speaker".into(),
-        target: speaker.clone(),
-    });
+    after.links.push(Link::new("speaker", speaker.clone()));
     after.touch(who, now);
     Edit::Update {
         before: Box::new(from.clone()),

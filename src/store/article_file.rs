@@ -114,6 +114,8 @@ pub struct Opened {
     pub file: ArticleFile,
     /// The sidecar's annotations (empty when there is no sidecar).
     pub annotations: Vec<Annotation>,
+    /// The sidecar's note on the whole article.
+    pub note: Option<String>,
     /// What the sidecar file was when read; pass it back to [`sidecar::save`].
     pub disk: DiskState,
     /// True when the sidecar's hash differs from the article's: the article
@@ -139,17 +141,18 @@ pub enum OpenError {
 pub fn open(path: &Path) -> Result<Opened, OpenError> {
     let file = read_article(path)?;
     let sc_path = sidecar::sidecar_path(path);
-    let (annotations, disk, article_changed) = match sidecar::read(&sc_path)? {
+    let (annotations, note, disk, article_changed) = match sidecar::read(&sc_path)? {
         Some((sc, disk)) => {
             let changed = !sc.matches(&file.article);
-            (sc.annotations, disk, changed)
+            (sc.annotations, sc.note, disk, changed)
         }
-        None => (Vec::new(), DiskState::Absent, false),
+        None => (Vec::new(), None, DiskState::Absent, false),
     };
     let problems = verify(&file.article, &annotations);
     Ok(Opened {
         file,
         annotations,
+        note,
         disk,
         article_changed,
         problems,

@@ -25,6 +25,7 @@ pub const BACKGROUND_SIDECAR_BYTES: u64 = 256 * 1024;
 #[derive(Debug)]
 struct LoadedSidecar {
     annotations: Annotations,
+    note: Option<String>,
     disk: DiskState,
     article_changed: bool,
     /// What re-anchoring did, when the article changed since the sidecar.
@@ -66,6 +67,8 @@ pub struct Session {
     pub annotations: Annotations,
     /// Undo/redo stacks.
     pub history: History,
+    /// The sidecar's note on the whole article, written back on save.
+    pub note: Option<String>,
     /// Where saves go (`<article>.ann.ron`, or the Save As target).
     pub sidecar_path: PathBuf,
     /// What the sidecar looked like when read or last written.
@@ -133,6 +136,7 @@ impl Session {
                     None,
                     notices,
                 );
+                session.note = opened.note;
                 if opened.article_changed {
                     // The re-anchored offsets are not on disk yet.
                     session.save_state = SaveState::Unsaved;
@@ -173,6 +177,7 @@ impl Session {
                 let result = sidecar::read(&sc_path).map(|found| {
                     found.map(|(sc, disk)| {
                         let article_changed = !sc.article.hash.eq(article.hash());
+                        let note = sc.note;
                         let mut anns = sc.annotations;
                         // Re-anchored here, like the small-sidecar path does on open.
                         let reanchored =
@@ -183,6 +188,7 @@ impl Session {
                             annotations.stamps().to_vec(),
                         ));
                         LoadedSidecar {
+                            note,
                             article_changed,
                             reanchored,
                             problems: verify(&article, annotations.as_slice()),
@@ -271,6 +277,7 @@ impl Session {
                         .extend(load_notices(loaded.article_changed, &loaded.problems)),
                 }
                 self.annotations.replace_all(loaded.annotations);
+                self.note = loaded.note;
                 self.disk = loaded.disk;
             }
             // The sidecar vanished meanwhile: like opening without one.
@@ -303,6 +310,7 @@ impl Session {
             file,
             annotations,
             history: History::default(),
+            note: None,
             sidecar_path,
             disk,
             read_only,
@@ -519,7 +527,8 @@ impl Session {
         // The background reader's blocks: waiting for them costs no more
         // than serializing here.
         self.wait_for_background();
-        let header = self.file.sidecar(Vec::new());
+        let mut header = self.file.sidecar(Vec::new());
+        header.note = self.note.clone();
         match sidecar::save_cached(
             &self.sidecar_path,
             &header,
@@ -552,7 +561,8 @@ impl Session {
             self.save_state = SaveState::Failed(msg.clone());
             return Err(msg);
         }
-        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
+        let mut sc = self.file.sidecar(self.annotations.as_slice().to_vec());
+        sc.note = self.note.clone();
         // The user confirmed the target in the dialog, so whatever is there is replaced.
         match sidecar::save(path, &sc, &DiskState::probe(path)) {
             Ok(disk) => {

@@ -53,6 +53,10 @@ pub struct Sidecar {
     pub version: u32,
     /// The article it belongs to.
     pub article: ArticleInfo,
+    /// A note on the whole article (a doccano document comment, ...); left
+    /// out when empty, so version-1 readers that predate it read the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The annotations, sorted by `(start, end, id)` when written.
     #[serde(default)]
     pub annotations: Vec<Annotation>,
@@ -74,6 +78,7 @@ impl Sidecar {
                 hash: article.hash().to_owned(),
                 char_len: article.char_len(),
             },
+            note: None,
             annotations,
         }
     }
@@ -319,6 +324,10 @@ fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'
     let article = pretty_block(&sidecar.article, 2);
     out.push_str(article.trim_start().trim_end_matches(",\n"));
     out.push_str(",\n");
+    if let Some(note) = &sidecar.note {
+        out.push_str("  note: ");
+        out.push_str(pretty_block(&Some(note), 2).trim_start());
+    }
     if count == 0 {
         out.push_str("  annotations: [],\n)\n");
         return out;
@@ -864,5 +873,249 @@ mod tests {
             sidecar_path(Path::new("/x/report.txt")),
             Path::new("/x/report.txt.ann.ron")
         );
+    }
+
+    /// A sidecar using every optional field added after the first
+    /// version-1 release: the document note, link details, events and
+    /// normalizations.
+    fn with_extensions() -> Sidecar {
+        use crate::model::annotation::{EventInfo, Link, Normalization};
+        let (_, mut sc) = sample();
+        sc.note = Some("doc \"comment\"\nline two".into());
+        let target = sc.annotations[1].id.clone();
+        let a = &mut sc.annotations[0];
+        let mut link = Link::new("source", target.clone());
+        link.input_role = Some("Source".into());
+        link.event = Some("e1".into());
+        link.attrs.insert("Confidence".into(), "High".into());
+        link.note = Some("checked".into());
+        a.links.push(link);
+        let mut rel = Link::new("speaker", target);
+        rel.relation = Some("Speaker".into());
+        rel.from_role = Some("Quote".into());
+        a.links.push(rel);
+        a.events.push(EventInfo {
+            id: "e1".into(),
+            kind: "Attribution".into(),
+            attrs: [("Negated".to_owned(), "true".to_owned())].into(),
+            note: Some("event note".into()),
+        });
+        a.norms.push(Normalization {
+            kind: "Reference".into(),
+            db: "Wikipedia".into(),
+            entry: "534366".into(),
+            text: "Barack Obama".into(),
+        });
+        sc
+    }
+
+    #[test]
+    fn optional_extensions_round_trip_byte_identically() {
+        let sc = with_extensions();
+        let text = to_string(&sc);
+        assert!(text.contains("\n  note: Some("), "{text}");
+        let back = parse(&text, Path::new("x")).unwrap();
+        assert_eq!(back.note, sc.note);
+        assert_eq!(to_string(&back), text);
+        // ron's own pretty output of the whole document is the same bytes.
+        let mut sorted = sc.clone();
+        sorted
+            .annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut whole = ron::ser::to_string_pretty(&sorted, pretty_config()).unwrap();
+        whole.push('\n');
+        assert_eq!(text, whole);
+        // Without the extensions nothing new is written.
+        let (_, plain) = sample();
+        let plain = to_string(&plain);
+        for field in ["note:", "events:", "norms:", "input_role", "event:"] {
+            assert!(!plain.contains(field), "{field} in {plain}");
+        }
+    }
+
+    /// What a version-1 reader written before the extensions declares.
+    mod v1 {
+        use serde::Deserialize;
+        #[derive(Deserialize)]
+        pub struct Sidecar {
+            pub version: u32,
+            pub annotations: Vec<Annotation>,
+        }
+        #[derive(Deserialize)]
+        pub struct Annotation {
+            pub id: String,
+            pub start: usize,
+            #[serde(default)]
+            pub links: Vec<Link>,
+            #[serde(default)]
+            pub attrs: std::collections::BTreeMap<String, String>,
+        }
+        #[derive(Deserialize)]
+        pub struct Link {
+            pub role: String,
+            pub target: String,
+        }
+    }
+
+    #[test]
+    fn version_1_readers_ignore_the_extensions() {
+        let sc = with_extensions();
+        let text = to_string(&sc);
+        let options = ron::Options::default().with_recursion_limit(RECURSION_LIMIT);
+        let old: v1::Sidecar = options.from_str(&text).expect("an old reader parses it");
+        assert_eq!(old.version, 1);
+        assert_eq!(old.annotations.len(), 2);
+        let first = &old.annotations[0];
+        assert_eq!(first.id, sc.annotations[1].id.0, "sorted by start");
+        let quote = &old.annotations[1];
+        assert_eq!(quote.start, 12);
+        assert_eq!(
+            quote
+                .links
+                .iter()
+                .map(|l| l.role.as_str())
+                .collect::<Vec<_>>(),
+            ["source", "speaker"]
+        );
+        assert_eq!(quote.links[0].target, sc.annotations[1].id.0);
+        assert!(quote.attrs.is_empty());
+    }
+
+    mod props {
+        use super::*;
+        use crate::model::annotation::{EventInfo, Link, Normalization, Status};
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a",
+                " ",
+                "\n",
+                "\"",
+                "\\",
+                "«»",
+                "👩‍👩‍👧",
+                "سلام",
+                "e\u{301}",
+                "\t",
+                ")",
+                "],",
+            ]);
+            prop::collection::vec(pieces, 0..6).prop_map(|v| v.concat())
+        }
+
+        fn opt_text() -> impl Strategy<Value = Option<String>> {
+            prop::option::of(text())
+        }
+
+        fn map() -> impl Strategy<Value = std::collections::BTreeMap<String, String>> {
+            prop::collection::btree_map(text(), text(), 0..3)
+        }
+
+        fn link() -> impl Strategy<Value = Link> {
+            (
+                text(),
+                text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                map(),
+                opt_text(),
+            )
+                .prop_map(
+                    |(role, target, input_role, from_role, event, relation, attrs, note)| Link {
+                        role,
+                        target: crate::model::annotation::AnnotationId(target),
+                        input_role,
+                        from_role,
+                        event,
+                        relation,
+                        attrs,
+                        note,
+                    },
+                )
+        }
+
+        fn event() -> impl Strategy<Value = EventInfo> {
+            (text(), text(), map(), opt_text()).prop_map(|(id, kind, attrs, note)| EventInfo {
+                id,
+                kind,
+                attrs,
+                note,
+            })
+        }
+
+        fn norm() -> impl Strategy<Value = Normalization> {
+            (text(), text(), text(), text()).prop_map(|(kind, db, entry, text)| Normalization {
+                kind,
+                db,
+                entry,
+                text,
+            })
+        }
+
+        fn annotation() -> impl Strategy<Value = Annotation> {
+            (
+                (
+                    0usize..50,
+                    1usize..10,
+                    0usize..3,
+                    text(),
+                    opt_text(),
+                    opt_text(),
+                ),
+                prop::collection::vec(link(), 0..3),
+                prop::collection::vec(event(), 0..2),
+                prop::collection::vec(norm(), 0..2),
+                map(),
+                0usize..3,
+            )
+                .prop_map(
+                    |(
+                        (start, len, label, quote, kind, note),
+                        links,
+                        events,
+                        norms,
+                        attrs,
+                        status,
+                    )| {
+                        let mut a = Annotation::from_parts(
+                            crate::model::annotation::AnnotationId::generate(),
+                            Label::ALL[label],
+                            CharRange::from_usize(start, start + len),
+                            &quote,
+                            "ana",
+                            chrono::DateTime::UNIX_EPOCH,
+                        );
+                        a.kind = kind;
+                        a.note = note;
+                        a.links = links;
+                        a.events = events;
+                        a.norms = norms;
+                        a.attrs = attrs;
+                        a.status = Status::ALL[status];
+                        a
+                    },
+                )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn any_sidecar_round_trips_byte_identically(
+                annotations in prop::collection::vec(annotation(), 0..6),
+                note in opt_text(),
+            ) {
+                let (_, mut sc) = sample();
+                sc.annotations = annotations;
+                sc.note = note;
+                let text = to_string(&sc);
+                let back = parse(&text, Path::new("x")).unwrap();
+                sc.annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                prop_assert_eq!(&back, &sc);
+                prop_assert_eq!(to_string(&back), text);
+            }
+        }
     }
 }

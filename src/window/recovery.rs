@@ -336,9 +336,13 @@ impl MarginaliaApp {
             Err(e) => return Err(format!("Cannot merge: {e}")),
         };
         let base = doc.file.sidecar(watch.base.clone());
-        let ours = doc.file.sidecar(doc.annotations.as_slice().to_vec());
+        let mut ours = doc.file.sidecar(doc.annotations.as_slice().to_vec());
+        // The base's document note is not kept: a note changed on both sides
+        // is then kept twice rather than lost.
+        ours.note = doc.note.clone();
         let outcome = merge::merge(Some(&base), Some(&ours), Some(&theirs));
         let conflicts = outcome.conflict_count();
+        doc.note = outcome.sidecar.note;
         replace_all(doc, outcome.sidecar.annotations, now_s);
         watch.base = theirs.annotations;
         doc.disk = disk.clone();

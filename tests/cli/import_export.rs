@@ -495,13 +495,7 @@ fn brat_import_then_export_reproduces_every_t_line() {
     let anns = read_sidecar(&brat.join("doc1.txt"));
     let quote = anns.iter().find(|a| a.label == Label::Quote).unwrap();
     let dehqan = anns.iter().find(|a| a.quote == "Hossein Dehqan").unwrap();
-    assert_eq!(
-        quote.links,
-        [Link {
-            role: "speaker".into(),
-            target: dehqan.id.clone()
-        }]
-    );
+    assert_eq!(quote.links, [Link::new("speaker", dehqan.id.clone())]);
     assert_eq!(dehqan.note.as_deref(), Some("defence minister"));
     assert_eq!(dehqan.kind.as_deref(), Some("Person"));
     // Importing again adds nothing.

@@ -348,10 +348,9 @@ fn hovering_a_quote_names_its_speaker_in_the_tooltip() {
     let article = Article::new(text.to_owned());
     let make = |a, b, id, label| annotation(&article, a, b, id, label);
     let mut quote = make(17, 30, "quote", Label::Quote);
-    quote.links.push(Link {
-        role: "speaker".into(),
-        target: AnnotationId("dehqan".into()),
-    });
+    quote
+        .links
+        .push(Link::new("speaker", AnnotationId("dehqan".into())));
     let anns = vec![make(0, 6, "dehqan", Label::Entity), quote];
     let mut h = harness(state(text, anns, true));
     let p = word_rects(&h, "peace", 0)[2].center();
