@@ -1,0 +1,486 @@
+//! The article view: the article text with its annotations highlighted,
+//! selectable with the mouse.
+//!
+//! Shape (as egui's easy_mark): annotations → styled [`LayoutJob`] sections per
+//! paragraph (memoized with its galley) → a virtualized widget that lays out
+//! and paints only the paragraphs near the viewport. Unseen paragraphs have
+//! estimated heights, refined when laid out, kept per (wrap width, font size)
+//! in a Fenwick tree so finding the paragraph at a scroll position costs
+//! `O(log n)`.
+//!
+//! Invariant: offsets reported by the view are exact [`CharOffset`]s of the
+//! article. egui 0.37's galley char indexes are wrong after right-to-left runs
+//! (an RTL run yields more glyphs than chars), so the view never trusts them:
+//! each paragraph keeps its own glyph → char table ([`GlyphMap`]), built from
+//! sections whose glyph counts are checked, and RTL runs are laid out as
+//! separate sections so that text after them maps exactly. Conversions between
+//! char offsets and egui glyph/byte indexes happen only in the functions named
+//! `*glyph*`/`*byte*` here.
+
+use crate::model::annotation::{Annotation, AnnotationId, Annotations, Status};
+use crate::model::document::Article;
+use crate::model::offset::{CharOffset, CharRange};
+use crate::model::snap;
+use crate::window::palette::Palette;
+use eframe::egui::{
+    self, Color32, CursorIcon, Galley, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2,
+};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+mod glyph_map;
+mod heights;
+mod input;
+mod layout;
+mod paint;
+
+use glyph_map::GlyphMap;
+use heights::{HeightTable, estimate_height};
+use layout::build_paragraph;
+
+/// Drag auto-scroll: the band (points) at the view's top and bottom edges
+/// where a drag starts scrolling, how far past the band counts (points),
+/// and the speed per point past it (points per second).
+const AUTOSCROLL_EDGE: f32 = 24.0;
+const AUTOSCROLL_MAX: f32 = 120.0;
+const AUTOSCROLL_GAIN: f32 = 20.0;
+/// Widest text column, in ems of the body font.
+const MAX_WIDTH_EMS: f32 = 75.0;
+/// Row height as a multiple of the font size; the room below the glyphs holds
+/// the underline bars of outer annotations.
+const LINE_HEIGHT_FACTOR: f32 = 1.8;
+/// Paragraphs this far (points) above and below the viewport are laid out too.
+const MARGIN_POINTS: f32 = 200.0;
+/// Underline bars of nested annotations.
+const BAR_THICKNESS: f32 = 2.0;
+const BAR_STEP: f32 = 2.5;
+const MAX_BAR_DEPTH: usize = 4;
+/// How long the flash after [`ArticleView::scroll_to`] lasts.
+const FLASH_SECONDS: f64 = 1.0;
+/// Height tables kept for other widths (so resizing back is free).
+const MAX_HEIGHT_TABLES: usize = 4;
+
+/// What the view reads each frame.
+pub struct ViewInput<'a> {
+    /// The article shown.
+    pub article: &'a Article,
+    /// Its annotations.
+    pub annotations: &'a Annotations,
+    /// The current text selection, drawn by the view.
+    pub selection: Option<CharRange>,
+    /// The annotation to outline strongly.
+    pub selected_annotation: Option<&'a AnnotationId>,
+    /// Colours.
+    pub palette: &'a Palette,
+    /// Snap drag selections to whole words (Alt while dragging = exact chars).
+    pub snap_to_words: bool,
+    /// Body text size in points (zoom).
+    pub font_size: f32,
+}
+
+/// What happened in the view this frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewOutput {
+    /// `Some(new)` when the user changed the selection (`Some(None)` = cleared).
+    pub selection: Option<Option<CharRange>>,
+    /// A highlight was clicked (the innermost one at that point).
+    pub clicked: Option<AnnotationId>,
+    /// The highlight under the pointer (the innermost one).
+    pub hovered: Option<AnnotationId>,
+}
+
+/// The article view widget and its caches. Call [`ArticleView::reset`] when
+/// another article is loaded.
+#[derive(Default)]
+pub struct ArticleView {
+    /// `(char_len, hash)` of the article the caches belong to.
+    article_key: Option<(usize, String)>,
+    palette: Option<Palette>,
+    /// The scale the cached paragraphs (galleys, meshes) were made for.
+    pixels_per_point: f32,
+    paragraphs: HashMap<usize, Paragraph>,
+    heights: Vec<HeightTable>,
+    frame: u64,
+    /// Char where the current drag started.
+    drag_anchor: Option<CharOffset>,
+    drag_head: Option<CharOffset>,
+    pending_scroll: Option<CharRange>,
+    pending_scroll_by: f32,
+    flash: Option<(CharRange, f64)>,
+    /// Scroll offset of the last frame, and the correction for paragraphs
+    /// above the viewport whose measured height differed from the estimate.
+    last_offset_y: f32,
+    scroll_correction: f32,
+    /// `(id, revision) → range` of the selected annotation, so it is not
+    /// looked up by a linear scan every frame.
+    selected_cache: Option<(AnnotationId, u64, Option<CharRange>)>,
+    /// Where paragraphs were placed last frame (for [`ArticleView::painted_glyphs`]).
+    last_layout: Option<Placed>,
+    at_end: bool,
+    /// Ranges outlined as linked to the hovered or selected annotation.
+    linked: Vec<CharRange>,
+}
+
+impl ArticleView {
+    /// An empty view.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Drop all caches (another article was loaded).
+    pub fn reset(&mut self) {
+        *self = ArticleView {
+            frame: self.frame,
+            ..ArticleView::default()
+        };
+    }
+
+    /// On the next frame, scroll so `range` is visible, and flash it for about a second.
+    pub fn scroll_to(&mut self, range: CharRange) {
+        self.pending_scroll = Some(range);
+    }
+
+    /// Outline `ranges` (e.g. the speaker of the hovered quote) from the next
+    /// frame on, until set again.
+    pub fn set_linked(&mut self, ranges: Vec<CharRange>) {
+        self.linked = ranges;
+    }
+
+    /// On the next frame, scroll by `delta_points` (positive = down).
+    pub fn scroll_by(&mut self, delta_points: f32) {
+        self.pending_scroll_by += delta_points;
+    }
+
+    /// Every glyph laid out last frame (in layout order) with the char egui
+    /// says it draws and its screen rectangle. For tests and accessibility
+    /// tools: the chars come from egui's shaper, independently of the view's
+    /// own glyph → offset tables, so tests can find a word on screen with it.
+    pub fn painted_glyphs(&self) -> Vec<(char, Rect)> {
+        let Some(layout) = &self.last_layout else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &(line, top) in &layout.lines {
+            let Some(p) = self.paragraphs.get(&line) else {
+                continue;
+            };
+            let at = pos2(layout.left, layout.origin_y + top).to_vec2();
+            for row in &p.galley.rows {
+                for gl in &row.row.glyphs {
+                    let min = row.pos + gl.pos.to_vec2() - vec2(0.0, gl.font_ascent) + at;
+                    out.push((
+                        gl.chr,
+                        Rect::from_min_size(min, vec2(gl.advance_width, gl.font_height)),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// The vertical scroll offset of the last frame, in points.
+    pub fn scroll_offset_y(&self) -> f32 {
+        self.last_offset_y
+    }
+
+    /// True when the last frame showed the end of the article.
+    pub fn is_scrolled_to_end(&self) -> bool {
+        self.at_end
+    }
+
+    /// Number of paragraphs whose layout is cached (for tests and benches).
+    pub fn cached_paragraph_count(&self) -> usize {
+        self.paragraphs.len()
+    }
+
+    /// Show the article. See [`ViewInput`] and [`ViewOutput`].
+    pub fn ui(&mut self, ui: &mut egui::Ui, input: &ViewInput<'_>) -> ViewOutput {
+        self.frame += 1;
+        self.check_caches(input, ui.ctx().pixels_per_point());
+        let font_size = input.font_size.clamp(4.0, 200.0);
+        let line_height = (font_size * LINE_HEIGHT_FACTOR).round();
+        let side_padding = font_size;
+        let wrap_width = (ui.available_width() - 2.0 * side_padding)
+            .min(MAX_WIDTH_EMS * font_size)
+            .max(4.0 * font_size)
+            .round();
+        let table = self.height_table(input.article, wrap_width, font_size, line_height);
+        let view_height = ui.available_height();
+
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("marginalia_article_view")
+            .auto_shrink([false, false]);
+        // Offsets set here stay inside the content: one past either end
+        // would make egui's scroll physics rubber-band it back over the
+        // next frames, undoing the scrolls that follow.
+        let max_y = (self.heights[table].total() - view_height).max(0.0);
+        if let Some(range) = self.pending_scroll.take() {
+            let y = self.estimated_y(input.article, table, range.start);
+            area = area.vertical_scroll_offset((y - view_height / 3.0).clamp(0.0, max_y));
+            self.flash = Some((range, ui.input(|i| i.time)));
+            self.scroll_correction = 0.0;
+        } else if self.scroll_correction != 0.0 || self.pending_scroll_by != 0.0 {
+            let y = self.last_offset_y + self.scroll_correction + self.pending_scroll_by;
+            area = area.vertical_scroll_offset(y.clamp(0.0, max_y));
+        }
+        self.scroll_correction = 0.0;
+        self.pending_scroll_by = 0.0;
+
+        let geometry = Geometry {
+            wrap_width,
+            font_size,
+            line_height,
+        };
+        let scroll = area.show_viewport(ui, |ui, viewport| {
+            self.contents_ui(ui, viewport, input, table, geometry)
+        });
+        self.last_offset_y = scroll.state.clamped_offset().y;
+        self.at_end = scroll.state.clamped_offset().y + scroll.inner_rect.height()
+            >= scroll.content_size.y - 1.0;
+        self.evict(scroll.inner.1);
+        scroll.inner.0
+    }
+
+    /// Reset on a new article; drop galleys when the palette changes.
+    fn check_caches(&mut self, input: &ViewInput<'_>, ppp: f32) {
+        let article = input.article;
+        let same = self
+            .article_key
+            .as_ref()
+            .is_some_and(|(len, hash)| *len == article.char_len() && hash == article.hash());
+        if !same {
+            self.reset();
+            self.article_key = Some((article.char_len(), article.hash().to_owned()));
+        }
+        if self.palette.as_ref() != Some(input.palette) || self.pixels_per_point != ppp {
+            self.paragraphs.clear();
+            self.palette = Some(input.palette.clone());
+            self.pixels_per_point = ppp;
+        }
+    }
+
+    /// Index of the height table for this width and size, created with estimates.
+    fn height_table(
+        &mut self,
+        article: &Article,
+        wrap_width: f32,
+        font_size: f32,
+        line_height: f32,
+    ) -> usize {
+        let key = (wrap_width.to_bits(), font_size.to_bits());
+        let frame = self.frame;
+        if let Some(i) = self.heights.iter().position(|t| t.key == key) {
+            self.heights[i].last_used = frame;
+            return i;
+        }
+        let heights: Vec<f32> = (0..article.line_count())
+            .map(|i| {
+                let chars = article.line_range(i).map_or(0, |r| r.char_len());
+                estimate_height(chars, wrap_width, font_size, line_height)
+            })
+            .collect();
+        let table = HeightTable::new(key, heights, frame);
+        if self.heights.len() >= MAX_HEIGHT_TABLES
+            && let Some(oldest) = (0..self.heights.len()).min_by_key(|&i| self.heights[i].last_used)
+        {
+            self.heights.swap_remove(oldest);
+        }
+        self.heights.push(table);
+        self.heights.len() - 1
+    }
+
+    /// Content y of `pos`, from the (partly estimated) heights.
+    fn estimated_y(&self, article: &Article, table: usize, pos: CharOffset) -> f32 {
+        let Some(t) = self.heights.get(table) else {
+            return 0.0;
+        };
+        let line = article.line_of(pos);
+        let top = t.top(line);
+        let Some(r) = article.line_range(line) else {
+            return top;
+        };
+        let fraction = (pos.0.saturating_sub(r.start.0)) as f32 / r.char_len().max(1) as f32;
+        top + fraction * t.height(line)
+    }
+
+    /// Lay out, paint and handle input for the paragraphs near `viewport`.
+    /// Returns the output and how many paragraphs were placed.
+    fn contents_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        viewport: Rect,
+        input: &ViewInput<'_>,
+        table: usize,
+        geometry: Geometry,
+    ) -> (ViewOutput, usize) {
+        let mut output = ViewOutput::default();
+        let article = input.article;
+        let origin = ui.max_rect().min;
+        let full_width = ui.available_width();
+        let left = origin.x + ((full_width - geometry.wrap_width) / 2.0).max(0.0);
+        let line_count = article.line_count();
+
+        // Lay out the paragraphs near the viewport, refining their heights.
+        let mut placed: Vec<(usize, f32)> = Vec::new();
+        let y_min = (viewport.min.y - MARGIN_POINTS).max(0.0);
+        let y_max = viewport.max.y + MARGIN_POINTS;
+        let mut line = self.heights[table].index_at(y_min).min(line_count - 1);
+        let mut top = self.heights[table].top(line);
+        let mut correction = 0.0;
+        while line < line_count && top < y_max {
+            let height = self.ensure_paragraph(ui, input, line, geometry);
+            let old = self.heights[table].height(line);
+            if (old - height).abs() > 0.01 {
+                if top + old <= viewport.min.y {
+                    correction += height - old;
+                }
+                self.heights[table].set(line, height);
+            }
+            placed.push((line, top));
+            top += height;
+            line += 1;
+        }
+        self.scroll_correction = correction;
+        if correction != 0.0 {
+            ui.ctx().request_repaint();
+        }
+        let total_height = self.heights[table].total();
+        let content_rect = Rect::from_min_size(origin, vec2(full_width, total_height));
+        ui.allocate_rect(content_rect, Sense::hover());
+        let visible = Rect::from_min_max(
+            origin + viewport.min.to_vec2(),
+            origin + viewport.max.to_vec2(),
+        );
+        let response = ui.interact(
+            visible.intersect(content_rect),
+            ui.scope_id().with("article_view_text"),
+            Sense::click_and_drag(),
+        );
+
+        let layout = Placed {
+            left,
+            origin_y: origin.y,
+            lines: placed,
+        };
+
+        self.input_ui(ui, &response, input, &layout, &mut output);
+        self.paint_ui(ui, input, &layout, geometry);
+        let n = layout.lines.len();
+        self.last_layout = Some(layout);
+        (output, n)
+    }
+
+    /// Build (or reuse) paragraph `line`'s galley; returns its height.
+    fn ensure_paragraph(
+        &mut self,
+        ui: &egui::Ui,
+        input: &ViewInput<'_>,
+        line: usize,
+        geometry: Geometry,
+    ) -> f32 {
+        let revision = input.annotations.revision();
+        let frame = self.frame;
+        let size_key = (geometry.wrap_width.to_bits(), geometry.font_size.to_bits());
+        if let Some(p) = self.paragraphs.get_mut(&line)
+            && p.size_key == size_key
+            && p.revision == revision
+        {
+            p.last_used = frame;
+            return p.galley.size().y;
+        }
+        let range = input.article.line_range(line).unwrap_or_default();
+        let anns: Vec<&Annotation> = input.annotations.overlapping(range).collect();
+        let signature = annotation_signature(&anns);
+        if let Some(p) = self.paragraphs.get_mut(&line)
+            && p.size_key == size_key
+            && p.signature == signature
+        {
+            p.revision = revision;
+            p.last_used = frame;
+            return p.galley.size().y;
+        }
+        let palette = self.palette.clone().unwrap_or_default();
+        let mut p = build_paragraph(ui, input.article, line, &anns, &palette, geometry);
+        p.size_key = size_key;
+        p.signature = signature;
+        p.revision = revision;
+        p.last_used = frame;
+        let height = p.galley.size().y;
+        self.paragraphs.insert(line, p);
+        height
+    }
+
+    /// Keep the cache bounded: drop paragraphs unused for a while.
+    fn evict(&mut self, placed_count: usize) {
+        if self.paragraphs.len() > 4 * placed_count + 256 {
+            let frame = self.frame;
+            self.paragraphs.retain(|_, p| p.last_used + 2 >= frame);
+        }
+    }
+
+    /// The selected annotation's range, cached per annotations revision.
+    fn selected_range(&mut self, input: &ViewInput<'_>) -> Option<CharRange> {
+        let id = input.selected_annotation?;
+        let revision = input.annotations.revision();
+        match &self.selected_cache {
+            Some((cached, rev, range)) if cached == id && *rev == revision => *range,
+            _ => {
+                let range = input.annotations.get(id).map(Annotation::range);
+                self.selected_cache = Some((id.clone(), revision, range));
+                range
+            }
+        }
+    }
+}
+
+/// Sizes that key the layout.
+#[derive(Clone, Copy, Debug)]
+struct Geometry {
+    wrap_width: f32,
+    font_size: f32,
+    line_height: f32,
+}
+
+/// The paragraphs placed this frame: `(line, content y of its top)`.
+struct Placed {
+    left: f32,
+    origin_y: f32,
+    lines: Vec<(usize, f32)>,
+}
+
+/// One laid-out paragraph with what is needed to paint and hit-test it.
+struct Paragraph {
+    size_key: (u32, u32),
+    signature: u64,
+    revision: u64,
+    last_used: u64,
+    galley: Arc<Galley>,
+    map: GlyphMap,
+    /// Highlight fills (under the text), tessellated once relative to the galley.
+    fills: Arc<egui::Mesh>,
+    /// `fills` and `decorations` moved to where they were last painted.
+    placed: Option<(egui::Vec2, Arc<egui::Mesh>, Arc<egui::Mesh>)>,
+    /// Bars, strike-throughs and dashed outlines, tessellated once relative
+    /// to the galley: dashed outlines are hundreds of tiny segments per
+    /// paragraph, too many to tessellate again every frame.
+    decorations: Arc<egui::Mesh>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Decoration {
+    Fill { rect: Rect, color: Color32 },
+    Bar { rect: Rect, color: Color32 },
+    Strike { rect: Rect, color: Color32 },
+    Dashed { rect: Rect, color: Color32 },
+}
+
+/// A hash of what the paragraph's highlights depend on.
+fn annotation_signature(anns: &[&Annotation]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for a in anns {
+        (&a.id, a.start, a.end, a.label, a.status).hash(&mut h);
+    }
+    anns.len().hash(&mut h);
+    h.finish()
+}
