@@ -2,8 +2,8 @@
 //! status bar, and the glue between them.
 //!
 //! [`MarginaliaApp`] keeps [`Prefs`] (persisted by eframe) apart from the
-//! runtime [`AppState`]. A frame reads the keyboard first (one table in
-//! [`crate::window::keys`]), then draws; every change to annotations goes through
+//! runtime [`AppState`]. A frame reads the keyboard first (the command table
+//! in [`crate::window::commands`]), then draws; every change to annotations goes through
 //! the [`Session`]'s undo history. Errors are shown in the window, never
 //! panicked on.
 use crate::model::annotation::Status;
@@ -11,9 +11,11 @@ use crate::model::annotation::{AnnotationId, Label};
 use crate::model::offset::{CharOffset, CharRange};
 use crate::model::review::{self as core_review, LinkedDelete};
 use crate::store::schema::{self, Schema};
-use crate::store::session::{SaveState, Session};
+use crate::store::session::{Edge, SaveState, Session};
 use crate::window::article_view::{ArticleView, ViewInput};
-use crate::window::keys::{self, Action, Binding, Focus, When};
+use crate::window::commands::{
+    COMMANDS, Command, Keymap, Menu, Scope, Situation, Spec, chord_text,
+};
 use crate::window::palette::Palette;
 use crate::window::prefs::{self, Prefs, Theme};
 use crate::window::review::{self, ReviewState};
@@ -23,20 +25,11 @@ use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-/// Id of the find box (shortcuts check it to know when the user is typing).
+/// Id of the find box (its focus is the [`Scope::Find`] scope).
 pub const FIND_ID: &str = "marginalia.find";
-/// Ids of every editable text field of the app.
-pub const TEXT_FIELD_IDS: &[&str] = &[
-    FIND_ID,
-    side_panel::KIND_ID,
-    side_panel::NOTE_ID,
-    side_panel::AUTHOR_FILTER_ID,
-    AUTHOR_PREF_ID,
-    crate::window::corpus_panel::FILTER_ID,
-    review::AUTHOR_FILTER_ID,
-    review::ORIGIN_FILTER_ID,
-];
 const AUTHOR_PREF_ID: &str = "marginalia.author_pref";
+/// How many dispatched commands the app remembers.
+pub const LOG_LEN: usize = 64;
 
 /// The answer of a file dialog running on its own thread.
 #[derive(Debug)]
@@ -100,7 +93,14 @@ pub struct AppState {
     pub schema: Schema,
     /// Why the schema file was not used, shown in a banner.
     pub schema_error: Option<String>,
-    schema_keys: Vec<Binding>,
+    /// Keys → commands, with the schema's tag keys.
+    pub keymap: Keymap,
+    /// The last commands dispatched, newest last (at most [`LOG_LEN`]).
+    log: Vec<Command>,
+    /// Log commands without running them (tests of the keymap's scopes).
+    hold_commands: bool,
+    /// Where the keyboard was at the end of the last frame.
+    scope: Scope,
     hovered: Option<AnnotationId>,
     /// Input time of the current frame, in seconds.
     frame_s: f64,
@@ -143,7 +143,6 @@ impl MarginaliaApp {
             prefs,
             state: AppState {
                 data_dir,
-                schema_keys: keys::schema_bindings(&Schema::default()),
                 ..AppState::default()
             },
         };
@@ -202,9 +201,12 @@ impl MarginaliaApp {
                 self.state.open_error = None;
                 self.prefs.remember(path.to_owned());
                 let (schema, error) = schema::find_and_load(path);
-                self.state.schema_keys = keys::schema_bindings(&schema);
+                let (keymap, conflict) = Keymap::for_schema(&schema);
+                self.state.keymap = keymap;
                 self.state.schema = schema;
-                self.state.schema_error = error.map(|e| e.to_string());
+                self.state.schema_error = error
+                    .map(|e| e.to_string())
+                    .or(conflict.map(|c| c.to_string()));
             }
             Err(e) => {
                 self.state.doc = None;
@@ -286,13 +288,15 @@ impl MarginaliaApp {
         self.poll_dialog();
         self.take_dropped_files(&ctx);
         self.apply_theme(&ctx);
-        let focus = self.focus(&ctx);
-        let (in_find, actions): (Vec<_>, Vec<_>) =
-            keys::take_actions(&ctx, focus, &self.state.schema_keys)
-                .into_iter()
-                .partition(|(_, when)| *when == When::InFind);
-        for (action, _) in actions {
-            self.perform(action, &ctx);
+        // Keys first, before any widget sees them, in the scope they were
+        // typed in: the one the last frame ended in (egui has already taken
+        // focus from a field on Esc by now). Commands typed in a field run
+        // after the panels, once the field has read this frame's typing.
+        let scope = self.state.scope;
+        let commands = self.state.keymap.take(&ctx, scope);
+        let typing = matches!(scope, Scope::Find | Scope::Text);
+        if !typing {
+            self.run_all(commands.iter().copied(), &ctx);
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
@@ -303,9 +307,8 @@ impl MarginaliaApp {
         if self.state.review.active && self.state.doc.is_some() {
             egui::Panel::top("review").show(ui, |ui| self.review_ui(ui));
         }
-        // After the find box has read this frame's typing.
-        for (action, _) in in_find {
-            self.perform(action, &ctx);
+        if typing {
+            self.run_all(commands.iter().copied(), &ctx);
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         if self.state.doc.is_some() {
@@ -324,15 +327,49 @@ impl MarginaliaApp {
         self.linked_delete_ui(&ctx);
         self.autosave(&ctx);
         self.update_title(&ctx);
+        self.state.scope = self.scope_now(&ctx);
     }
 
-    fn focus(&self, ctx: &egui::Context) -> Focus {
+    /// True while a modal dialog is open (the window behind takes no commands).
+    fn modal_open(&self) -> bool {
+        self.state.pending_delete.is_some()
+    }
+
+    /// The scope the next key presses go to: where the keyboard was when
+    /// the last frame ended (see [`Scope`]).
+    pub fn scope(&self) -> Scope {
+        self.state.scope
+    }
+
+    fn scope_now(&self, ctx: &egui::Context) -> Scope {
         let focused = ctx.memory(|m| m.focused());
-        let is = |name: &str| focused == Some(egui::Id::unique(name));
-        Focus {
-            typing: TEXT_FIELD_IDS.iter().any(|n| is(n)),
-            in_find: is(FIND_ID),
-            review: self.state.review.active && self.state.doc.is_some(),
+        if self.modal_open() {
+            Scope::Modal
+        } else if focused == Some(egui::Id::unique(FIND_ID)) {
+            Scope::Find
+        } else if ctx.text_edit_focused() {
+            Scope::Text
+        } else if self.state.review.active && self.state.doc.is_some() {
+            Scope::Review
+        } else {
+            Scope::Article
+        }
+    }
+
+    /// What the command table needs to know to enable commands.
+    pub fn situation(&self) -> Situation {
+        let doc = self.state.doc.as_ref();
+        Situation {
+            has_doc: doc.is_some(),
+            has_selection: self.state.selection.is_some_and(|r| !r.is_empty()),
+            has_selected: self.state.selected.is_some(),
+            can_undo: doc.is_some_and(|d| d.history.can_undo()),
+            can_redo: doc.is_some_and(|d| d.history.can_redo()),
+            review: self.state.review.active,
+            corpus: self.state.corpus.root.is_some(),
+            autosave: self.prefs.autosave,
+            snap: self.prefs.snap_to_words,
+            dark: self.prefs.theme == Theme::Dark,
         }
     }
 
@@ -340,114 +377,178 @@ impl MarginaliaApp {
         ctx.input(|i| i.time)
     }
 
-    /// Do what a shortcut, button or menu asked for.
-    pub fn perform(&mut self, action: Action, ctx: &egui::Context) {
+    fn run_all(&mut self, commands: impl Iterator<Item = Command>, ctx: &egui::Context) {
+        for command in commands {
+            self.run(command, ctx);
+        }
+    }
+
+    /// The commands dispatched lately (by keys, menus, buttons), newest last.
+    pub fn commands_dispatched(&self) -> &[Command] {
+        &self.state.log
+    }
+
+    /// While `hold` is true, commands are logged (see
+    /// [`Self::commands_dispatched`]) but not run, so a test can press every
+    /// key in one scope without leaving it.
+    pub fn hold_commands(&mut self, hold: bool) {
+        self.state.hold_commands = hold;
+        self.state.log.clear();
+    }
+
+    /// Run `command` (from a key, a menu, a button), or say in the status
+    /// bar why it cannot run now.
+    pub fn run(&mut self, command: Command, ctx: &egui::Context) {
+        if self.state.log.len() >= LOG_LEN {
+            self.state.log.remove(0);
+        }
+        self.state.log.push(command);
+        if self.state.hold_commands {
+            return;
+        }
+        // Typed text is never lost: what the editor's field holds is kept first.
+        let focused = ctx.memory(|m| m.focused());
+        let in_editor = [side_panel::KIND_ID, side_panel::NOTE_ID]
+            .iter()
+            .any(|id| focused == Some(egui::Id::unique(id)));
+        if in_editor && let Some(doc) = &mut self.state.doc {
+            side_panel::commit_typed(doc, &self.state.list, &self.prefs.author, Self::now_s(ctx));
+        }
+        let needs = command.spec().needs;
+        if !needs.holds(&self.situation()) {
+            self.state.message = format!("{}: {}", command.spec().label, needs.hint());
+            return;
+        }
         let now_s = Self::now_s(ctx);
-        match action {
-            Action::Open => self.spawn_dialog(ctx, DialogKind::Open),
-            Action::SaveAs => self.spawn_dialog(ctx, DialogKind::SaveAs),
-            Action::Save => {
+        match command {
+            Command::Open => self.spawn_dialog(ctx, DialogKind::Open),
+            Command::OpenFolder => self.pick_folder(ctx),
+            Command::OpenSample => self.open_sample(),
+            Command::Import => self.spawn_dialog(ctx, DialogKind::Import),
+            Command::Save => {
                 let _ = self.save();
             }
-            Action::Undo | Action::Redo => {
-                let Some(doc) = &mut self.state.doc else {
-                    return;
-                };
-                let done = if action == Action::Undo {
-                    doc.undo(now_s)
-                } else {
-                    doc.redo(now_s)
-                };
-                self.state.message = match (action, done) {
-                    (Action::Undo, true) => "Undone".into(),
-                    (Action::Undo, false) => "Nothing to undo".into(),
-                    (_, true) => "Redone".into(),
-                    (_, false) => "Nothing to redo".into(),
-                };
-                self.state.list.buffers_for = None;
+            Command::SaveAs => self.spawn_dialog(ctx, DialogKind::SaveAs),
+            Command::ToggleAutosave => self.prefs.autosave = !self.prefs.autosave,
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::Undo => self.undo_redo(true, now_s),
+            Command::Redo => self.undo_redo(false, now_s),
+            Command::TagEntity | Command::TagClaim | Command::TagQuote => {
+                if let Some(label) = command.tag_label() {
+                    self.tag(label, ctx);
+                }
             }
-            Action::Find => {
+            Command::LinkSpeaker => self.start_linking(),
+            Command::Delete => self.delete_selected(now_s),
+            Command::StartLeft => self.nudge(Edge::Start, -1, now_s),
+            Command::StartRight => self.nudge(Edge::Start, 1, now_s),
+            Command::EndLeft => self.nudge(Edge::End, -1, now_s),
+            Command::EndRight => self.nudge(Edge::End, 1, now_s),
+            Command::Find => {
                 self.state.find.open = true;
                 self.state.find.focus_requested = true;
             }
-            Action::FindNext | Action::FindPrevious => {
-                self.find_step(action == Action::FindPrevious, ctx);
+            Command::FindNext | Command::FindFromBox => self.find_step(false, ctx),
+            Command::FindPrevious | Command::FindPreviousFromBox => self.find_step(true, ctx),
+            Command::Escape => self.escape(ctx),
+            Command::ToggleReview => self.toggle_review(),
+            Command::ReviewNext => self.review_step(Some(true)),
+            Command::ReviewPrevious => self.review_step(Some(false)),
+            Command::ReviewNextUnreviewed => self.review_step(None),
+            Command::Accept => self.decide(Status::Accepted, now_s),
+            Command::Reject => self.decide(Status::Rejected, now_s),
+            Command::UndoDecision => self.undo_decision(now_s),
+            Command::EditNote => {
+                ctx.memory_mut(|m| m.request_focus(egui::Id::unique(side_panel::NOTE_ID)));
             }
-            Action::Escape => {
-                if self.state.linking.is_some() {
-                    self.state.linking = None;
-                    self.state.message = "Linking cancelled".into();
-                } else if self.state.help_open {
-                    self.state.help_open = false;
-                } else if self.state.find.open {
-                    self.state.find.open = false;
-                    ctx.memory_mut(|m| m.surrender_focus(egui::Id::unique(FIND_ID)));
-                } else if self.focus(ctx).typing {
-                    if let Some(id) = ctx.memory(|m| m.focused()) {
-                        ctx.memory_mut(|m| m.surrender_focus(id));
-                    }
-                } else if self.state.selection.is_some() {
-                    self.state.selection = None;
-                } else {
-                    self.state.selected = None;
-                }
-            }
-            Action::Tag(label) => self.tag(label, ctx),
-            Action::Delete => {
-                let (Some(doc), Some(id)) = (&self.state.doc, self.state.selected.clone()) else {
-                    return;
-                };
-                if core_review::linked_to(&doc.annotations, &id)
-                    .next()
-                    .is_some()
-                {
-                    // Ask first: Unlink / Delete linked too / Cancel.
-                    self.state.pending_delete = Some(id);
-                } else {
-                    self.delete_with_links(&id, LinkedDelete::Unlink, now_s);
-                }
-            }
-            Action::Nudge(edge, delta) => {
-                let (Some(doc), Some(id)) = (&mut self.state.doc, self.state.selected.clone())
-                else {
-                    return;
-                };
-                let Some(range) = doc.nudged_range(&id, edge, delta) else {
-                    self.state.message = "The span cannot shrink or grow further".into();
-                    return;
-                };
-                let who = self.prefs.author.clone();
-                doc.update(&id, &who, chrono::Utc::now(), now_s, |a, article| {
-                    a.set_range(article, range)
-                });
-            }
-            Action::ZoomIn => self.prefs.zoom_by(1.0),
-            Action::ZoomOut => self.prefs.zoom_by(-1.0),
-            Action::ZoomReset => self.prefs.font_size = prefs::DEFAULT_FONT_SIZE,
-            Action::Help => self.state.help_open = !self.state.help_open,
-            Action::ToggleTheme => {
+            Command::NextDocument => self.step_document(1),
+            Command::PreviousDocument => self.step_document(-1),
+            Command::NextUnannotated => self.next_unannotated(),
+            Command::ZoomIn => self.prefs.zoom_by(1.0),
+            Command::ZoomOut => self.prefs.zoom_by(-1.0),
+            Command::ZoomReset => self.prefs.font_size = prefs::DEFAULT_FONT_SIZE,
+            Command::ToggleTheme => {
                 self.prefs.theme = match self.prefs.theme {
                     Theme::Light => Theme::Dark,
                     Theme::Dark => Theme::Light,
                 }
             }
-            Action::NextDocument => self.step_document(1),
-            Action::PreviousDocument => self.step_document(-1),
-            Action::NextUnannotated => self.next_unannotated(),
-            Action::ToggleReview => self.toggle_review(),
-            Action::ReviewNext => self.review_step(Some(true)),
-            Action::ReviewPrevious => self.review_step(Some(false)),
-            Action::ReviewNextUnreviewed => self.review_step(None),
-            Action::Accept => self.decide(Status::Accepted, now_s),
-            Action::Reject => self.decide(Status::Rejected, now_s),
-            Action::UndoDecision => self.undo_decision(now_s),
-            Action::EditNote => {
-                if self.state.selected.is_some() {
-                    ctx.memory_mut(|m| m.request_focus(egui::Id::unique(side_panel::NOTE_ID)));
-                }
-            }
-            Action::LinkSpeaker => self.start_linking(),
+            Command::ToggleSnap => self.prefs.snap_to_words = !self.prefs.snap_to_words,
+            Command::Help => self.state.help_open = !self.state.help_open,
         }
+    }
+
+    fn undo_redo(&mut self, undo: bool, now_s: f64) {
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        let done = if undo {
+            doc.undo(now_s)
+        } else {
+            doc.redo(now_s)
+        };
+        self.state.message = match (undo, done) {
+            (true, true) => "Undone".into(),
+            (true, false) => "Nothing to undo".into(),
+            (false, true) => "Redone".into(),
+            (false, false) => "Nothing to redo".into(),
+        };
+        self.state.list.buffers_for = None;
+    }
+
+    /// Esc: close the topmost thing (a dialog, linking, the help, the find
+    /// bar); in a text field, leave it (egui has already taken the focus,
+    /// and the field keeps what was typed); else clear the selection, else
+    /// the selected annotation.
+    fn escape(&mut self, ctx: &egui::Context) {
+        if self.state.pending_delete.take().is_some() {
+            self.state.message = "Nothing deleted".into();
+        } else if self.state.linking.is_some() {
+            self.state.linking = None;
+            self.state.message = "Linking cancelled".into();
+        } else if self.state.help_open {
+            self.state.help_open = false;
+        } else if self.state.find.open && self.state.scope != Scope::Text {
+            self.state.find.open = false;
+            ctx.memory_mut(|m| m.surrender_focus(egui::Id::unique(FIND_ID)));
+        } else if self.state.scope == Scope::Text {
+            if let Some(id) = ctx.memory(|m| m.focused()) {
+                ctx.memory_mut(|m| m.surrender_focus(id));
+            }
+        } else if self.state.selection.is_some() {
+            self.state.selection = None;
+        } else {
+            self.state.selected = None;
+        }
+    }
+
+    fn delete_selected(&mut self, now_s: f64) {
+        let (Some(doc), Some(id)) = (&self.state.doc, self.state.selected.clone()) else {
+            return;
+        };
+        if core_review::linked_to(&doc.annotations, &id)
+            .next()
+            .is_some()
+        {
+            // Ask first: Unlink / Delete linked too / Cancel.
+            self.state.pending_delete = Some(id);
+        } else {
+            self.delete_with_links(&id, LinkedDelete::Unlink, now_s);
+        }
+    }
+
+    fn nudge(&mut self, edge: Edge, delta: i32, now_s: f64) {
+        let (Some(doc), Some(id)) = (&mut self.state.doc, self.state.selected.clone()) else {
+            return;
+        };
+        let Some(range) = doc.nudged_range(&id, edge, delta) else {
+            self.state.message = "The span cannot shrink or grow further".into();
+            return;
+        };
+        let who = self.prefs.author.clone();
+        doc.update(&id, &who, chrono::Utc::now(), now_s, |a, article| {
+            a.set_range(article, range)
+        });
     }
 
     /// The view palette, with the label schema's colours when a schema file
@@ -679,7 +780,7 @@ impl MarginaliaApp {
             self.review_step(Some(true));
         }
         if let Some(action) = out.action {
-            self.perform(action, &ui.ctx().clone());
+            self.run(action, &ui.ctx().clone());
         }
     }
 
@@ -908,162 +1009,82 @@ impl MarginaliaApp {
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
-        let ctx = ui.ctx().clone();
+        let situation = self.situation();
+        let mut clicked = None;
+        let mut recent = None;
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui.button("Open…  (Ctrl+O)").clicked() {
-                    self.perform(Action::Open, &ctx);
-                }
-                if ui.button("Open folder…").clicked() {
-                    self.pick_folder(&ctx);
-                }
-                ui.menu_button("Open recent", |ui| {
-                    if self.prefs.recent_files.is_empty() {
-                        ui.label("(none yet)");
-                    }
-                    let mut chosen = None;
-                    for p in &self.prefs.recent_files {
-                        if ui.button(p.display().to_string()).clicked() {
-                            chosen = Some(p.clone());
+            for menu in Menu::BAR {
+                ui.menu_button(menu.title(), |ui| {
+                    let mut section = None;
+                    for spec in COMMANDS.iter().filter(|s| s.menu == menu) {
+                        if section.is_some_and(|s| s != spec.section) {
+                            ui.separator();
+                        }
+                        section = Some(spec.section);
+                        if command_item_ui(ui, spec, &self.state.keymap, &situation) {
+                            clicked = Some(spec.command);
+                        }
+                        if spec.command == Command::OpenFolder {
+                            recent = recent_menu_ui(ui, &self.prefs.recent_files).or(recent.take());
                         }
                     }
-                    if let Some(p) = chosen {
-                        self.open(&p);
+                    if menu == Menu::Edit {
+                        ui.separator();
+                        ui.horizontal(|ui| {
+                            ui.label("Author:");
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.prefs.author)
+                                    .id(egui::Id::unique(AUTHOR_PREF_ID))
+                                    .desired_width(140.0),
+                            );
+                        });
                     }
                 });
-                if ui.button("Open the sample article").clicked() {
-                    self.open_sample();
-                }
-                if ui
-                    .add_enabled(
-                        self.state.doc.is_some(),
-                        egui::Button::new("Import pre-annotations…"),
-                    )
-                    .on_hover_text("spaCy or doccano JSONL, or a brat .ann, for this article; added as unreviewed")
-                    .clicked()
-                {
-                    self.spawn_dialog(&ctx, DialogKind::Import);
-                }
-                ui.separator();
-                if ui.button("Save  (Ctrl+S)").clicked() {
-                    self.perform(Action::Save, &ctx);
-                }
-                if ui.button("Save As…  (Ctrl+Shift+S)").clicked() {
-                    self.perform(Action::SaveAs, &ctx);
-                }
-                ui.checkbox(&mut self.prefs.autosave, "Autosave");
-                ui.separator();
-                if ui.button("Quit").clicked() {
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            });
-            ui.menu_button("Edit", |ui| {
-                if ui.button("Undo  (Ctrl+Z)").clicked() {
-                    self.perform(Action::Undo, &ctx);
-                }
-                if ui.button("Redo  (Ctrl+Shift+Z)").clicked() {
-                    self.perform(Action::Redo, &ctx);
-                }
-                if ui.button("Find…  (Ctrl+F)").clicked() {
-                    self.perform(Action::Find, &ctx);
-                }
-                if ui.button("Review mode  (Ctrl+R)").clicked() {
-                    self.perform(Action::ToggleReview, &ctx);
-                }
-                if ui.button("Link speaker  (L)").clicked() {
-                    self.perform(Action::LinkSpeaker, &ctx);
-                }
-                ui.separator();
-                ui.checkbox(&mut self.prefs.snap_to_words, "Snap selections to words");
-                ui.horizontal(|ui| {
-                    ui.label("Author:");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.prefs.author)
-                            .id(egui::Id::unique(AUTHOR_PREF_ID))
-                            .desired_width(140.0),
-                    );
-                });
-            });
-            ui.menu_button("View", |ui| {
-                if ui.button("Bigger text  (Ctrl+=)").clicked() {
-                    self.perform(Action::ZoomIn, &ctx);
-                }
-                if ui.button("Smaller text  (Ctrl+-)").clicked() {
-                    self.perform(Action::ZoomOut, &ctx);
-                }
-                if ui.button("Default size  (Ctrl+0)").clicked() {
-                    self.perform(Action::ZoomReset, &ctx);
-                }
-                if ui.button("Light / dark  (Ctrl+T)").clicked() {
-                    self.perform(Action::ToggleTheme, &ctx);
-                }
-            });
-            ui.menu_button("Help", |ui| {
-                if ui.button("Keyboard shortcuts  (F1)").clicked() {
-                    self.perform(Action::Help, &ctx);
-                }
-            });
+            }
         });
+        if let Some(path) = recent {
+            self.open(&path);
+        }
+        if let Some(command) = clicked {
+            self.run(command, &ui.ctx().clone());
+        }
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        let ctx = ui.ctx().clone();
         let palette = self.palette(ui.visuals().dark_mode);
-        ui.horizontal(|ui| {
-            let has_target = self.state.selection.is_some() || self.state.selected.is_some();
-            for (label, key) in Label::ALL.into_iter().zip(["E", "C", "Q"]) {
-                let button =
-                    egui::Button::new(format!("{label} ({key})")).fill(palette.color(label));
-                let response = ui
-                    .add_enabled(has_target, button)
-                    .on_hover_text("Tag the selection, or relabel the selected annotation");
-                if response.clicked() {
-                    self.perform(Action::Tag(label), &ctx);
+        let situation = self.situation();
+        let keymap = &self.state.keymap;
+        let mut clicked = None;
+        ui.horizontal_wrapped(|ui| {
+            // The tag buttons first, in their label colours.
+            let (tags, others): (Vec<&Spec>, Vec<&Spec>) = COMMANDS
+                .iter()
+                .filter(|s| s.toolbar)
+                .partition(|s| s.command.tag_label().is_some());
+            for spec in tags {
+                let key = keymap.primary(spec.command).map(|c| chord_text(&c));
+                let text = match key {
+                    Some(key) => format!("{} ({key})", spec.label),
+                    None => spec.label.to_owned(),
+                };
+                let fill = spec.command.tag_label().map(|l| palette.color(l));
+                let button = egui::Button::new(text).fill(fill.unwrap_or_default());
+                if toolbar_button_ui(ui, spec, button, keymap, &situation) {
+                    clicked = Some(spec.command);
                 }
             }
             ui.separator();
-            let (can_undo, can_redo, dirty) =
-                self.state.doc.as_ref().map_or((false, false, false), |d| {
-                    (d.history.can_undo(), d.history.can_redo(), d.is_dirty())
-                });
-            if ui
-                .add_enabled(can_undo, egui::Button::new("Undo"))
-                .clicked()
-            {
-                self.perform(Action::Undo, &ctx);
-            }
-            if ui
-                .add_enabled(can_redo, egui::Button::new("Redo"))
-                .clicked()
-            {
-                self.perform(Action::Redo, &ctx);
-            }
-            if ui.add_enabled(dirty, egui::Button::new("Save")).clicked() {
-                self.perform(Action::Save, &ctx);
-            }
-            if ui.button("Find").clicked() {
-                self.perform(Action::Find, &ctx);
-            }
-            let review_on = self.state.review.active;
-            if ui
-                .add(egui::Button::selectable(review_on, "Review (Ctrl+R)"))
-                .on_hover_text("Step through annotations and accept or reject them")
-                .clicked()
-            {
-                self.perform(Action::ToggleReview, &ctx);
-            }
-            ui.separator();
-            let theme = match self.prefs.theme {
-                Theme::Light => "Dark theme",
-                Theme::Dark => "Light theme",
-            };
-            if ui.button(theme).clicked() {
-                self.perform(Action::ToggleTheme, &ctx);
-            }
-            if ui.button("Help (F1)").clicked() {
-                self.perform(Action::Help, &ctx);
+            for spec in others {
+                let on = spec.checked.is_some_and(|f| f(&situation));
+                let button = egui::Button::selectable(on, spec.label);
+                if toolbar_button_ui(ui, spec, button, keymap, &situation) {
+                    clicked = Some(spec.command);
+                }
             }
         });
+        if let Some(command) = clicked {
+            self.run(command, &ui.ctx().clone());
+        }
     }
 
     fn find_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
@@ -1080,10 +1101,10 @@ impl MarginaliaApp {
                 response.request_focus();
             }
             if ui.button("Next").clicked() {
-                self.perform(Action::FindNext, ctx);
+                self.run(Command::FindNext, ctx);
             }
             if ui.button("Previous").clicked() {
-                self.perform(Action::FindPrevious, ctx);
+                self.run(Command::FindPrevious, ctx);
             }
             if ui.button("Close").clicked() {
                 self.state.find.open = false;
@@ -1142,7 +1163,7 @@ impl MarginaliaApp {
             self.state.selection = None;
         }
         if let Some(action) = out.action {
-            self.perform(action, &ui.ctx().clone());
+            self.run(action, &ui.ctx().clone());
         }
         if let Some(msg) = out.message {
             self.state.message = msg;
@@ -1182,7 +1203,7 @@ impl MarginaliaApp {
                     );
                 });
             if save_as {
-                self.perform(Action::SaveAs, &ui.ctx().clone());
+                self.run(Command::SaveAs, &ui.ctx().clone());
                 return;
             }
         }
@@ -1238,28 +1259,84 @@ impl MarginaliaApp {
 
     fn help_ui(&mut self, ctx: &egui::Context) {
         let mut open = self.state.help_open;
+        let keymap = &self.state.keymap;
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
             .show(ctx, |ui| {
-                for b in keys::BINDINGS.iter().filter(|b| !b.help.is_empty()) {
-                    let (keys, what) = b.help.split_once("  ").unwrap_or((b.help, ""));
-                    ui.horizontal(|ui| {
-                        ui.add_sized(
-                            [190.0, 18.0],
-                            egui::Label::new(egui::RichText::new(keys).strong()),
-                        );
-                        ui.label(what);
-                    });
-                }
+                egui::Grid::new("help_keys").striped(true).show(ui, |ui| {
+                    ui.strong("keys");
+                    ui.strong("what");
+                    ui.strong("works in");
+                    ui.end_row();
+                    for spec in COMMANDS.iter().filter(|s| !s.keys.is_empty()) {
+                        ui.strong(keymap.keys_text(spec.command));
+                        ui.label(format!("{}: {}", spec.label, spec.help));
+                        ui.weak(spec.scopes.describe());
+                        ui.end_row();
+                    }
+                });
                 ui.separator();
                 ui.label("Find: Ctrl+F, type, Enter selects the next match, then E/C/Q tags it.");
-                ui.label("Tag keys never type into text fields; Esc leaves a field.");
+                ui.label("In a text field, keys that type stay there; Esc leaves the field and keeps its text.");
             });
         self.state.help_open = open && self.state.help_open;
     }
+}
+
+/// One menu item of the command table: its label, its key, enabled or not.
+fn command_item_ui(ui: &mut egui::Ui, spec: &Spec, keymap: &Keymap, situation: &Situation) -> bool {
+    let on = spec.checked.map(|f| f(situation));
+    let text = match on {
+        Some(true) => format!("✔ {}", spec.label),
+        _ => spec.label.to_owned(),
+    };
+    let mut button = egui::Button::new(text);
+    if let Some(chord) = keymap.primary(spec.command) {
+        button = button.shortcut_text(chord_text(&chord));
+    }
+    ui.add_enabled(spec.needs.holds(situation), button)
+        .on_hover_text(spec.help)
+        .on_disabled_hover_text(spec.needs.hint())
+        .clicked()
+}
+
+/// A toolbar button of the command table; the hover text names its keys.
+fn toolbar_button_ui(
+    ui: &mut egui::Ui,
+    spec: &Spec,
+    button: egui::Button<'_>,
+    keymap: &Keymap,
+    situation: &Situation,
+) -> bool {
+    let keys = keymap.keys_text(spec.command);
+    let hover = if keys.is_empty() {
+        spec.help.to_owned()
+    } else {
+        format!("{keys}: {}", spec.help)
+    };
+    ui.add_enabled(spec.needs.holds(situation), button)
+        .on_hover_text(hover)
+        .on_disabled_hover_text(spec.needs.hint())
+        .clicked()
+}
+
+/// File ▸ Open recent; returns the file picked.
+fn recent_menu_ui(ui: &mut egui::Ui, recent: &[PathBuf]) -> Option<PathBuf> {
+    let mut chosen = None;
+    ui.menu_button("Open recent", |ui| {
+        if recent.is_empty() {
+            ui.label("(none yet)");
+        }
+        for p in recent {
+            if ui.button(p.display().to_string()).clicked() {
+                chosen = Some(p.clone());
+            }
+        }
+    });
+    chosen
 }
 
 fn banner_ui(ui: &mut egui::Ui, color: egui::Color32, text: &str) {

@@ -9,7 +9,7 @@
 //! takes it back. Nothing here holds an annotation across frames, only ids.
 use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label, Origin, Status};
 use crate::model::review::{self, LinkedDelete, Progress, ReviewFilter};
-use crate::window::keys::Action;
+use crate::window::commands::Command;
 use crate::window::palette::Palette;
 use crate::window::side_panel::chip_ui;
 use chrono::{DateTime, Local, Utc};
@@ -78,7 +78,7 @@ pub fn history_lines(a: &Annotation) -> Vec<String> {
 #[derive(Debug, Default)]
 pub struct ReviewOutput {
     /// A button asked for an action.
-    pub action: Option<Action>,
+    pub action: Option<Command>,
     /// The filter changed: move to the first annotation of the new queue.
     pub filter_changed: bool,
 }
@@ -109,17 +109,17 @@ pub fn review_bar_ui(
         out.filter_changed |= filters_ui(ui, state);
         ui.separator();
         for (text, action, hover) in [
-            ("◀ Prev", Action::ReviewPrevious, "K or P"),
-            ("Next ▶", Action::ReviewNext, "J or N"),
+            ("◀ Prev", Command::ReviewPrevious, "K or P"),
+            ("Next ▶", Command::ReviewNext, "J or N"),
             (
                 "Next unreviewed",
-                Action::ReviewNextUnreviewed,
+                Command::ReviewNextUnreviewed,
                 "Space or ]",
             ),
-            ("Accept", Action::Accept, "A"),
-            ("Reject", Action::Reject, "R"),
-            ("Undo decision", Action::UndoDecision, "U"),
-            ("Leave review", Action::ToggleReview, "Ctrl+R"),
+            ("Accept", Command::Accept, "A"),
+            ("Reject", Command::Reject, "R"),
+            ("Undo decision", Command::UndoDecision, "U"),
+            ("Leave review", Command::ToggleReview, "Ctrl+R"),
         ] {
             if ui.button(text).on_hover_text(hover).clicked() {
                 out.action = Some(action);

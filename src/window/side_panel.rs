@@ -8,8 +8,8 @@
 //! they all land in the undo history.
 use crate::model::annotation::{Annotation, AnnotationId, Label, Stamp, Status};
 use crate::store::schema::Schema;
-use crate::store::session::{Edge, Session};
-use crate::window::keys::Action;
+use crate::store::session::Session;
+use crate::window::commands::Command;
 use crate::window::palette::Palette;
 use chrono::{DateTime, Local, Utc};
 use eframe::egui;
@@ -98,9 +98,31 @@ pub struct PanelOutput {
     /// A row was clicked.
     pub clicked: Option<AnnotationId>,
     /// A button asked for an action.
-    pub action: Option<Action>,
+    pub action: Option<Command>,
     /// A status message.
     pub message: Option<String>,
+}
+
+/// Keep what is typed in the kind and note fields (a command is about to
+/// run while one of them may still have the keyboard, e.g. Ctrl+S). One
+/// undo step; returns true when anything changed.
+pub fn commit_typed(doc: &mut Session, state: &ListState, author: &str, now_s: f64) -> bool {
+    let Some(id) = &state.buffers_for else {
+        return false;
+    };
+    let Some(a) = doc.annotations.get(id) else {
+        return false;
+    };
+    let kind = Some(state.kind_buf.trim().to_owned()).filter(|k| !k.is_empty());
+    let note = Some(state.note_buf.trim_end().to_owned()).filter(|n| !n.is_empty());
+    if a.kind == kind && a.note == note {
+        return false;
+    }
+    doc.update(id, author, Utc::now(), now_s, |a, _| {
+        a.kind = kind;
+        a.note = note;
+        true
+    })
 }
 
 /// Draw the panel: filters, the list, then the editor of the selected annotation.
@@ -317,7 +339,7 @@ fn editor_ui(
                 .on_hover_text(format!("Relabel as {label}"))
                 .clicked()
             {
-                out.action = Some(Action::Tag(label));
+                out.action = Some(Command::tag(label));
             }
         }
     });
@@ -419,21 +441,21 @@ fn editor_ui(
     ui.horizontal(|ui| {
         ui.label("Start:");
         if ui.small_button("◀").on_hover_text("Alt+Shift+←").clicked() {
-            out.action = Some(Action::Nudge(Edge::Start, -1));
+            out.action = Some(Command::StartLeft);
         }
         if ui.small_button("▶").on_hover_text("Alt+Shift+→").clicked() {
-            out.action = Some(Action::Nudge(Edge::Start, 1));
+            out.action = Some(Command::StartRight);
         }
         ui.label("End:");
         if ui.small_button("◀").on_hover_text("Shift+←").clicked() {
-            out.action = Some(Action::Nudge(Edge::End, -1));
+            out.action = Some(Command::EndLeft);
         }
         if ui.small_button("▶").on_hover_text("Shift+→").clicked() {
-            out.action = Some(Action::Nudge(Edge::End, 1));
+            out.action = Some(Command::EndRight);
         }
     });
     if ui.button("Delete (Del)").clicked() {
-        out.action = Some(Action::Delete);
+        out.action = Some(Command::Delete);
     }
 }
 

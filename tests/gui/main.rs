@@ -5,5 +5,6 @@ mod app;
 mod corpus;
 mod recovery;
 mod review;
+mod shell;
 mod side_panel;
 mod view;

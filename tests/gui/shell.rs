@@ -1,0 +1,309 @@
+//! The window shell: the command table's scopes, panels, and the defects of
+//! issue 11 (each test is named after what it guards).
+use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::model::offset::CharRange;
+use marginalia::store::sidecar;
+use marginalia::window::app::MarginaliaApp;
+use marginalia::window::commands::{Command, Scope, chord_text};
+use marginalia::window::prefs::Prefs;
+use std::path::{Path, PathBuf};
+
+const ARTICLE: &str = "Dehqan said «سلام» and then: “peace now”, he said. \
+Hasanov agreed that the talks would go on.\n";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    article: PathBuf,
+    sidecar: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    std::fs::write(&article, ARTICLE).unwrap();
+    let sidecar = sidecar::sidecar_path(&article);
+    Fixture {
+        _dir: dir,
+        article,
+        sidecar,
+    }
+}
+
+fn harness_sized(path: &Path, size: [f32; 2]) -> Harness<'static, MarginaliaApp> {
+    let data = tempfile::tempdir().unwrap().keep();
+    let prefs = Prefs {
+        author: "ana".into(),
+        autosave: false,
+        ..Prefs::default()
+    };
+    let app = MarginaliaApp::new_for_test(Some(path), prefs, data);
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_max_steps(16)
+        .with_step_dt(0.1)
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
+    h.run();
+    h
+}
+
+fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
+    harness_sized(path, [1200.0, 800.0])
+}
+
+fn char_range_of(needle: &str) -> CharRange {
+    let byte = ARTICLE.find(needle).unwrap();
+    let start = ARTICLE[..byte].chars().count();
+    CharRange::from_usize(start, start + needle.chars().count())
+}
+
+fn press(h: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+fn tag(h: &mut Harness<'_, MarginaliaApp>, needle: &str, key: Key) {
+    h.state_mut().select(char_range_of(needle));
+    press(h, Modifiers::NONE, key);
+}
+
+fn count(h: &Harness<'_, MarginaliaApp>) -> usize {
+    h.state().state.doc.as_ref().unwrap().annotations.len()
+}
+
+#[test]
+fn shortcuts_never_reach_the_window_behind_a_modal() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    tag(&mut h, "peace now", Key::Q);
+    tag(&mut h, "Dehqan", Key::E);
+    tag(&mut h, "Hasanov", Key::E);
+    // Select the quote, link it to Dehqan, then ask to delete Dehqan.
+    h.get_by_label_contains("“peace now”").click();
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::L);
+    let dehqan = char_range_of("Dehqan");
+    h.get_by_label(&format!("Dehqan ({}..{})", dehqan.start, dehqan.end))
+        .click();
+    h.run();
+    h.get_by_label_contains("“Dehqan”").click();
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    h.get_by_label("Delete a linked annotation?");
+    // Behind the modal: undo, tag, delete, review mode must all do nothing.
+    for (m, k) in [
+        (Modifiers::COMMAND, Key::Z),
+        (Modifiers::NONE, Key::E),
+        (Modifiers::NONE, Key::Delete),
+        (Modifiers::COMMAND, Key::R),
+    ] {
+        press(&mut h, m, k);
+    }
+    assert_eq!(count(&h), 3);
+    let doc = h.state().state.doc.as_ref().unwrap();
+    let quote = doc
+        .annotations
+        .iter()
+        .find(|a| a.quote == "peace now")
+        .unwrap();
+    assert!(
+        quote.speaker().is_some(),
+        "the link was undone behind the modal"
+    );
+    assert!(!h.state().state.review.active);
+    h.get_by_label("Delete a linked annotation?");
+    let _ = &f.sidecar;
+}
+
+/// Put the window in `scope` (with an entity and a quote linked to it, the
+/// quote selected).
+fn enter_scope(h: &mut Harness<'_, MarginaliaApp>, scope: Scope) {
+    tag(h, "peace now", Key::Q);
+    tag(h, "Dehqan", Key::E);
+    h.get_by_label_contains("“peace now”").click();
+    h.run();
+    press(h, Modifiers::NONE, Key::L);
+    let dehqan = char_range_of("Dehqan");
+    h.get_by_label(&format!("Dehqan ({}..{})", dehqan.start, dehqan.end))
+        .click();
+    h.run();
+    match scope {
+        Scope::Article => {}
+        Scope::Review => press(h, Modifiers::COMMAND, Key::R),
+        Scope::Find => press(h, Modifiers::COMMAND, Key::F),
+        Scope::Text => {
+            h.get_by_label("Note:").click();
+            h.run();
+        }
+        Scope::Modal => {
+            h.get_by_label_contains("“Dehqan”").click();
+            h.run();
+            press(h, Modifiers::NONE, Key::Delete);
+        }
+    }
+    assert_eq!(h.state().scope(), scope);
+}
+
+/// The test's own statement of which keys a text field keeps: everything
+/// without Ctrl/Alt, and caret moves, but never F-keys or Esc; the find box
+/// has one line, so Enter is not typing there.
+fn field_keeps(chord: &KeyboardShortcut, scope: Scope) -> bool {
+    let key = chord.logical_key;
+    let m = chord.modifiers;
+    let plain = !m.command && !m.ctrl && !m.alt;
+    let caret = matches!(
+        key,
+        Key::ArrowLeft
+            | Key::ArrowRight
+            | Key::ArrowUp
+            | Key::ArrowDown
+            | Key::Home
+            | Key::End
+            | Key::Space
+    );
+    let fkey = matches!(key, Key::F1 | Key::F3 | Key::Escape);
+    let one_line_enter = scope == Scope::Find && key == Key::Enter;
+    matches!(scope, Scope::Find | Scope::Text) && (plain || caret) && !fkey && !one_line_enter
+}
+
+/// What pressing `pressed` should run in `scope`, by the table: a command
+/// listing the scope whose key is `pressed`, give or take an extra Shift or
+/// Alt (the binding with the most modifiers wins), unless a field keeps it.
+fn expected_command(
+    bindings: &[(KeyboardShortcut, Command)],
+    pressed: &KeyboardShortcut,
+    scope: Scope,
+) -> Option<Command> {
+    let count = |m: Modifiers| [m.alt, m.shift, m.command].iter().filter(|b| **b).count();
+    bindings
+        .iter()
+        .filter(|(chord, command)| {
+            let (p, m) = (pressed.modifiers, chord.modifiers);
+            chord.logical_key == pressed.logical_key
+                && p.command == m.command
+                && (p.shift || !m.shift)
+                && (p.alt || !m.alt)
+                && command.spec().scopes.contains(scope)
+                && !field_keeps(chord, scope)
+        })
+        .max_by_key(|(chord, _)| count(chord.modifiers))
+        .map(|(_, command)| *command)
+}
+
+#[test]
+fn every_command_runs_only_in_its_scopes() {
+    for scope in Scope::ALL {
+        let f = fixture();
+        let mut h = harness(&f.article);
+        enter_scope(&mut h, scope);
+        h.state_mut().hold_commands(true);
+        let mut bindings: Vec<(KeyboardShortcut, Command)> = h
+            .state()
+            .state
+            .keymap
+            .bindings()
+            .iter()
+            .map(|b| (b.chord, b.command))
+            .collect();
+        // egui takes focus from a field on Esc whatever we do: press it last.
+        bindings.sort_by_key(|(chord, _)| chord.logical_key == Key::Escape);
+        assert!(bindings.len() > 40);
+        for (chord, _) in &bindings {
+            h.key_press_modifiers(chord.modifiers, chord.logical_key);
+            h.run();
+            let expected = expected_command(&bindings, chord, scope);
+            let ran = h.state().commands_dispatched().to_vec();
+            let want: Vec<Command> = expected.into_iter().collect();
+            assert_eq!(ran, want, "{} in {scope:?}", chord_text(chord));
+            h.state_mut().hold_commands(true);
+            if chord.logical_key != Key::Escape {
+                assert_eq!(h.state().scope(), scope, "after {}", chord_text(chord));
+            }
+        }
+    }
+}
+
+/// Type like a keyboard does: a key event and a text event per char.
+fn type_text(h: &mut Harness<'_, MarginaliaApp>, text: &str) {
+    for c in text.chars() {
+        if let Some(key) = Key::from_name(&c.to_ascii_uppercase().to_string()) {
+            h.key_press(key);
+        }
+        h.event(egui::Event::Text(c.to_string()));
+        h.run();
+    }
+}
+
+fn saved_note(path: &Path, quote: &str) -> Option<String> {
+    let sc = sidecar::read(path).unwrap().expect("a sidecar").0;
+    sc.annotations
+        .into_iter()
+        .find(|a| a.quote == quote)
+        .and_then(|a| a.note)
+}
+
+/// Tag "peace now", select it and start typing `note` into its note field.
+fn type_a_note(h: &mut Harness<'_, MarginaliaApp>, note: &str) {
+    tag(h, "peace now", Key::Q);
+    tag(h, "Dehqan", Key::E);
+    h.get_by_label_contains("“peace now”").click();
+    h.run();
+    h.get_by_label("Note:").click();
+    h.run();
+    type_text(h, note);
+}
+
+#[test]
+fn esc_in_the_note_field_keeps_the_note() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    type_a_note(&mut h, "check this");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    // Out of the field: keys tag again, and the note is there.
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    assert_eq!(
+        saved_note(&f.sidecar, "peace now").as_deref(),
+        Some("check this")
+    );
+}
+
+#[test]
+fn esc_in_the_note_field_keeps_the_note_in_review_mode() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    tag(&mut h, "peace now", Key::Q);
+    tag(&mut h, "Dehqan", Key::E);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::NONE, Key::J);
+    press(&mut h, Modifiers::NONE, Key::Enter); // into the note, as the help says
+    type_text(&mut h, "ask ana");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    press(&mut h, Modifiers::NONE, Key::J); // on to the next one
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let sc = sidecar::read(&f.sidecar).unwrap().expect("a sidecar").0;
+    let notes: Vec<_> = sc
+        .annotations
+        .iter()
+        .filter_map(|a| a.note.clone())
+        .collect();
+    assert_eq!(notes, ["ask ana"]);
+}
+
+#[test]
+fn ctrl_s_while_typing_a_note_saves_the_note() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    type_a_note(&mut h, "check this");
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    assert_eq!(
+        saved_note(&f.sidecar, "peace now").as_deref(),
+        Some("check this")
+    );
+    assert!(
+        h.state().state.message.starts_with("Saved"),
+        "{}",
+        h.state().state.message
+    );
+}
