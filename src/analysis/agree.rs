@@ -9,19 +9,62 @@
 //! Formulas (n_A, n_B spans; m matched):
 //! - precision = m / n_B, recall = m / n_A, F1 = 2m / (n_A + n_B);
 //!   each is `None` when its denominator is 0.
-//! - exact match: same label, start and end (one-to-one, duplicates count once each);
-//! - overlap match: same label and ranges sharing a code point, paired
+//! - spans are compared within a group: their label, or with [`GroupBy::Kind`]
+//!   their kind (an annotation without a kind is grouped under its label);
+//! - exact match: same group, start and end (one-to-one, duplicates count once each);
+//! - overlap match: same group and ranges sharing a code point, paired
 //!   one-to-one greedily by largest overlap (ties: earlier A span, then earlier B span).
-//! - κ per label over word tokens (Unicode word boundaries, whitespace-only
+//! - κ per group over word tokens (Unicode word boundaries, whitespace-only
 //!   tokens dropped); a token is marked by an annotator when it shares at least
-//!   one code point with a span of that label. p_o = agreeing tokens / N,
+//!   one code point with a span of that group. p_o = agreeing tokens / N,
 //!   p_e = p_A·p_B + (1 − p_A)(1 − p_B), κ = (p_o − p_e) / (1 − p_e);
 //!   when p_e = 1 (both annotators marked all or nothing), κ = 1 if p_o = 1, else 0.
 
 use crate::model::annotation::{Annotation, Label};
 use crate::model::offset::CharRange;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use unicode_segmentation::UnicodeSegmentation;
+
+/// What spans are compared by: they match only within one group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// The label (Entity, Claim, Quote): always these three groups.
+    #[default]
+    Label,
+    /// The kind (PER, ORG, Source, Cue, ...); an annotation without a kind
+    /// is grouped under its label name. The groups are the keys found, sorted.
+    Kind,
+}
+
+impl GroupBy {
+    /// The group an annotation falls in.
+    ///
+    /// ```
+    /// use marginalia::analysis::agree::GroupBy;
+    /// use marginalia::model::annotation::*;
+    /// let mut a = Annotation::from_parts(AnnotationId("x".into()), Label::Entity,
+    ///     marginalia::model::offset::CharRange::from_usize(0, 3), "Ana", "ana", chrono::Utc::now());
+    /// assert_eq!(GroupBy::Kind.key(&a), "Entity");
+    /// a.kind = Some("PER".into());
+    /// assert_eq!((GroupBy::Label.key(&a), GroupBy::Kind.key(&a)), ("Entity", "PER"));
+    /// ```
+    pub fn key(self, a: &Annotation) -> &str {
+        match self {
+            GroupBy::Label => a.label.name(),
+            GroupBy::Kind => a.kind.as_deref().unwrap_or(a.label.name()),
+        }
+    }
+
+    /// The word for a group in tables and JSON: `label` or `kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Label => "label",
+            GroupBy::Kind => "kind",
+        }
+    }
+}
 
 /// One document to compare: its name, its text (if the article could be
 /// read; κ needs it) and the two annotators' annotations.
@@ -124,7 +167,7 @@ impl TokenCounts {
     }
 }
 
-/// Scores for one label (or, in [`Report::overall`], all labels together).
+/// Scores for one group (or, in [`Report::overall`], all groups together).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LabelScores {
     /// Exact matching.
@@ -153,6 +196,8 @@ pub struct Disagreement {
     pub file: String,
     /// Its label.
     pub label: Label,
+    /// Its group (the label name, or with [`GroupBy::Kind`] the kind).
+    pub group: String,
     /// Its offsets.
     pub range: CharRange,
     /// Its text.
@@ -168,30 +213,51 @@ pub struct Report {
     pub documents: usize,
     /// Documents left out of κ because their text was unavailable.
     pub documents_without_text: usize,
-    /// Scores per label, in [`Label::ALL`] order.
-    pub labels: Vec<(Label, LabelScores)>,
-    /// Span scores over all labels (spans only match within a label).
+    /// What the spans were grouped by.
+    pub by: GroupBy,
+    /// Scores per group: the labels in [`Label::ALL`] order, or the kinds sorted.
+    pub groups: Vec<(String, LabelScores)>,
+    /// Span scores over all groups (spans only match within a group).
     pub overall: LabelScores,
     /// Spans without an exact match, A's first, in document order.
     pub disagreements: Vec<Disagreement>,
 }
 
 impl Report {
-    /// The scores of one label.
+    /// The scores of one label (when grouped by label).
     pub fn label(&self, label: Label) -> Option<&LabelScores> {
-        self.labels
-            .iter()
-            .find(|(l, _)| *l == label)
-            .map(|(_, s)| s)
+        self.group(label.name())
+    }
+
+    /// The scores of one group.
+    pub fn group(&self, name: &str) -> Option<&LabelScores> {
+        self.groups.iter().find(|(g, _)| g == name).map(|(_, s)| s)
     }
 }
 
-/// Compare A and B over `documents`.
+/// Compare A and B over `documents`, span by label.
 pub fn compare(documents: &[DocumentPair<'_>]) -> Report {
-    let mut report = Report {
-        labels: Label::ALL
+    compare_by(documents, GroupBy::Label)
+}
+
+/// Compare A and B over `documents`, spans grouped `by` label or kind.
+pub fn compare_by(documents: &[DocumentPair<'_>], by: GroupBy) -> Report {
+    let groups: Vec<String> = match by {
+        GroupBy::Label => Label::ALL.iter().map(|l| l.name().to_owned()).collect(),
+        GroupBy::Kind => documents
             .iter()
-            .map(|&l| (l, LabelScores::default()))
+            .flat_map(|d| d.a.iter().chain(d.b.iter()))
+            .map(|a| by.key(a))
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    };
+    let mut report = Report {
+        by,
+        groups: groups
+            .into_iter()
+            .map(|g| (g, LabelScores::default()))
             .collect(),
         ..Report::default()
     };
@@ -201,19 +267,10 @@ pub fn compare(documents: &[DocumentPair<'_>]) -> Report {
         if tokens.is_none() {
             report.documents_without_text += 1;
         }
-        for (label, scores) in &mut report.labels {
-            let a: Vec<&Annotation> = doc
-                .a
-                .iter()
-                .copied()
-                .filter(|x| x.label == *label)
-                .collect();
-            let b: Vec<&Annotation> = doc
-                .b
-                .iter()
-                .copied()
-                .filter(|x| x.label == *label)
-                .collect();
+        for (group, scores) in &mut report.groups {
+            let in_group = |x: &&Annotation| by.key(x) == group.as_str();
+            let a: Vec<&Annotation> = doc.a.iter().copied().filter(in_group).collect();
+            let b: Vec<&Annotation> = doc.b.iter().copied().filter(in_group).collect();
             let (exact, exact_a, exact_b) = match_exact(&a, &b);
             let (overlap, pairs) = match_overlap(&a, &b);
             scores.exact.add(exact);
@@ -239,7 +296,8 @@ pub fn compare(documents: &[DocumentPair<'_>]) -> Report {
                     report.disagreements.push(Disagreement {
                         side,
                         file: doc.name.to_owned(),
-                        label: *label,
+                        label: ann.label,
+                        group: group.clone(),
                         range: ann.range(),
                         quote: ann.quote.clone(),
                         overlaps: partner(i, side == Side::OnlyA),
@@ -249,11 +307,11 @@ pub fn compare(documents: &[DocumentPair<'_>]) -> Report {
         }
     }
     report.disagreements.sort_by(|x, y| {
-        (x.side == Side::OnlyB, &x.file, x.range, x.label).cmp(&(
+        (x.side == Side::OnlyB, &x.file, x.range, &x.group).cmp(&(
             y.side == Side::OnlyB,
             &y.file,
             y.range,
-            y.label,
+            &y.group,
         ))
     });
     report
@@ -496,6 +554,67 @@ mod tests {
             r.disagreements[0].overlaps,
             Some(CharRange::from_usize(5, 15))
         );
+    }
+
+    #[test]
+    fn by_kind_groups_by_kind_and_a_missing_kind_by_label() {
+        let kinded = |kind: Option<&str>, start, end| {
+            let mut a = ann(Label::Entity, start, end);
+            a.kind = kind.map(str::to_owned);
+            a
+        };
+        let a = [
+            kinded(Some("PER"), 0, 3),
+            kinded(Some("ORG"), 5, 8),
+            kinded(None, 10, 12),
+        ];
+        let b = [
+            kinded(Some("PER"), 0, 3),
+            kinded(Some("PER"), 5, 8),
+            kinded(None, 10, 12),
+        ];
+        let by_label = run(None, &a, &b);
+        assert_eq!(by_label.label(Label::Entity).unwrap().exact.matched, 3);
+        let (a, b): (Vec<&Annotation>, Vec<&Annotation>) = (a.iter().collect(), b.iter().collect());
+        let doc = DocumentPair {
+            name: "doc.txt",
+            text: Some("Ana x Uno y Zo"),
+            a: &a,
+            b: &b,
+        };
+        let r = compare_by(&[doc], GroupBy::Kind);
+        let names: Vec<&str> = r.groups.iter().map(|(g, _)| g.as_str()).collect();
+        assert_eq!(names, ["Entity", "ORG", "PER"]);
+        let count = |g: &str| r.group(g).unwrap().exact;
+        assert_eq!(
+            count("PER"),
+            SpanCounts {
+                a_spans: 1,
+                b_spans: 2,
+                matched: 1
+            }
+        );
+        assert_eq!(
+            count("ORG"),
+            SpanCounts {
+                a_spans: 1,
+                b_spans: 0,
+                matched: 0
+            }
+        );
+        assert_eq!(
+            count("Entity"),
+            SpanCounts {
+                a_spans: 1,
+                b_spans: 1,
+                matched: 1
+            }
+        );
+        assert_eq!(r.overall.exact.matched, 2);
+        let groups: Vec<&str> = r.disagreements.iter().map(|d| d.group.as_str()).collect();
+        assert_eq!(groups, ["ORG", "PER"]);
+        // "Uno" is marked ORG by A only: κ for ORG sees it.
+        assert_eq!(r.group("ORG").unwrap().tokens.a_only, 1);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! `--author X --author Y`, comparing X's and Y's annotations in each
 //! sidecar. The scores are computed by [`crate::analysis::agree`].
 
-use crate::analysis::agree::{self, Disagreement, DocumentPair, Report, Side, SpanCounts};
+use crate::analysis::agree::{self, Disagreement, DocumentPair, GroupBy, Report, Side, SpanCounts};
 use crate::model::annotation::{Annotation, Status};
 use crate::store::article_file;
 use crate::store::sidecar;
@@ -32,11 +32,13 @@ struct Doc {
     b: Vec<Annotation>,
 }
 
-/// Compare and print. Always exit 0 when the inputs could be read.
+/// Compare and print, spans grouped `by` label or kind. Always exit 0 when
+/// the inputs could be read.
 pub fn run(
     paths: &[PathBuf],
     authors: &[String],
     statuses: &[Status],
+    by: GroupBy,
     json: bool,
 ) -> anyhow::Result<u8> {
     let statuses: &[Status] = if statuses.is_empty() {
@@ -79,7 +81,7 @@ pub fn run(
             b,
         })
         .collect();
-    let report = agree::compare(&pairs);
+    let report = agree::compare_by(&pairs, by);
     if json {
         println!("{:#}", to_json(&report, &a_name, &b_name));
     } else {
@@ -241,14 +243,27 @@ fn to_table(report: &Report, a_name: &str, b_name: &str) -> String {
         );
     }
     out += "\n\n";
+    let width = report
+        .groups
+        .iter()
+        .map(|(g, _)| g.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
     out += &format!(
-        "{:<8} {:>5} {:>5}  {:^20}  {:^20}  {:>6} {:>7}\n",
-        "label", "A", "B", "exact P/R/F1", "overlap P/R/F1", "kappa", "tokens"
+        "{:<width$} {:>5} {:>5}  {:^20}  {:^20}  {:>6} {:>7}\n",
+        report.by.name(),
+        "A",
+        "B",
+        "exact P/R/F1",
+        "overlap P/R/F1",
+        "kappa",
+        "tokens"
     );
-    for (label, s) in &report.labels {
+    for (group, s) in &report.groups {
         out += &format!(
-            "{:<8} {:>5} {:>5}  {}  {}  {:>6} {:>7}\n",
-            label.name(),
+            "{:<width$} {:>5} {:>5}  {}  {}  {:>6} {:>7}\n",
+            group,
             s.exact.a_spans,
             s.exact.b_spans,
             prf(&s.exact),
@@ -259,7 +274,7 @@ fn to_table(report: &Report, a_name: &str, b_name: &str) -> String {
     }
     let all = &report.overall;
     out += &format!(
-        "{:<8} {:>5} {:>5}  {}  {}\n",
+        "{:<width$} {:>5} {:>5}  {}  {}\n",
         "all",
         all.exact.a_spans,
         all.exact.b_spans,
@@ -288,7 +303,7 @@ fn disagreement_line(d: &Disagreement) -> String {
         .unwrap_or_default();
     format!(
         "  {who}  {}  {}  {}  {:?}{overlap}\n",
-        d.file, d.label, d.range, d.quote
+        d.file, d.group, d.range, d.quote
     )
 }
 
@@ -300,13 +315,13 @@ fn counts_json(c: &SpanCounts) -> serde_json::Value {
 }
 
 fn to_json(report: &Report, a_name: &str, b_name: &str) -> serde_json::Value {
-    let labels: serde_json::Map<String, serde_json::Value> = report
-        .labels
+    let groups: serde_json::Map<String, serde_json::Value> = report
+        .groups
         .iter()
-        .map(|(label, s)| {
+        .map(|(group, s)| {
             let t = &s.tokens;
             (
-                label.name().to_owned(),
+                group.clone(),
                 json!({
                     "exact": counts_json(&s.exact),
                     "overlap": counts_json(&s.overlap),
@@ -322,18 +337,25 @@ fn to_json(report: &Report, a_name: &str, b_name: &str) -> serde_json::Value {
         .map(|d| {
             json!({
                 "side": match d.side { Side::OnlyA => "a", Side::OnlyB => "b" },
-                "file": d.file, "label": d.label.name(),
+                "file": d.file, "label": d.label.name(), report.by.name(): d.group,
                 "start": d.range.start.0, "end": d.range.end.0, "quote": d.quote,
                 "overlaps": d.overlaps.map(|r| [r.start.0, r.end.0]),
             })
         })
         .collect();
+    // Grouped by kind, the per-kind scores take the per-label object's place
+    // and shape, under "kinds".
+    let groups_key = match report.by {
+        GroupBy::Label => "labels",
+        GroupBy::Kind => "kinds",
+    };
     json!({
         "a": a_name,
         "b": b_name,
+        "by": report.by,
         "documents": report.documents,
         "documents_without_text": report.documents_without_text,
-        "labels": labels,
+        groups_key: groups,
         "overall": {
             "exact": counts_json(&report.overall.exact),
             "overlap": counts_json(&report.overall.overlap),

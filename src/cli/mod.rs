@@ -57,6 +57,10 @@ pub enum Command {
         /// Statuses compared (repeat or comma-separate); default: unreviewed,accepted.
         #[arg(long = "status", value_delimiter = ',', value_parser = agree::parse_status)]
         statuses: Vec<crate::model::annotation::Status>,
+        /// Compare spans by label (Entity, Claim, Quote) or by kind (PER, ORG, Source, ...; an
+        /// annotation without a kind counts under its label).
+        #[arg(long, value_enum, default_value_t = AgreeBy::Label)]
+        by: AgreeBy,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -123,6 +127,24 @@ pub enum Command {
     },
 }
 
+/// What `agree --by` groups spans by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AgreeBy {
+    /// Entity, Claim, Quote.
+    Label,
+    /// The annotation's kind, else its label.
+    Kind,
+}
+
+impl From<AgreeBy> for crate::analysis::agree::GroupBy {
+    fn from(by: AgreeBy) -> Self {
+        match by {
+            AgreeBy::Label => Self::Label,
+            AgreeBy::Kind => Self::Kind,
+        }
+    }
+}
+
 /// Import formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
@@ -143,8 +165,9 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             paths,
             authors,
             statuses,
+            by,
             json,
-        } => agree::run(&paths, &authors, &statuses, json),
+        } => agree::run(&paths, &authors, &statuses, by.into(), json),
         Command::Merge { base, ours, theirs } => merge::run(&base, &ours, &theirs),
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),

@@ -328,3 +328,88 @@ fn git_merge_of_one_annotation_changed_twice_records_a_conflict_not_markers() {
         Some("theirs")
     );
 }
+
+#[test]
+fn agree_by_kind_prints_per_kind_tables_and_json_keyed_by_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let kinded = |path: &Path, spans: &[(&str, usize, usize, Option<&str>)]| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, TEXT).unwrap();
+        let anns = spans
+            .iter()
+            .map(|&(id, s, e, kind)| {
+                let mut a = ann(path, id, Label::Entity, s, e, "ana");
+                a.kind = kind.map(str::to_owned);
+                a
+            })
+            .collect();
+        write_sidecar(path, &read_article(path).unwrap().sidecar(anns));
+    };
+    // A: Ali PER, Bo PER, Rome LOC, today (no kind). B: Ali PER, Bo ORG, Rome LOC, today.
+    kinded(
+        &root.join("a/x.txt"),
+        &[
+            ("1", 0, 3, Some("PER")),
+            ("2", 8, 10, Some("PER")),
+            ("3", 14, 18, Some("LOC")),
+            ("4", 19, 24, None),
+        ],
+    );
+    kinded(
+        &root.join("b/x.txt"),
+        &[
+            ("1", 0, 3, Some("PER")),
+            ("2", 8, 10, Some("ORG")),
+            ("3", 14, 18, Some("LOC")),
+            ("4", 19, 24, None),
+        ],
+    );
+    let out = marginalia(&["agree", "--by", "kind", "a", "b"], root);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(table.contains("\nkind "), "{table}");
+    assert_eq!(
+        row(&table, "PER")[..6],
+        ["PER", "2", "1", "1.000", "0.500", "0.667"]
+    );
+    assert_eq!(row(&table, "ORG")[..4], ["ORG", "0", "1", "0.000"]);
+    assert_eq!(
+        row(&table, "LOC")[..6],
+        ["LOC", "1", "1", "1.000", "1.000", "1.000"]
+    );
+    assert_eq!(row(&table, "Entity")[..3], ["Entity", "1", "1"]);
+    assert!(
+        table.contains("only A  x.txt  PER  8..10  \"Bo\""),
+        "{table}"
+    );
+    assert!(
+        table.contains("only B  x.txt  ORG  8..10  \"Bo\""),
+        "{table}"
+    );
+    // By label, all four are Entity spans and only Bo's kind differs: no disagreement.
+    let by_label = stdout(&marginalia(&["agree", "a", "b"], root));
+    assert_eq!(
+        row(&by_label, "Entity")[..6],
+        ["Entity", "4", "4", "1.000", "1.000", "1.000"]
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&marginalia(
+        &["agree", "--by", "kind", "--json", "a", "b"],
+        root,
+    )))
+    .unwrap();
+    assert_eq!(v["by"], "kind");
+    let kinds: Vec<&String> = v["kinds"].as_object().unwrap().keys().collect();
+    assert_eq!(kinds, ["Entity", "LOC", "ORG", "PER"]);
+    // Each kind's object has the per-label shape.
+    let label_json: serde_json::Value =
+        serde_json::from_str(&stdout(&marginalia(&["agree", "--json", "a", "b"], root))).unwrap();
+    let keys = |x: &serde_json::Value| x.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(&v["kinds"]["PER"]),
+        keys(&label_json["labels"]["Entity"])
+    );
+    assert_eq!(v["kinds"]["PER"]["exact"]["matched"], 1);
+    assert_eq!(v["kinds"]["PER"]["tokens"]["a_only"], 1);
+    assert_eq!(v["disagreements"][0]["kind"], "PER");
+}
