@@ -9,14 +9,14 @@
 //! the rest are counted in the closing summary with the reason.
 
 use crate::cli::paths;
-use crate::formats::{self, ExportDoc, conll, hf};
+use crate::formats::{self, ExportDoc, Omission, conll, hf};
 use crate::model::annotation::{Annotation, Label, Status};
 use crate::store::article_file;
 use crate::store::sidecar;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use std::collections::{BTreeMap, HashSet};
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Export formats.
@@ -24,8 +24,10 @@ use std::path::{Path, PathBuf};
 pub enum ExportFormat {
     /// spaCy-style JSONL with code-point offsets.
     Spacy,
-    /// doccano JSONL: {"text", "label": [[start, end, "LABEL"]]}.
+    /// doccano JSONL: {"text", "label": [[start, end, "LABEL"]]} (no relations).
     Doccano,
+    /// doccano's relation JSONL: {"text", "entities": [...], "relations": [...]}.
+    DoccanoRelations,
     /// brat X.txt + X.ann pairs in the --out folder.
     Brat,
     /// CoNLL-2003-style IOB2, one label layer (--label, default Entity).
@@ -74,10 +76,12 @@ struct Filter {
     layer: Label,
 }
 
-/// One article to export: its path and its name in the output.
+/// One article to export: its path, its name in the output, and its
+/// position (Label Studio's task id is position + 1).
 struct Job {
     path: PathBuf,
     source: String,
+    index: usize,
 }
 
 /// The conversion of one article, ready to be written in order.
@@ -88,13 +92,19 @@ struct Converted {
     /// Tokens and tags, for hf (ids are assigned in output order).
     bio: Option<conll::Bio>,
     spans: usize,
+    /// Left out by decision (filters, unconfirmed anchors), by reason.
     skipped: BTreeMap<&'static str, usize>,
+    /// Chosen but not representable in the format, by reason.
+    lost: BTreeMap<&'static str, usize>,
+    /// The label schema's entity kinds (hf: they get the first ids).
+    kinds: Vec<String>,
     /// Lines for stderr.
     messages: Vec<String>,
     failed: bool,
 }
 
-/// Run the export. Exit code 0, or 1 when an article could not be read.
+/// Run the export. Exit code 0, or 1 when an article could not be read or
+/// something chosen could not be represented in the format.
 pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let filter = parse_filter(args)?;
     let jobs = collect_jobs(&args.paths)?;
@@ -121,12 +131,21 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     if format == ExportFormat::Brat {
         check_brat_names(&jobs)?;
     }
+    // hf lines are written with provisional ids to a temporary file and
+    // rewritten with the final ones once every article is tagged.
+    let mut hf_provisional = match format {
+        ExportFormat::Hf => Some(
+            tempfile::tempfile_in(out_dir.clone().unwrap_or_else(std::env::temp_dir))
+                .context("cannot create a temporary file for the hf lines")?,
+        ),
+        _ => None,
+    };
     let mut sink: Box<dyn Write> = match (format, &args.out) {
         (ExportFormat::Brat, _) => Box::new(std::io::sink()),
-        (ExportFormat::Hf, Some(dir)) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(dir.join("data.jsonl"))
-                .with_context(|| format!("{}: cannot create data.jsonl", dir.display()))?,
-        )),
+        (ExportFormat::Hf, _) => match &hf_provisional {
+            Some(f) => Box::new(std::io::BufWriter::new(f.try_clone()?)),
+            None => Box::new(std::io::sink()),
+        },
         (_, Some(file)) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(file)
                 .with_context(|| format!("{}: cannot create", file.display()))?,
@@ -137,6 +156,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let mut tag_ids = hf::TagIds::default();
     let (mut spans, mut failed) = (0usize, 0usize);
     let mut skipped: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut lost: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut first_task = true;
     if format == ExportFormat::Labelstudio {
         sink.write_all(b"[")?;
@@ -158,6 +178,10 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         for (reason, n) in c.skipped {
             *skipped.entry(reason).or_default() += n;
         }
+        for (reason, n) in c.lost {
+            *lost.entry(reason).or_default() += n;
+        }
+        tag_ids.put_first(c.kinds.iter().map(String::as_str));
         if let Some(bio) = &c.bio {
             let source = &jobs[done - 1].source;
             sink.write_all(hf::export_lines(bio, source, &mut tag_ids).as_bytes())?;
@@ -178,25 +202,58 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     if progress {
         eprint!("\r\x1b[K");
     }
-    if format == ExportFormat::Hf {
-        match &out_dir {
-            Some(dir) => std::fs::write(dir.join("labels.json"), tag_ids.labels_json())
-                .with_context(|| format!("{}: cannot write labels.json", dir.display()))?,
-            None => eprintln!("label_names: {}", serde_json::json!(tag_ids.names())),
-        }
+    if let Some(provisional) = hf_provisional.take() {
+        write_hf_final(provisional, out_dir.as_deref(), &tag_ids)?;
     }
-    let total_skipped: usize = skipped.values().sum();
-    let reasons: Vec<String> = skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    let reasons = if reasons.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", reasons.join(", "))
-    };
+    let lost_total: usize = lost.values().sum();
     eprintln!(
-        "{} articles, {spans} spans exported, {total_skipped} skipped{reasons}",
-        jobs.len() - failed
+        "{} articles, {spans} spans exported, {} skipped{}, {lost_total} not representable{}",
+        jobs.len() - failed,
+        skipped.values().sum::<usize>(),
+        reasons(&skipped),
+        reasons(&lost),
     );
-    Ok(u8::from(failed > 0))
+    Ok(u8::from(failed > 0 || lost_total > 0))
+}
+
+/// ` (2 quote mismatch, 1 links to annotations not exported)`, or nothing.
+fn reasons(counts: &BTreeMap<&'static str, usize>) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    format!(" ({})", parts.join(", "))
+}
+
+/// Rewrite the provisional hf lines with the final, stable ids into
+/// `data.jsonl` (or stdout), and write `labels.json` (or print the names).
+fn write_hf_final(
+    provisional: std::fs::File,
+    out_dir: Option<&Path>,
+    tag_ids: &hf::TagIds,
+) -> anyhow::Result<()> {
+    use std::io::Seek;
+    let mut provisional = provisional;
+    provisional.rewind()?;
+    let mut sink: Box<dyn Write> = match out_dir {
+        Some(dir) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(dir.join("data.jsonl"))
+                .with_context(|| format!("{}: cannot create data.jsonl", dir.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let final_ids = tag_ids.final_ids();
+    for line in std::io::BufReader::new(provisional).lines() {
+        let line = hf::final_line(&line?, &final_ids).map_err(anyhow::Error::msg)?;
+        writeln!(sink, "{line}")?;
+    }
+    sink.flush().context("writing the output")?;
+    match out_dir {
+        Some(dir) => std::fs::write(dir.join("labels.json"), tag_ids.labels_json())
+            .with_context(|| format!("{}: cannot write labels.json", dir.display()))?,
+        None => eprintln!("label_names: {}", serde_json::json!(tag_ids.names())),
+    }
+    Ok(())
 }
 
 fn parse_filter(args: &ExportArgs) -> anyhow::Result<Filter> {
@@ -254,11 +311,18 @@ fn collect_jobs(inputs: &[PathBuf]) -> anyhow::Result<Vec<Job>> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            jobs.push(Job { path, source });
+            jobs.push(Job {
+                path,
+                source,
+                index: 0,
+            });
         }
     }
     jobs.sort_by(|a, b| a.path.cmp(&b.path));
     jobs.dedup_by(|a, b| a.path == b.path);
+    for (i, j) in jobs.iter_mut().enumerate() {
+        j.index = i;
+    }
     Ok(jobs)
 }
 
@@ -412,12 +476,17 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
         annotations: &chosen,
     };
     c.spans = chosen.len();
+    let mut omitted: Vec<Omission> = Vec::new();
     match format {
-        ExportFormat::Spacy => c.text = formats::spacy::export_line(&doc),
-        ExportFormat::Doccano => c.text = formats::doccano::export_line(&doc),
+        ExportFormat::Spacy => c.text = formats::spacy::export_line(&doc, &mut omitted),
+        ExportFormat::Doccano => c.text = formats::doccano::export_line(&doc, &mut omitted),
+        ExportFormat::DoccanoRelations => {
+            c.text = formats::doccano::export_relations_line(&doc, &mut omitted);
+        }
         ExportFormat::Labelstudio => {
-            c.text =
-                serde_json::to_string(&formats::labelstudio::export_task(&doc)).unwrap_or_default();
+            let id = job.index as u64 + 1;
+            let task = formats::labelstudio::export_task(&doc, id, &mut omitted);
+            c.text = serde_json::to_string(&task).unwrap_or_default();
         }
         ExportFormat::Conll | ExportFormat::Hf => {
             let bio = conll::bio(&doc, filter.layer);
@@ -426,8 +495,15 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
                 c.messages
                     .push(format!("{shown}: {} {}: {}", r.id, r.range, r.issue));
                 if r.issue.is_skip() {
-                    *c.skipped.entry(r.issue.reason()).or_default() += 1;
+                    *c.lost.entry(r.issue.reason()).or_default() += 1;
                 }
+            }
+            for (a, l) in formats::exported_links(&doc, &mut omitted) {
+                omitted.push(Omission::link(a, l, NO_LINKS_IN_BIO, true));
+            }
+            if format == ExportFormat::Hf && filter.layer == Label::Entity {
+                let (schema, _) = crate::store::schema::find_and_load(&job.path);
+                c.kinds = schema.entity_kinds;
             }
             if format == ExportFormat::Conll {
                 c.text = conll::export_doc(&bio);
@@ -449,7 +525,64 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
             }
         }
     }
+    for a in &chosen {
+        if format.drops_notes()
+            && let Some(note) = &a.note
+        {
+            omitted.push(Omission {
+                id: a.id.clone(),
+                what: format!("note {note:?}"),
+                reason: "notes",
+                is_loss: true,
+            });
+        }
+        if format.drops_attrs() && !a.attrs.is_empty() {
+            omitted.push(Omission {
+                id: a.id.clone(),
+                what: format!("attributes {:?}", a.attrs),
+                reason: "attributes",
+                is_loss: true,
+            });
+        }
+    }
+    for o in omitted {
+        let verdict = if o.is_loss {
+            "not representable"
+        } else {
+            "left out"
+        };
+        c.messages.push(format!(
+            "{shown}: {}: {}: {verdict}: {}",
+            o.id, o.what, o.reason
+        ));
+        let counts = if o.is_loss {
+            &mut c.lost
+        } else {
+            &mut c.skipped
+        };
+        *counts.entry(o.reason).or_default() += 1;
+    }
     c
+}
+
+/// Why links are left out of CoNLL and hf.
+const NO_LINKS_IN_BIO: &str = "links (BIO tags have none)";
+
+impl ExportFormat {
+    /// True for the formats with no place for an annotation's note (spaCy
+    /// JSONL has one, brat its AnnotatorNotes, Label Studio a region's meta).
+    fn drops_notes(self) -> bool {
+        !matches!(
+            self,
+            ExportFormat::Spacy | ExportFormat::Brat | ExportFormat::Labelstudio
+        )
+    }
+
+    /// True for the formats with no place for an annotation's attributes
+    /// (spaCy JSONL has `attrs`; brat writes A lines).
+    fn drops_attrs(self) -> bool {
+        !matches!(self, ExportFormat::Spacy | ExportFormat::Brat)
+    }
 }
 
 fn write_brat(stem: &Path, doc: &ExportDoc<'_>) -> anyhow::Result<()> {

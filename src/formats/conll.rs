@@ -1,5 +1,6 @@
 //! CoNLL-2003-style IOB2: `TOKEN TAG` per line, a blank line after each
-//! sentence, `-DOCSTART- O` and a blank line before each document.
+//! sentence, `-DOCSTART- -X- O O` and a blank line before each document (the
+//! CoNLL-2003 separator, which `spacy convert -c ner` splits documents on).
 //!
 //! Tokens are the Unicode word-boundary segments of UAX #29
 //! (`unicode_segmentation::split_word_bound_indices`) with whitespace-only
@@ -193,10 +194,14 @@ pub fn bio(doc: &ExportDoc<'_>, layer: Label) -> Bio {
     }
 }
 
-/// The CoNLL text of one document: `-DOCSTART- O`, a blank line, then the
+/// The document separator line of CoNLL-2003, the one `spacy convert -c ner`
+/// recognises (it treats anything else as tokens).
+pub const DOCSTART: &str = "-DOCSTART- -X- O O";
+
+/// The CoNLL text of one document: [`DOCSTART`], a blank line, then the
 /// sentences, each followed by a blank line.
 pub fn export_doc(bio: &Bio) -> String {
-    let mut out = String::from("-DOCSTART- O\n\n");
+    let mut out = format!("{DOCSTART}\n\n");
     let mut sentence = None;
     for (tok, tag) in bio.tokens.iter().zip(&bio.tags) {
         if sentence.is_some_and(|s| s != tok.sentence) {
@@ -254,7 +259,7 @@ mod tests {
             ]
         );
         let text = export_doc(&bio);
-        assert!(text.starts_with("-DOCSTART- O\n\nHossein B-Entity\n"));
+        assert!(text.starts_with("-DOCSTART- -X- O O\n\nHossein B-Entity\n"));
         assert!(text.ends_with("Hasanov O\n\nin O\nBaku O\n\n"));
     }
 }

@@ -16,9 +16,11 @@ pub mod labelstudio;
 pub mod preannotate;
 pub mod spacy;
 
-use crate::model::annotation::{Annotation, Label};
+use crate::model::annotation::{Annotation, AnnotationId, Label, Link};
 use crate::model::document::Article;
 use serde::Deserialize;
+use serde_json::Value;
+use std::collections::HashSet;
 
 /// One span read from an import record, in article code points.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,4 +89,93 @@ pub struct ExportDoc<'a> {
     pub source: &'a str,
     /// The annotations to write, sorted, all exactly anchored.
     pub annotations: &'a [Annotation],
+}
+
+/// Something chosen for export that did not go into the output: either the
+/// format cannot hold it (a loss, which the export reports and which makes
+/// it exit 1), or the user's filters left out what it points to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Omission {
+    /// The annotation it belongs to.
+    pub id: AnnotationId,
+    /// What was left out, for the report line (`link speaker -> ab12cd`).
+    pub what: String,
+    /// Why, as counted in the summary (`links across annotations and predictions`).
+    pub reason: &'static str,
+    /// True when the format cannot hold it; false when a filter left it out.
+    pub is_loss: bool,
+}
+
+impl Omission {
+    /// A link of `from` the output cannot hold, for `reason`.
+    pub fn link(from: &Annotation, link: &Link, reason: &'static str, is_loss: bool) -> Self {
+        Omission {
+            id: from.id.clone(),
+            what: format!("link {} -> {}", link.role, link.target),
+            reason,
+            is_loss,
+        }
+    }
+}
+
+/// Why a link is left out when its target is not among the exported annotations.
+pub const LINK_TARGET_NOT_EXPORTED: &str = "links to annotations not exported";
+
+/// The links of `doc` whose target is exported too, in annotation order.
+/// A link to an annotation left out by the filters is reported in `omitted`.
+pub fn exported_links<'a>(
+    doc: &ExportDoc<'a>,
+    omitted: &mut Vec<Omission>,
+) -> Vec<(&'a Annotation, &'a Link)> {
+    let exported: HashSet<&str> = doc.annotations.iter().map(|a| a.id.0.as_str()).collect();
+    let mut out = Vec::new();
+    for a in doc.annotations {
+        for l in &a.links {
+            if exported.contains(l.target.0.as_str()) {
+                out.push((a, l));
+            } else {
+                omitted.push(Omission::link(a, l, LINK_TARGET_NOT_EXPORTED, false));
+            }
+        }
+    }
+    out
+}
+
+/// A link as a JSON object: `{"from", "to", "role", ...}` plus whatever
+/// optional fields [`Link`] carries, so a JSON round trip keeps all of them.
+///
+/// ```
+/// use marginalia::model::annotation::{AnnotationId, Link};
+/// let l = Link { role: "speaker".into(), target: AnnotationId("b".into()) };
+/// let v = marginalia::formats::link_to_json(&AnnotationId("a".into()), &l);
+/// assert_eq!(v, serde_json::json!({"from": "a", "to": "b", "role": "speaker"}));
+/// assert_eq!(marginalia::formats::link_from_json(&v).unwrap(), (AnnotationId("a".into()), l));
+/// ```
+pub fn link_to_json(from: &AnnotationId, link: &Link) -> Value {
+    let mut v = serde_json::to_value(link).unwrap_or(Value::Null);
+    if let Some(obj) = v.as_object_mut() {
+        let to = obj.remove("target").unwrap_or(Value::Null);
+        obj.insert("from".into(), Value::String(from.0.clone()));
+        obj.insert("to".into(), to);
+    }
+    v
+}
+
+/// Read back what [`link_to_json`] wrote: the source id and the link. The
+/// error is a one-line reason for the report.
+pub fn link_from_json(v: &Value) -> Result<(AnnotationId, Link), String> {
+    let mut obj = v
+        .as_object()
+        .cloned()
+        .ok_or_else(|| format!("a link must be an object, not {v}"))?;
+    let Some(Value::String(from)) = obj.remove("from") else {
+        return Err(format!("a link needs a \"from\" id: {v}"));
+    };
+    let to = obj
+        .remove("to")
+        .ok_or_else(|| format!("a link needs a \"to\" id: {v}"))?;
+    obj.insert("target".into(), to);
+    let link: Link =
+        serde_json::from_value(Value::Object(obj)).map_err(|e| format!("bad link {v}: {e}"))?;
+    Ok((AnnotationId(from), link))
 }

@@ -1,12 +1,18 @@
 //! spaCy-style JSONL: one object per line,
-//! `{"text", "spans": [{"start", "end", "label", "kind"?, "id"?}], "meta": {"source", "title", "date"}, "links": [..]}`.
+//! `{"text", "spans": [{"start", "end", "label", "kind"?, "id", "status", "author", "note"?, "attrs"?}],
+//! "meta": {"source", "title", "date"}, "links": [{"from", "to", "role", ...}]}`.
 //!
 //! Offsets are code points of the article text, which is what Python's
 //! `str` indexing and spaCy's `Doc.char_span` use. Reading accepts the subset
 //! written here plus anything extra (ignored); writing is deterministic.
 
-use crate::formats::{ExportDoc, InMeta, SpanRecord, TextRecord};
+use crate::formats::{
+    ExportDoc, InMeta, Omission, SpanRecord, TextRecord, exported_links, link_to_json,
+};
+use crate::model::annotation::Status;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 struct InRecord {
@@ -58,7 +64,7 @@ struct OutRecord<'a> {
     text: &'a str,
     spans: Vec<OutSpan<'a>>,
     meta: OutMeta<'a>,
-    links: Vec<OutLink<'a>>,
+    links: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +75,12 @@ struct OutSpan<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<&'a str>,
     id: &'a str,
+    status: Status,
+    author: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    attrs: &'a BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -78,17 +90,12 @@ struct OutMeta<'a> {
     date: Option<String>,
 }
 
-#[derive(Serialize)]
-struct OutLink<'a> {
-    from: &'a str,
-    to: &'a str,
-    role: &'a str,
-}
-
-/// One JSONL line (with its `\n`) for an article.
-pub fn export_line(doc: &ExportDoc<'_>) -> String {
-    let exported: std::collections::HashSet<&str> =
-        doc.annotations.iter().map(|a| a.id.0.as_str()).collect();
+/// One JSONL line (with its `\n`) for an article. Every span carries its
+/// `id`, `status`, `author`, and its `note` and `attrs` when it has them; the
+/// record's `links` hold every link between exported spans with all its
+/// fields ([`crate::formats::link_to_json`]). A link to a span left out by
+/// the filters is reported in `omitted`.
+pub fn export_line(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>) -> String {
     let meta = doc.article.meta();
     let rec = OutRecord {
         text: doc.article.text(),
@@ -101,6 +108,10 @@ pub fn export_line(doc: &ExportDoc<'_>) -> String {
                 label: a.label.upper_name(),
                 kind: a.kind.as_deref(),
                 id: &a.id.0,
+                status: a.status,
+                author: &a.author,
+                note: a.note.as_deref(),
+                attrs: &a.attrs,
             })
             .collect(),
         meta: OutMeta {
@@ -108,16 +119,9 @@ pub fn export_line(doc: &ExportDoc<'_>) -> String {
             title: meta.title.as_deref(),
             date: meta.date.map(|d| d.to_string()),
         },
-        links: doc
-            .annotations
-            .iter()
-            .flat_map(|a| a.links.iter().map(move |l| (a, l)))
-            .filter(|(_, l)| exported.contains(l.target.0.as_str()))
-            .map(|(a, l)| OutLink {
-                from: &a.id.0,
-                to: &l.target.0,
-                role: &l.role,
-            })
+        links: exported_links(doc, omitted)
+            .into_iter()
+            .map(|(a, l)| link_to_json(&a.id, l))
             .collect(),
     };
     let mut line = serde_json::to_string(&rec).unwrap_or_default();
