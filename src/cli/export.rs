@@ -420,16 +420,16 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
         }
     };
     let article = &file.article;
-    let annotations = match sidecar::read(&sidecar::sidecar_path(&job.path)) {
+    let (annotations, doc_note) = match sidecar::read(&sidecar::sidecar_path(&job.path)) {
         Ok(Some((sc, _))) => {
             if !sc.matches(article) {
                 c.messages.push(format!(
                     "{shown}: the article changed since its sidecar was written; only annotations still on their quotes are exported"
                 ));
             }
-            sc.annotations
+            (sc.annotations, sc.note)
         }
-        Ok(None) => Vec::new(),
+        Ok(None) => (Vec::new(), None),
         Err(e) => {
             c.messages.push(format!("{e}"));
             c.failed = true;
@@ -474,6 +474,7 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
         article,
         source: &job.source,
         annotations: &chosen,
+        note: doc_note.as_deref(),
     };
     c.spans = chosen.len();
     let mut omitted: Vec<Omission> = Vec::new();
@@ -524,6 +525,17 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
                 c.spans = 0;
             }
         }
+    }
+    // Only spaCy JSONL has a place for the article's note (brat's writer decides for itself).
+    if !matches!(format, ExportFormat::Spacy | ExportFormat::Brat)
+        && let Some(note) = &doc_note
+    {
+        omitted.push(Omission {
+            id: crate::model::annotation::AnnotationId("(article)".into()),
+            what: format!("note {note:?}"),
+            reason: "notes",
+            is_loss: true,
+        });
     }
     for a in &chosen {
         if format.drops_notes()

@@ -238,6 +238,7 @@ mod tests {
             article: &article,
             source: "x",
             annotations: &anns,
+            note: None,
         };
         let bio = bio(&doc, Label::Entity);
         assert_eq!(

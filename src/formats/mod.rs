@@ -89,6 +89,8 @@ pub struct ExportDoc<'a> {
     pub source: &'a str,
     /// The annotations to write, sorted, all exactly anchored.
     pub annotations: &'a [Annotation],
+    /// The note on the whole article (the sidecar's `note`), if any.
+    pub note: Option<&'a str>,
 }
 
 /// Something chosen for export that did not go into the output: either the
@@ -146,7 +148,7 @@ pub fn exported_links<'a>(
 ///
 /// ```
 /// use marginalia::model::annotation::{AnnotationId, Link};
-/// let l = Link { role: "speaker".into(), target: AnnotationId("b".into()) };
+/// let l = Link::new("speaker", AnnotationId("b".into()));
 /// let v = marginalia::formats::link_to_json(&AnnotationId("a".into()), &l);
 /// assert_eq!(v, serde_json::json!({"from": "a", "to": "b", "role": "speaker"}));
 /// assert_eq!(marginalia::formats::link_from_json(&v).unwrap(), (AnnotationId("a".into()), l));

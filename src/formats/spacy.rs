@@ -1,6 +1,6 @@
 //! spaCy-style JSONL: one object per line,
-//! `{"text", "spans": [{"start", "end", "label", "kind"?, "id", "status", "author", "note"?, "attrs"?}],
-//! "meta": {"source", "title", "date"}, "links": [{"from", "to", "role", ...}]}`.
+//! `{"text", "spans": [{"start", "end", "label", "kind"?, "id", "status", "author", "note"?, "attrs"?,
+//! "events"?, "norms"?}], "meta": {"source", "title", "date", "note"?}, "links": [{"from", "to", "role", ...}]}`.
 //!
 //! Offsets are code points of the article text, which is what Python's
 //! `str` indexing and spaCy's `Doc.char_span` use. Reading accepts the subset
@@ -9,7 +9,7 @@
 use crate::formats::{
     ExportDoc, InMeta, Omission, SpanRecord, TextRecord, exported_links, link_to_json,
 };
-use crate::model::annotation::Status;
+use crate::model::annotation::{EventInfo, Normalization, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -81,6 +81,10 @@ struct OutSpan<'a> {
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     attrs: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    events: &'a [EventInfo],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    norms: &'a [Normalization],
 }
 
 #[derive(Serialize)]
@@ -88,10 +92,14 @@ struct OutMeta<'a> {
     source: &'a str,
     title: Option<&'a str>,
     date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 /// One JSONL line (with its `\n`) for an article. Every span carries its
-/// `id`, `status`, `author`, and its `note` and `attrs` when it has them; the
+/// `id`, `status`, `author`, and its `note`, `attrs`, `events` (brat events
+/// it triggers) and `norms` (brat normalizations) when it has them; the
+/// article's note goes to `meta.note`; the
 /// record's `links` hold every link between exported spans with all its
 /// fields ([`crate::formats::link_to_json`]). A link to a span left out by
 /// the filters is reported in `omitted`.
@@ -112,12 +120,15 @@ pub fn export_line(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>) -> String {
                 author: &a.author,
                 note: a.note.as_deref(),
                 attrs: &a.attrs,
+                events: &a.events,
+                norms: &a.norms,
             })
             .collect(),
         meta: OutMeta {
             source: doc.source,
             title: meta.title.as_deref(),
             date: meta.date.map(|d| d.to_string()),
+            note: doc.note,
         },
         links: exported_links(doc, omitted)
             .into_iter()

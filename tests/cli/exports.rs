@@ -51,10 +51,7 @@ fn write(path: &Path, text: &str, specs: &[Spec<'_>], edit: impl FnOnce(&mut Vec
 }
 
 fn link(role: &str, target: &str) -> Link {
-    Link {
-        role: role.into(),
-        target: AnnotationId(target.into()),
-    }
+    Link::new(role, AnnotationId(target.into()))
 }
 
 const TEXT: &str = "Dehqan said the talks failed. Hasanov met him in Baku.";
