@@ -3,9 +3,12 @@
 //!
 //! The article text is what Python's
 //! `open(path, encoding=enc, newline=None).read()` returns, where `enc` is
-//! [`Decoded::encoding`]. That string is the one offsets count in.
+//! [`Decoded::encoding`], a Python codec name (see [`TextEncoding`]). That
+//! string is the one offsets count in.
 //!
-//! The rules, in order:
+//! [`decode_as`] reads bytes with an encoding someone chose (`--encoding`,
+//! Reopen with Encoding, or the one a sidecar recorded). [`decode`] finds
+//! the encoding itself; the rules, in order:
 //! 1. Larger than [`MAX_ARTICLE_BYTES`]: refused.
 //! 2. A UTF-8 BOM gives UTF-8 (`utf-8-sig`); a UTF-16 BOM gives UTF-16 (`utf-16`).
 //! 3. NUL bytes or many control characters: refused as binary.
@@ -13,20 +16,32 @@
 //! 5. Invalid UTF-8 that still holds valid multi-byte UTF-8 sequences is
 //!    *damaged UTF-8*: refused with the byte offset, never guessed as a legacy
 //!    encoding (that is how "Zürich" becomes "ZÃ¼rich").
-//! 6. Otherwise chardetng guesses a legacy encoding; the guess must decode
-//!    every byte without replacement and without C1 controls, or it is refused.
+//! 6. Otherwise chardetng guesses a legacy encoding. When its guess is a
+//!    Latin-script one, the Latin candidates are scored for plausibility
+//!    (see `guess.rs`: letters foreign to the text's language, symbols glued
+//!    to letters) and the most plausible wins; when another reading comes
+//!    close, [`Decoded::doubt`] names it. The winner must decode every byte
+//!    as Python does, without C1 controls, or the file is refused.
 //!
 //! ```
-//! use marginalia::model::decode::decode;
+//! use marginalia::model::decode::{decode, decode_as, TextEncoding};
 //! let d = decode(b"\xEF\xBB\xBFline one\r\nline two\r").unwrap();
 //! assert_eq!(d.text, "line one\nline two\n");
 //! assert_eq!(d.encoding, "utf-8-sig");
 //! let cp1252 = decode(b"\x93quoted\x94 caf\xe9 na\xefve r\xe9sum\xe9").unwrap();
 //! assert_eq!(cp1252.text, "\u{201c}quoted\u{201d} café naïve résumé");
+//! assert_eq!(cp1252.encoding, "cp1252");
 //! assert!(decode(b"Z\xc3\xbcrich \xff").is_err());
+//! let forced = decode_as(b"Gen\xe8ve", TextEncoding::from_name("cp1250").unwrap()).unwrap();
+//! assert_eq!(forced.text, "Genčve");
 //! ```
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+mod codec;
+mod guess;
+mod languages;
+
+pub use codec::{TextEncoding, UnknownEncodingName};
+use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use thiserror::Error;
 
 /// Largest article accepted, in bytes (64 MiB). Articles are news pieces,
@@ -46,6 +61,110 @@ pub enum LineEndings {
     Mixed,
 }
 
+/// Where an article's encoding came from, in order of precedence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// Chosen by the analyst: `--encoding`, or Reopen with Encoding.
+    Chosen,
+    /// Recorded in the article's sidecar.
+    Recorded,
+    /// A byte order mark.
+    Bom,
+    /// The bytes are valid UTF-8.
+    Utf8,
+    /// Detected (chardetng, then the plausibility check).
+    Detected,
+}
+
+impl EncodingSource {
+    /// A few words for the status bar and messages ("detected").
+    pub fn describe(self) -> &'static str {
+        match self {
+            EncodingSource::Chosen => "chosen",
+            EncodingSource::Recorded => "from the sidecar",
+            EncodingSource::Bom => "byte order mark",
+            EncodingSource::Utf8 => "valid UTF-8",
+            EncodingSource::Detected => "detected",
+        }
+    }
+}
+
+/// A detected encoding that another one nearly matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodingDoubt {
+    /// The encoding the text was read with.
+    pub chosen: TextEncoding,
+    /// The other plausible reading.
+    pub alternative: TextEncoding,
+    /// The first word the two read differently: (as read, as the
+    /// alternative would read it). `None` when no word can be shown.
+    pub example: Option<(String, String)>,
+}
+
+impl EncodingDoubt {
+    /// The doubt between `chosen` and `alternative` for `bytes`: `None` when
+    /// the alternative cannot read them or reads them the same.
+    pub fn between(
+        bytes: &[u8],
+        chosen: TextEncoding,
+        alternative: TextEncoding,
+    ) -> Option<EncodingDoubt> {
+        let (TextEncoding::Legacy(a), TextEncoding::Legacy(b)) = (chosen, alternative) else {
+            return None;
+        };
+        let sample = guess::sample_of(bytes);
+        let ta = a.decode_without_bom_handling_and_without_replacement(sample)?;
+        let tb = b.decode_without_bom_handling_and_without_replacement(sample)?;
+        if ta == tb {
+            return None;
+        }
+        Some(EncodingDoubt {
+            chosen,
+            alternative,
+            example: first_different_word(&ta, &tb),
+        })
+    }
+
+    /// One sentence for a warning or a banner: what was read, what else it
+    /// could be, and how to choose.
+    pub fn message(&self) -> String {
+        let example = self
+            .example
+            .as_ref()
+            .map(|(a, b)| format!(" (\"{a}\" would read \"{b}\")"))
+            .unwrap_or_default();
+        format!(
+            "the encoding was guessed as {}, but it could be {}{example}",
+            self.chosen, self.alternative
+        )
+    }
+}
+
+/// The first whitespace-separated word where two readings of the same
+/// single-byte text differ (they have one char per byte, so they align).
+fn first_different_word(a: &str, b: &str) -> Option<(String, String)> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() != b.len() {
+        return None;
+    }
+    let at = a.iter().zip(&b).position(|(x, y)| x != y)?;
+    let word = |t: &[char]| {
+        let start = t[..at]
+            .iter()
+            .rposition(|c| c.is_whitespace())
+            .map_or(0, |i| i + 1);
+        let end = t[at..]
+            .iter()
+            .position(|c| c.is_whitespace())
+            .map_or(t.len(), |i| at + i);
+        let word: String = t[start..end].iter().collect();
+        word.trim_matches(|c: char| c.is_ascii_punctuation())
+            .to_owned()
+    };
+    Some((word(&a), word(&b)))
+}
+
 /// The result of decoding an article file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decoded {
@@ -53,8 +172,14 @@ pub struct Decoded {
     pub text: String,
     /// A Python codec name that reproduces `text` with
     /// `open(path, encoding=…, newline=None)`: `utf-8`, `utf-8-sig`, `utf-16`,
-    /// or a legacy name such as `windows-1252`.
+    /// or a legacy name such as `cp1252`.
     pub encoding: String,
+    /// The mapping used (its Python name is `encoding`, up to the BOM).
+    pub text_encoding: TextEncoding,
+    /// Where the encoding came from.
+    pub source: EncodingSource,
+    /// Set when detection hesitated between two readings.
+    pub doubt: Option<EncodingDoubt>,
     /// The line endings the file had before normalisation.
     pub line_endings: LineEndings,
 }
@@ -86,48 +211,53 @@ pub enum DecodeError {
         byte_offset: usize,
     },
     /// No encoding fits the bytes confidently.
-    #[error("the encoding could not be detected with confidence (best guess: {guess})")]
+    #[error(
+        "the encoding could not be detected with confidence (best guess: {guess}); choose one with --encoding"
+    )]
     UnknownEncoding {
-        /// chardetng's best guess, for the message.
+        /// The best guess, for the message.
         guess: String,
     },
+    /// The chosen encoding has no character for a byte (or Python would
+    /// read it differently, so offsets could not be checked in Python).
+    #[error("byte 0x{byte:02X} at offset {byte_offset} is not a character in {encoding}")]
+    NotInEncoding {
+        /// The Python codec name.
+        encoding: String,
+        /// Offset of the byte.
+        byte_offset: usize,
+        /// Its value.
+        byte: u8,
+    },
+    /// An encoding name that Marginalia does not know.
+    #[error(transparent)]
+    UnknownName(#[from] UnknownEncodingName),
 }
 
-/// Decode raw file bytes into the article text. See the module docs for the rules.
+/// Decode raw file bytes into the article text, finding the encoding. See
+/// the module docs for the rules.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    if bytes.len() > MAX_ARTICLE_BYTES {
-        return Err(DecodeError::TooLarge {
-            byte_len: bytes.len(),
-            limit: MAX_ARTICLE_BYTES,
-        });
-    }
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let body = &bytes[bom_len..];
-        let (name, text) = if encoding == UTF_8 {
-            let text = std::str::from_utf8(body).map_err(|e| DecodeError::DamagedUtf8 {
-                byte_offset: bom_len + e.valid_up_to(),
-            })?;
-            ("utf-8-sig", text.to_owned())
+    check_size(bytes)?;
+    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
+        let chosen = if encoding == UTF_8 {
+            TextEncoding::Utf8
         } else {
-            debug_assert!(encoding == UTF_16LE || encoding == UTF_16BE);
-            let Some(text) = encoding
-                .decode_without_bom_handling_and_without_replacement(body)
-                .map(|c| c.into_owned())
-            else {
-                return Err(DecodeError::Binary {
-                    reason: "UTF-16 byte order mark, but the rest is not valid UTF-16".into(),
-                });
-            };
-            ("utf-16", text)
+            TextEncoding::Utf16
         };
-        check_text_is_not_binary(&text)?;
-        return Ok(finish(text, name.to_owned()));
+        let mut d = decode_as(bytes, chosen)?;
+        d.source = EncodingSource::Bom;
+        return Ok(d);
     }
     check_bytes_are_not_binary(bytes)?;
     match std::str::from_utf8(bytes) {
         Ok(text) => {
             check_text_is_not_binary(text)?;
-            Ok(finish(text.to_owned(), "utf-8".to_owned()))
+            Ok(finish(
+                text.to_owned(),
+                "utf-8",
+                TextEncoding::Utf8,
+                EncodingSource::Utf8,
+            ))
         }
         Err(e) => {
             if looks_like_damaged_utf8(bytes) {
@@ -135,28 +265,160 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                     byte_offset: e.valid_up_to(),
                 });
             }
-            let text_and_name = decode_legacy(bytes)?;
-            check_text_is_not_binary(&text_and_name.0)?;
-            Ok(finish(text_and_name.0, text_and_name.1))
+            decode_detected(bytes)
         }
     }
 }
 
-fn decode_legacy(bytes: &[u8]) -> Result<(String, String), DecodeError> {
+/// Decode with a chosen encoding. UTF-8 strips a BOM (recorded then as
+/// `utf-8-sig`); UTF-16 follows its BOM (little-endian without one, recorded
+/// as `utf-16-le`); every other encoding reads every byte as Python's codec
+/// does, or fails with [`DecodeError::NotInEncoding`].
+pub fn decode_as(bytes: &[u8], encoding: TextEncoding) -> Result<Decoded, DecodeError> {
+    check_size(bytes)?;
+    let bom = Encoding::for_bom(bytes);
+    let (text, name) = match encoding {
+        TextEncoding::Utf8 => {
+            let (body, name) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(body) => (body, "utf-8-sig"),
+                None => (bytes, "utf-8"),
+            };
+            let skipped = bytes.len() - body.len();
+            let text = std::str::from_utf8(body).map_err(|e| DecodeError::DamagedUtf8 {
+                byte_offset: skipped + e.valid_up_to(),
+            })?;
+            (text.to_owned(), name)
+        }
+        TextEncoding::Utf16 => match bom {
+            Some((e, len)) if e == UTF_16LE || e == UTF_16BE => {
+                (decode_exact(e, &bytes[len..], len, "utf-16")?, "utf-16")
+            }
+            _ => (decode_exact(UTF_16LE, bytes, 0, "utf-16-le")?, "utf-16-le"),
+        },
+        TextEncoding::Utf16Le => (decode_exact(UTF_16LE, bytes, 0, "utf-16-le")?, "utf-16-le"),
+        TextEncoding::Utf16Be => (decode_exact(UTF_16BE, bytes, 0, "utf-16-be")?, "utf-16-be"),
+        TextEncoding::Legacy(e) => {
+            let name = encoding.python_name();
+            let text = decode_exact(e, bytes, 0, name)?;
+            check_python_reads_the_same(encoding, bytes, &text)?;
+            (text, name)
+        }
+    };
+    check_text_is_not_binary(&text)?;
+    Ok(finish(text, name, encoding, EncodingSource::Chosen))
+}
+
+/// Decode all of `bytes` with `encoding`, failing at the first byte it
+/// cannot map (`offset` is added to positions; `name` is for the error).
+fn decode_exact(
+    encoding: &'static Encoding,
+    bytes: &[u8],
+    offset: usize,
+    name: &str,
+) -> Result<String, DecodeError> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut text = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
+    match result {
+        DecoderResult::InputEmpty => Ok(text),
+        DecoderResult::Malformed(bad, after) => {
+            let at = read.saturating_sub(usize::from(bad) + usize::from(after));
+            Err(DecodeError::NotInEncoding {
+                encoding: name.to_owned(),
+                byte_offset: offset + at,
+                byte: bytes.get(at).copied().unwrap_or(0),
+            })
+        }
+        // The buffer was sized for the worst case.
+        DecoderResult::OutputFull => Err(DecodeError::UnknownEncoding {
+            guess: name.to_owned(),
+        }),
+    }
+}
+
+/// Refuse the bytes a single-byte `encoding` maps where Python's codec does
+/// not (see [`TextEncoding`]): offsets would then differ in Python.
+fn check_python_reads_the_same(
+    encoding: TextEncoding,
+    bytes: &[u8],
+    text: &str,
+) -> Result<(), DecodeError> {
+    let TextEncoding::Legacy(e) = encoding else {
+        return Ok(());
+    };
+    if !e.is_single_byte() {
+        return Ok(());
+    }
+    // One char per byte in a single-byte encoding.
+    for (i, (&b, c)) in bytes.iter().zip(text.chars()).enumerate() {
+        if b >= 0x80 && encoding.python_differs(b, c) {
+            return Err(DecodeError::NotInEncoding {
+                encoding: encoding.python_name().to_owned(),
+                byte_offset: i,
+                byte: b,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Rule 6: chardetng, then the plausibility check among Latin encodings.
+fn decode_detected(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
-    let guess = encoding.name().to_ascii_lowercase();
+    let guessed = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let is_latin = guess::is_latin_script(guessed);
+    // A few high bytes in ASCII prose are not Chinese or Japanese, whatever
+    // pairs they happen to form ("¡Es" is a valid Big5 character).
+    let sparse_cjk = !guessed.is_single_byte() && high_byte_share(bytes) < 0.25;
+    let latin_guess = if sparse_cjk { WINDOWS_1252 } else { guessed };
+    let (best, doubt) =
+        match (is_latin || sparse_cjk).then(|| guess::choose_latin(bytes, latin_guess)) {
+            Some(Some(choice)) => (choice.best, choice.doubt),
+            _ => (guessed, None),
+        };
+    let unknown = || DecodeError::UnknownEncoding {
+        guess: TextEncoding::legacy(best)
+            .map_or(best.name(), TextEncoding::python_name)
+            .to_owned(),
+    };
+    let chosen = TextEncoding::legacy(best).ok_or_else(unknown)?;
     // chardetng exposes no score, so confidence is checked on the result: the
-    // guess must map every byte, and produce no C1 control characters, which
-    // real text never holds but a wrong single-byte guess often does.
-    let decoded = encoding.decode_without_bom_handling_and_without_replacement(bytes);
-    match decoded {
-        Some(text) if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) => {
-            Ok((text.into_owned(), guess))
-        }
-        _ => Err(DecodeError::UnknownEncoding { guess }),
+    // guess must map every byte as Python does, and produce no C1 control
+    // characters, which real text never holds but a wrong guess often does.
+    let mut d = decode_as(bytes, chosen).map_err(|_| unknown())?;
+    if d.text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return Err(unknown());
     }
+    d.source = EncodingSource::Detected;
+    d.doubt =
+        doubt.and_then(|alt| EncodingDoubt::between(bytes, chosen, TextEncoding::Legacy(alt)));
+    Ok(d)
+}
+
+/// Share of the non-space bytes (of the sample) that are not ASCII.
+fn high_byte_share(bytes: &[u8]) -> f64 {
+    let sample = guess::sample_of(bytes);
+    let (high, visible) = sample.iter().fold((0usize, 0usize), |(h, v), &b| {
+        (
+            h + usize::from(b >= 0x80),
+            v + usize::from(!b.is_ascii_whitespace()),
+        )
+    });
+    high as f64 / visible.max(1) as f64
+}
+
+fn check_size(bytes: &[u8]) -> Result<(), DecodeError> {
+    if bytes.len() > MAX_ARTICLE_BYTES {
+        return Err(DecodeError::TooLarge {
+            byte_len: bytes.len(),
+            limit: MAX_ARTICLE_BYTES,
+        });
+    }
+    Ok(())
 }
 
 /// Damaged UTF-8 holds well-formed multi-byte sequences beside invalid bytes.
@@ -233,11 +495,14 @@ fn count_controls(text: &str, max_chars: usize) -> (usize, usize) {
     (chars, controls)
 }
 
-fn finish(text: String, encoding: String) -> Decoded {
+fn finish(text: String, name: &str, encoding: TextEncoding, source: EncodingSource) -> Decoded {
     let (text, line_endings) = normalize_newlines(text);
     Decoded {
         text,
-        encoding,
+        encoding: name.to_owned(),
+        text_encoding: encoding,
+        source,
+        doubt: None,
         line_endings,
     }
 }

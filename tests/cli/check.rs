@@ -73,7 +73,7 @@ fn exact_sidecars_in_every_encoding_pass() {
         .unwrap()
         .unwrap()
         .0;
-    assert_eq!(sc.article.encoding, "windows-1252");
+    assert_eq!(sc.article.encoding, "cp1252");
     assert_eq!(sc.annotations[0].quote, "“Peace”");
     assert_eq!(sc.annotations[1].quote, "Zürich");
 }

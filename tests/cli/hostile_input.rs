@@ -125,7 +125,7 @@ fn windows_1252_and_utf16_are_decoded() {
     )
     .unwrap();
     let f = read_article(&p).unwrap();
-    assert_eq!(f.encoding, "windows-1252");
+    assert_eq!(f.encoding, "cp1252");
     assert!(f.article.text().contains("café"));
     let p16 = dir.path().join("u16.txt");
     let mut bytes = vec![0xFF, 0xFE];

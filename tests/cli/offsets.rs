@@ -159,7 +159,7 @@ fn each_fixture_decodes_with_the_expected_codec() {
         ("utf8-crlf.txt", "utf-8"),
         ("utf8-bom.txt", "utf-8-sig"),
         ("utf16.txt", "utf-16"),
-        ("cp1252.txt", "windows-1252"),
+        ("cp1252.txt", "cp1252"),
         ("combining.txt", "utf-8"),
         ("empty.txt", "utf-8"),
     ];
