@@ -214,6 +214,7 @@ fn bench(c: &mut Criterion) {
         label: Vec::new(),
         author: Vec::new(),
         paths: vec![dir.clone()],
+        encoding: Default::default(),
     };
     // One run outside the timer, also checking that every span was exported.
     assert_eq!(run(&args).expect("export runs"), 0);

@@ -270,6 +270,7 @@ mod tests {
                 encoding: "utf-8".into(),
                 hash: "sha256:base".into(),
                 char_len: 100,
+                encoding_alternative: None,
             },
             note: None,
             annotations: anns.to_vec(),

@@ -7,7 +7,9 @@
 //! sidecar. The scores are computed by [`crate::analysis::agree`].
 
 use crate::analysis::agree::{self, Disagreement, DocumentPair, GroupBy, Report, Side, SpanCounts};
+use crate::cli::warn_about_encoding;
 use crate::model::annotation::{Annotation, Status};
+use crate::model::decode::TextEncoding;
 use crate::store::article_file;
 use crate::store::sidecar;
 use crate::store::walk;
@@ -40,6 +42,7 @@ pub fn run(
     statuses: &[Status],
     by: GroupBy,
     json: bool,
+    encoding: Option<TextEncoding>,
 ) -> anyhow::Result<u8> {
     let statuses: &[Status] = if statuses.is_empty() {
         &DEFAULT_STATUSES
@@ -48,19 +51,19 @@ pub fn run(
     };
     let (docs, a_name, b_name) = match (paths, authors) {
         ([one], [x, y]) => (
-            by_author(one, x, y)?,
+            by_author(one, x, y, encoding)?,
             format!("author {x}"),
             format!("author {y}"),
         ),
         (_, [_, _]) => bail!("with --author X --author Y give exactly one folder or article"),
         (_, [_, ..]) => bail!("give --author exactly twice (the two annotators)"),
         ([a, b], []) if a.is_dir() && b.is_dir() => (
-            by_folders(a, b)?,
+            by_folders(a, b, encoding)?,
             a.display().to_string(),
             b.display().to_string(),
         ),
         ([a, b], []) if !a.is_dir() && !b.is_dir() => (
-            vec![pair(a, b)?],
+            vec![pair(a, b, encoding)?],
             a.display().to_string(),
             b.display().to_string(),
         ),
@@ -118,9 +121,10 @@ fn side(path: &Path) -> anyhow::Result<Option<Vec<Annotation>>> {
 
 /// The article text, if it can be read. Warns when a sidecar was written for
 /// a different text, since its offsets would not fit.
-fn text_of(path: &Path) -> Option<String> {
+fn text_of(path: &Path, encoding: Option<TextEncoding>) -> Option<String> {
     let (sc_path, article) = sidecar_and_article(path);
-    let file = article_file::read_article(&article).ok()?;
+    let file = article_file::read_article_with(&article, encoding).ok()?;
+    warn_about_encoding(&file);
     if let Ok(Some((sc, _))) = sidecar::read(&sc_path)
         && !sc.matches(&file.article)
     {
@@ -132,12 +136,12 @@ fn text_of(path: &Path) -> Option<String> {
     Some(file.article.text().to_owned())
 }
 
-fn pair(a: &Path, b: &Path) -> anyhow::Result<Doc> {
+fn pair(a: &Path, b: &Path, encoding: Option<TextEncoding>) -> anyhow::Result<Doc> {
     let load = |p: &Path| -> anyhow::Result<Vec<Annotation>> {
         side(p)?.with_context(|| format!("{}: no such sidecar or article", p.display()))
     };
     let (a_anns, b_anns) = (load(a)?, load(b)?);
-    let text = text_of(a).or_else(|| text_of(b));
+    let text = text_of(a, encoding).or_else(|| text_of(b, encoding));
     if text.is_none() {
         eprintln!("warning: article text not found next to either sidecar; κ is not computed");
     }
@@ -168,7 +172,11 @@ fn relative_articles(root: &Path) -> anyhow::Result<BTreeSet<PathBuf>> {
         .collect())
 }
 
-fn by_folders(a_root: &Path, b_root: &Path) -> anyhow::Result<Vec<Doc>> {
+fn by_folders(
+    a_root: &Path,
+    b_root: &Path,
+    encoding: Option<TextEncoding>,
+) -> anyhow::Result<Vec<Doc>> {
     let mut names = relative_articles(a_root)?;
     names.extend(relative_articles(b_root)?);
     let mut docs = Vec::new();
@@ -183,7 +191,7 @@ fn by_folders(a_root: &Path, b_root: &Path) -> anyhow::Result<Vec<Doc>> {
         };
         docs.push(Doc {
             name: rel.display().to_string(),
-            text: text_of(&a_path).or_else(|| text_of(&b_path)),
+            text: text_of(&a_path, encoding).or_else(|| text_of(&b_path, encoding)),
             a,
             b,
         });
@@ -191,7 +199,12 @@ fn by_folders(a_root: &Path, b_root: &Path) -> anyhow::Result<Vec<Doc>> {
     Ok(docs)
 }
 
-fn by_author(path: &Path, x: &str, y: &str) -> anyhow::Result<Vec<Doc>> {
+fn by_author(
+    path: &Path,
+    x: &str,
+    y: &str,
+    encoding: Option<TextEncoding>,
+) -> anyhow::Result<Vec<Doc>> {
     let (root, names) = if path.is_dir() {
         (path.to_owned(), relative_articles(path)?)
     } else {
@@ -210,7 +223,7 @@ fn by_author(path: &Path, x: &str, y: &str) -> anyhow::Result<Vec<Doc>> {
         let b = rest.into_iter().filter(|n| n.author == y).collect();
         docs.push(Doc {
             name: rel.display().to_string(),
-            text: text_of(&article),
+            text: text_of(&article, encoding),
             a,
             b,
         });

@@ -59,6 +59,9 @@ pub struct ExportArgs {
     /// Article files, or folders searched recursively.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// `--encoding NAME`.
+    #[command(flatten)]
+    pub encoding: crate::cli::EncodingArg,
 }
 
 /// Converted articles each worker may hold ahead of the writer: bounds memory.
@@ -74,6 +77,8 @@ struct Filter {
     authors: HashSet<String>,
     /// The BIO layer for conll and hf.
     layer: Label,
+    /// `--encoding`: read the articles with it.
+    encoding: Option<crate::model::decode::TextEncoding>,
 }
 
 /// One article to export: its path, its name in the output, and its
@@ -290,6 +295,7 @@ fn parse_filter(args: &ExportArgs) -> anyhow::Result<Filter> {
         labels,
         authors: args.author.iter().map(|a| a.trim().to_owned()).collect(),
         layer,
+        encoding: args.encoding.encoding,
     })
 }
 
@@ -411,7 +417,7 @@ fn convert_all(
 fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Path>) -> Converted {
     let mut c = Converted::default();
     let shown = job.path.display();
-    let file = match article_file::read_article(&job.path) {
+    let file = match article_file::read_article_with(&job.path, filter.encoding) {
         Ok(f) => f,
         Err(e) => {
             c.messages.push(e.to_string());
@@ -419,6 +425,11 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
             return c;
         }
     };
+    c.messages.extend(
+        file.encoding_warnings()
+            .into_iter()
+            .map(|w| format!("warning: {shown}: {w}")),
+    );
     let article = &file.article;
     let (annotations, doc_note) = match sidecar::read(&sidecar::sidecar_path(&job.path)) {
         Ok(Some((sc, _))) => {

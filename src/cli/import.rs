@@ -47,6 +47,9 @@ pub struct ImportArgs {
     pub author: Option<String>,
     /// A JSONL file (spacy, doccano) or a folder of X.txt + X.ann pairs (brat).
     pub input: PathBuf,
+    /// `--encoding NAME`.
+    #[command(flatten)]
+    pub encoding: crate::cli::EncodingArg,
 }
 
 /// Run the import; exit code 0, or 1 when something was skipped as a problem.
@@ -77,6 +80,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
             .unwrap_or_else(|| format_name.to_owned()),
         now: Utc::now(),
         counts: Counts::default(),
+        encoding: args.encoding.encoding,
     };
     match format {
         ImportFormat::Brat => import_brat(&args.input, &mut session)?,
@@ -121,6 +125,8 @@ struct Target {
 }
 
 struct Session {
+    /// `--encoding`: read the articles with it.
+    encoding: Option<crate::model::decode::TextEncoding>,
     targets: BTreeMap<PathBuf, Target>,
     origin: Origin,
     status: Status,
@@ -146,7 +152,9 @@ impl Session {
     /// The article at `path`, loaded once. The error is a reason to report.
     fn target(&mut self, path: &Path) -> Result<&mut Target, String> {
         if !self.targets.contains_key(path) {
-            let file = article_file::read_article(path).map_err(|e| e.to_string())?;
+            let file =
+                article_file::read_article_with(path, self.encoding).map_err(|e| e.to_string())?;
+            crate::cli::warn_about_encoding(&file);
             let sc_path = sidecar::sidecar_path(path);
             let (sidecar, disk) = match sidecar::read(&sc_path).map_err(|e| e.to_string())? {
                 Some((sc, disk)) => {
@@ -286,7 +294,7 @@ fn import_jsonl(
             (None, Some(text)) => {
                 let index = match &by_hash {
                     Some(index) => index,
-                    None => by_hash.insert(hash_articles(root)?),
+                    None => by_hash.insert(hash_articles(root, session.encoding)?),
                 };
                 match index.get(&content_hash(text)).map(Vec::as_slice) {
                     Some([one]) => one.clone(),
@@ -325,8 +333,16 @@ fn import_jsonl(
         if let Some(text) = &record.text
             && text != target.file.article.text()
         {
+            let hint = article_file::encoding_giving(&path, text)
+                .map(|e| {
+                    format!(
+                        "; the record's text is the file read as {e}, not {}: import with --encoding {e}",
+                        target.file.encoding
+                    )
+                })
+                .unwrap_or_default();
             let reason = format!(
-                "the record's text differs from the text of {} ({} vs {} code points)",
+                "the record's text differs from the text of {} ({} vs {} code points){hint}",
                 path.display(),
                 text.chars().count(),
                 target.file.article.char_len()
@@ -357,11 +373,14 @@ fn import_jsonl(
 }
 
 /// Content hash → article paths, for every article under `root`.
-fn hash_articles(root: &Path) -> anyhow::Result<HashMap<String, Vec<PathBuf>>> {
+fn hash_articles(
+    root: &Path,
+    encoding: Option<crate::model::decode::TextEncoding>,
+) -> anyhow::Result<HashMap<String, Vec<PathBuf>>> {
     let mut index: HashMap<String, Vec<PathBuf>> = HashMap::new();
     for path in paths::expand(&[root.to_owned()])? {
         // An unreadable file simply matches nothing; `check` reports it.
-        if let Ok(file) = article_file::read_article(&path) {
+        if let Ok(file) = article_file::read_article_with(&path, encoding) {
             index
                 .entry(file.article.hash().to_owned())
                 .or_default()

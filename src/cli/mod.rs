@@ -5,12 +5,15 @@
 //! module and returns an [`ExitCode`]-like `u8` or an `anyhow` error, which
 //! `main` prints once as `error: …` and turns into exit code 2.
 
+use crate::model::decode::TextEncoding;
+use crate::store::article_file::ArticleFile;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 pub mod agree;
 pub mod bench;
 pub mod check;
+pub mod decode;
 pub mod export;
 pub mod import;
 pub mod merge;
@@ -38,6 +41,9 @@ pub enum Command {
         /// Article files, or folders searched recursively.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// `--encoding NAME`.
+        #[command(flatten)]
+        encoding: EncodingArg,
     },
     /// Print counts of articles and annotations per label, status and author.
     Stats {
@@ -64,6 +70,9 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// `--encoding NAME`.
+        #[command(flatten)]
+        encoding: EncodingArg,
     },
     /// Git merge driver for sidecars: three-way merge by annotation id into OURS; exit 1 on conflicts.
     Merge {
@@ -83,6 +92,9 @@ pub enum Command {
         /// Article files, or folders searched recursively.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// `--encoding NAME`.
+        #[command(flatten)]
+        encoding: EncodingArg,
     },
     /// Time the window headless on a copy of ARTICLE (and its sidecar); prints one line of figures.
     Bench {
@@ -117,6 +129,16 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Diagnostic: print how each article is read (encoding, its source, doubt, text) as JSON lines.
+    #[command(name = "__decode", hide = true)]
+    Decode {
+        /// Article files, or folders searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// `--encoding NAME`.
+        #[command(flatten)]
+        encoding: EncodingArg,
+    },
     /// Test helper: save two alternating sidecars in a loop (for crash-safety tests).
     #[command(name = "__stress-write", hide = true)]
     StressWrite {
@@ -145,6 +167,23 @@ impl From<AgreeBy> for crate::analysis::agree::GroupBy {
     }
 }
 
+/// `--encoding NAME`, on every command that reads articles.
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct EncodingArg {
+    /// Read the articles with this encoding instead of the one their sidecar records or
+    /// detection finds: a Python codec name (utf-8, cp1252, cp1250, cp1254, iso8859-15, ...).
+    #[arg(long = "encoding", value_name = "NAME")]
+    pub encoding: Option<TextEncoding>,
+}
+
+/// Print what an article's reader should know about its encoding (a
+/// doubtful guess, a recorded encoding not used) as warnings on stderr.
+pub fn warn_about_encoding(file: &ArticleFile) {
+    for warning in file.encoding_warnings() {
+        eprintln!("warning: {}: {warning}", file.path.display());
+    }
+}
+
 /// Import formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
@@ -159,7 +198,7 @@ pub enum ImportFormat {
 /// Run a subcommand. Returns the process exit code (0 ok, 1 problems found).
 pub fn run(command: Command) -> anyhow::Result<u8> {
     match command {
-        Command::Check { paths } => check::run(&paths),
+        Command::Check { paths, encoding } => check::run(&paths, encoding.encoding),
         Command::Stats { paths } => stats::run(&paths),
         Command::Agree {
             paths,
@@ -167,11 +206,19 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             statuses,
             by,
             json,
-        } => agree::run(&paths, &authors, &statuses, by.into(), json),
+            encoding,
+        } => agree::run(
+            &paths,
+            &authors,
+            &statuses,
+            by.into(),
+            json,
+            encoding.encoding,
+        ),
         Command::Merge { base, ours, theirs } => merge::run(&base, &ours, &theirs),
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
-        Command::Reanchor { paths } => reanchor::run(&paths),
+        Command::Reanchor { paths, encoding } => reanchor::run(&paths, encoding.encoding),
         Command::Bench {
             article,
             frames,
@@ -193,6 +240,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             annotations,
             seed,
         } => bench::generate(&out, bytes, annotations, seed),
+        Command::Decode { paths, encoding } => decode::run(&paths, encoding.encoding),
         Command::StressWrite {
             sidecar,
             annotations,

@@ -3,12 +3,20 @@
 //! [`read_article`] turns a path into an [`Article`] (or a clear error that
 //! names the file and why). [`open`] also reads the sidecar and checks every
 //! annotation against the text; mismatches are reported, never "fixed".
+//!
+//! The encoding is chosen in this order: the one given (`--encoding`,
+//! Reopen with Encoding), the one the sidecar recorded, a byte order mark,
+//! valid UTF-8, detection (see [`decode`]). A recorded encoding that no
+//! longer gives the sidecar's text, when detection does (the file was
+//! converted, say to UTF-8), gives way to detection, with a note.
 
 use crate::model::anchor::{Problem, verify};
 use crate::model::annotation::Annotation;
-use crate::model::decode::{self, DecodeError, Decoded, MAX_ARTICLE_BYTES};
-use crate::model::document::Article;
-use crate::store::sidecar::{self, DiskState, Sidecar, SidecarError};
+use crate::model::decode::{
+    self, DecodeError, Decoded, EncodingDoubt, EncodingSource, MAX_ARTICLE_BYTES, TextEncoding,
+};
+use crate::model::document::{Article, content_hash};
+use crate::store::sidecar::{self, ArticleInfo, DiskState, Sidecar, SidecarError};
 use std::fs;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -48,6 +56,15 @@ pub struct ArticleFile {
     pub path: PathBuf,
     /// Python codec name used to decode it.
     pub encoding: String,
+    /// The mapping used (its Python name is `encoding`, up to the BOM).
+    pub text_encoding: TextEncoding,
+    /// Where the encoding came from.
+    pub encoding_source: EncodingSource,
+    /// Set when the encoding was detected and another one was nearly as
+    /// plausible (now, or when the sidecar recorded it): warn about it.
+    pub encoding_doubt: Option<EncodingDoubt>,
+    /// Set when the sidecar's recorded encoding was not used, and why.
+    pub encoding_note: Option<String>,
     /// The text and its indexes.
     pub article: Article,
 }
@@ -63,17 +80,172 @@ impl ArticleFile {
 
     /// A sidecar for this article holding `annotations`.
     pub fn sidecar(&self, annotations: Vec<Annotation>) -> Sidecar {
-        Sidecar::new(
+        let mut sc = Sidecar::new(
             &self.file_name(),
             &self.encoding,
             &self.article,
             annotations,
-        )
+        );
+        sc.article = self.article_info();
+        sc
+    }
+
+    /// What a sidecar records about this article: name, encoding (and the
+    /// alternative, while the encoding is an unconfirmed guess), hash, length.
+    pub fn article_info(&self) -> ArticleInfo {
+        ArticleInfo {
+            file: self.file_name(),
+            encoding: self.encoding.clone(),
+            hash: self.article.hash().to_owned(),
+            char_len: self.article.char_len(),
+            encoding_alternative: self
+                .encoding_doubt
+                .as_ref()
+                .map(|d| d.alternative.python_name().to_owned()),
+        }
+    }
+
+    /// What to tell the analyst about the encoding, if anything: a doubtful
+    /// guess, or a recorded encoding that was not used. One line each,
+    /// without the path.
+    pub fn encoding_warnings(&self) -> Vec<String> {
+        let doubt = self.encoding_doubt.as_ref().map(|d| {
+            format!(
+                "{}; if so, read it with --encoding {}",
+                d.message(),
+                d.alternative
+            )
+        });
+        self.encoding_note.iter().cloned().chain(doubt).collect()
     }
 }
 
-/// Read and decode an article file.
+/// Read and decode an article file, with the encoding its sidecar records
+/// (if it has one) or else the detected one.
 pub fn read_article(path: &Path) -> Result<ArticleFile, ArticleError> {
+    read_article_with(path, None)
+}
+
+/// [`read_article`], or with `chosen` when given (`--encoding`).
+pub fn read_article_with(
+    path: &Path,
+    chosen: Option<TextEncoding>,
+) -> Result<ArticleFile, ArticleError> {
+    let recorded = match chosen {
+        Some(_) => None,
+        None => sidecar::read_article_info(&sidecar::sidecar_path(path)),
+    };
+    read_with(path, chosen, recorded.as_ref())
+}
+
+/// Read `path` with `chosen`, else with the encoding `recorded` in its
+/// sidecar, else detecting it.
+fn read_with(
+    path: &Path,
+    chosen: Option<TextEncoding>,
+    recorded: Option<&ArticleInfo>,
+) -> Result<ArticleFile, ArticleError> {
+    let bytes = read_bytes(path)?;
+    let decode_error = |source| ArticleError::Decode {
+        path: path.to_owned(),
+        source,
+    };
+    let mut note = None;
+    let decoded = if let Some(encoding) = chosen {
+        decode::decode_as(&bytes, encoding).map_err(decode_error)?
+    } else if let Some(info) = recorded.filter(|i| !i.encoding.is_empty()) {
+        let (decoded, why) = decode_recorded(&bytes, info).map_err(decode_error)?;
+        note = why;
+        decoded
+    } else {
+        decode::decode(&bytes).map_err(decode_error)?
+    };
+    let Decoded {
+        text,
+        encoding,
+        text_encoding,
+        source,
+        doubt,
+        ..
+    } = decoded;
+    Ok(ArticleFile {
+        path: path.to_owned(),
+        encoding,
+        text_encoding,
+        encoding_source: source,
+        encoding_doubt: doubt,
+        encoding_note: note,
+        article: Article::new(text),
+    })
+}
+
+/// Decode with the sidecar's recorded encoding, unless it no longer gives
+/// the sidecar's text and detection does (then with a note saying so).
+fn decode_recorded(
+    bytes: &[u8],
+    info: &ArticleInfo,
+) -> Result<(Decoded, Option<String>), DecodeError> {
+    let encoding = TextEncoding::from_name(&info.encoding)?;
+    let recorded = decode::decode_as(bytes, encoding);
+    if let Ok(d) = &recorded
+        && content_hash(&d.text) == info.hash
+    {
+        let mut d = recorded?;
+        d.source = EncodingSource::Recorded;
+        d.doubt = info
+            .encoding_alternative
+            .as_deref()
+            .and_then(|name| TextEncoding::from_name(name).ok())
+            .and_then(|alternative| EncodingDoubt::between(bytes, encoding, alternative));
+        return Ok((d, None));
+    }
+    // The text changed, or the file was converted: detection may still
+    // find the sidecar's text.
+    let detected = decode::decode(bytes);
+    match (recorded, detected) {
+        (_, Ok(d)) if content_hash(&d.text) == info.hash => {
+            let why = format!(
+                "the sidecar records the encoding {}, but the file now reads as {} with the sidecar's text; {} is used and will be recorded",
+                info.encoding, d.encoding, d.encoding
+            );
+            Ok((d, Some(why)))
+        }
+        (Ok(mut d), detected) => {
+            d.source = EncodingSource::Recorded;
+            let why = detected
+                .ok()
+                .filter(|det| det.source == EncodingSource::Utf8 && det.text != d.text)
+                .map(|det| {
+                    format!(
+                        "the file is valid UTF-8 now but is read as {}, the encoding its sidecar records; if it was converted, read it with --encoding {}",
+                        d.encoding, det.encoding
+                    )
+                });
+            Ok((d, why))
+        }
+        (Err(e), Ok(d)) => {
+            let why = format!(
+                "the sidecar records the encoding {}, which cannot read the file now ({e}); read as {}",
+                info.encoding, d.encoding
+            );
+            Ok((d, Some(why)))
+        }
+        (Err(e), Err(_)) => Err(e),
+    }
+}
+
+/// The encoding that reads the file at `path` as exactly `text` (line
+/// endings normalised), if one does: to tell an importer whose record holds
+/// the right text which encoding that text came from.
+pub fn encoding_giving(path: &Path, text: &str) -> Option<TextEncoding> {
+    let bytes = read_bytes(path).ok()?;
+    TextEncoding::all()
+        .into_iter()
+        .find(|&e| decode::decode_as(&bytes, e).is_ok_and(|d| d.text == text))
+}
+
+/// The bytes of an article file, refusing folders and oversized files.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, ArticleError> {
     let io = |source| ArticleError::Io {
         path: path.to_owned(),
         source,
@@ -94,17 +266,7 @@ pub fn read_article(path: &Path) -> Result<ArticleFile, ArticleError> {
             },
         });
     }
-    let bytes = fs::read(path).map_err(io)?;
-    let Decoded { text, encoding, .. } =
-        decode::decode(&bytes).map_err(|source| ArticleError::Decode {
-            path: path.to_owned(),
-            source,
-        })?;
-    Ok(ArticleFile {
-        path: path.to_owned(),
-        encoding,
-        article: Article::new(text),
-    })
+    fs::read(path).map_err(io)
 }
 
 /// An article with its sidecar's content, as found on disk.
@@ -139,9 +301,17 @@ pub enum OpenError {
 
 /// Open an article and its sidecar, checking every annotation.
 pub fn open(path: &Path) -> Result<Opened, OpenError> {
-    let file = read_article(path)?;
+    open_with(path, None)
+}
+
+/// [`open`], reading the article with `chosen` when given (`--encoding`).
+/// With another encoding than the sidecar's, the text may differ: the
+/// sidecar then no longer matches (`article_changed`).
+pub fn open_with(path: &Path, chosen: Option<TextEncoding>) -> Result<Opened, OpenError> {
     let sc_path = sidecar::sidecar_path(path);
-    let (annotations, note, disk, article_changed) = match sidecar::read(&sc_path)? {
+    let found = sidecar::read(&sc_path)?;
+    let file = read_with(path, chosen, found.as_ref().map(|(sc, _)| &sc.article))?;
+    let (annotations, note, disk, article_changed) = match found {
         Some((sc, disk)) => {
             let changed = !sc.matches(&file.article);
             (sc.annotations, sc.note, disk, changed)

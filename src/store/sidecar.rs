@@ -38,12 +38,20 @@ const RECURSION_LIMIT: usize = 64;
 pub struct ArticleInfo {
     /// The article's file name (no folder).
     pub file: String,
-    /// Python codec name used to decode it (`utf-8`, `utf-8-sig`, `windows-1252`, ...).
+    /// Python codec name used to decode it (`utf-8`, `utf-8-sig`, `cp1252`, ...).
+    /// It is used again when the article is read: only `--encoding` (or
+    /// Reopen with Encoding) overrides it.
     pub encoding: String,
     /// `sha256:<hex>` of the article text.
     pub hash: String,
     /// Length of the article text in code points.
     pub char_len: usize,
+    /// Set when `encoding` was detected and this other encoding was nearly
+    /// as plausible: nobody has confirmed the choice yet, so every command
+    /// that reads the article warns. Cleared once someone chooses the
+    /// encoding. (Optional: version-1 readers ignore it.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding_alternative: Option<String>,
 }
 
 /// A whole sidecar file.
@@ -77,6 +85,7 @@ impl Sidecar {
                 encoding: encoding.to_owned(),
                 hash: article.hash().to_owned(),
                 char_len: article.char_len(),
+                encoding_alternative: None,
             },
             note: None,
             annotations,
@@ -532,6 +541,39 @@ pub fn read(path: &Path) -> Result<Option<(Sidecar, DiskState)>, SidecarError> {
             modified: meta.modified().ok(),
         },
     )))
+}
+
+/// The `article` part of the sidecar at `path`, read from the head of the
+/// file when it is in the layout [`to_string`] writes (so the annotations
+/// of a big sidecar are not parsed just to learn the article's encoding),
+/// else from a whole read. `None` when there is no sidecar or it cannot be
+/// read; whoever reads the annotations reports that.
+pub fn read_article_info(path: &Path) -> Option<ArticleInfo> {
+    use std::io::Read as _;
+    const HEAD_BYTES: u64 = 64 * 1024;
+    #[derive(Deserialize)]
+    struct Head {
+        version: u32,
+        article: ArticleInfo,
+    }
+    let mut head = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(HEAD_BYTES)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = String::from_utf8_lossy(&head);
+    if let Some(open) = text.find("\n  annotations: [")
+        && let Some(prefix) = text.get(..open)
+    {
+        let options = ron::Options::default().with_recursion_limit(RECURSION_LIMIT);
+        if let Ok(h) = options.from_str::<Head>(&format!("{prefix}\n  annotations: [],\n)"))
+            && (1..=FORMAT_VERSION).contains(&h.version)
+        {
+            return Some(h.article);
+        }
+    }
+    read(path).ok().flatten().map(|(sc, _)| sc.article)
 }
 
 /// Write `sidecar` to `path` atomically, but only if the disk still holds

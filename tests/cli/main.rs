@@ -6,6 +6,7 @@ mod bench;
 mod check;
 mod crash_safety;
 mod edges;
+mod encodings;
 mod exports;
 mod hostile_input;
 mod import_export;
