@@ -13,6 +13,7 @@ use std::path::PathBuf;
 pub mod agree;
 pub mod bench;
 pub mod check;
+pub mod confirm;
 pub mod decode;
 pub mod export;
 pub mod import;
@@ -92,6 +93,21 @@ pub enum Command {
         /// Article files, or folders searched recursively.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// `--encoding NAME`.
+        #[command(flatten)]
+        encoding: EncodingArg,
+    },
+    /// Confirm re-anchored annotations in bulk: every Moved one still on its quote becomes exact.
+    Confirm {
+        /// Article files, or folders searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Confirm Fuzzy ones too (their new text replaces the old quote kept for review).
+        #[arg(long)]
+        fuzzy: bool,
+        /// Recorded as who modified them (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
         /// `--encoding NAME`.
         #[command(flatten)]
         encoding: EncodingArg,
@@ -219,6 +235,17 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Reanchor { paths, encoding } => reanchor::run(&paths, encoding.encoding),
+        Command::Confirm {
+            paths,
+            fuzzy,
+            by,
+            encoding,
+        } => {
+            let by = by
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "marginalia".to_owned());
+            confirm::run(&paths, fuzzy, &by, encoding.encoding)
+        }
         Command::Bench {
             article,
             frames,

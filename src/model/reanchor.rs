@@ -33,15 +33,23 @@
 //! 5. Otherwise **`Orphaned`**: offsets and quote are left as they were. An
 //!    annotation is never dropped.
 //!
+//! **Certain moves are exact.** A place found in step 2 or 3 where the quote
+//! and *both* stored contexts are intact (a side stored shorter than
+//! [`CONTEXT_CHARS`], cut by the text's edge, must be at that edge again),
+//! and where that whole context-quote-context string occurs exactly once in
+//! the new text, is certain: the annotation is `Exact` at its new offsets. So
+//! a paragraph inserted at the top leaves the annotations below it exact.
+//! Everything else found in steps 2 and 3 is `Moved` and waits for a person.
+//!
 //! Re-anchoring never *upgrades* an unconfirmed state: an annotation that was
 //! `Moved` or `Fuzzy` stays at least that until a person confirms it (which
 //! sets `anchor` back to `Exact`); only `Orphaned` ones can be found again.
 //! A `Moved` span that would split a grapheme cluster is downgraded to `Fuzzy`.
 //!
 //! Cost: the new text is held once as a `Vec<char>`; a suffix index (sorted by
-//! the first [`INDEX_KEY_CHARS`] chars) is built lazily, only when some
-//! annotation is not at its expected position, so a paragraph inserted before
-//! 50,000 annotations costs a few comparisons each. Fuzzy alignment is bounded
+//! the first [`INDEX_KEY_CHARS`] chars) is built lazily, once, when some
+//! annotation is not at its old offsets (to search for it, or to check that
+//! its context is unique); each annotation then costs a binary search. Fuzzy alignment is bounded
 //! by the quote length (long quotes align head and tail separately).
 //!
 //! ```
@@ -51,11 +59,12 @@
 //!     chrono::Utc::now(), Origin::Manual).unwrap()];
 //! let new = Article::new("Breaking. The minister said no. Then he left.".into());
 //! let tally = reanchor(&new, &mut a, None);
+//! // Its stored prefix ("The ") began the text; now it does not: uncertain.
 //! assert_eq!(tally.moved, 1);
 //! assert_eq!((a[0].start.0, a[0].anchor), (14, AnchorState::Moved));
 //! ```
 
-use crate::model::annotation::{AnchorState, Annotation};
+use crate::model::annotation::{AnchorState, Annotation, CONTEXT_CHARS};
 use crate::model::document::Article;
 use crate::model::offset::CharRange;
 use std::cell::OnceCell;
@@ -154,7 +163,7 @@ pub fn reanchor(
         let Some(a) = annotations.get_mut(i) else {
             continue;
         };
-        let found = locate(&text, map.as_ref(), a, shift);
+        let found = locate(&text, map.as_ref(), a, shift).map(|f| certify(&text, a, f));
         let state = apply(article, a, found);
         if state != AnchorState::Orphaned {
             shift = a.start.0 as isize - found.map_or(0, |f| f.old_start as isize);
@@ -170,6 +179,41 @@ struct Found {
     range: CharRange,
     state: AnchorState,
     old_start: usize,
+}
+
+/// A found place is certain when the quote and both stored contexts are
+/// intact there and nowhere else: then the annotation is exact at its new
+/// offsets rather than `Moved`. A stored side shorter than
+/// [`CONTEXT_CHARS`] was cut by the edge of the text, so it is intact only
+/// at that edge again.
+fn certify(text: &Text, a: &Annotation, found: Found) -> Found {
+    if found.state != AnchorState::Moved {
+        return found;
+    }
+    let start = found.range.start.0;
+    let end = found.range.end.0;
+    let prefix: Vec<char> = a.prefix.chars().collect();
+    let suffix: Vec<char> = a.suffix.chars().collect();
+    let prefix_intact = text.prefix_match(start, &prefix) == prefix.len()
+        && (prefix.len() >= CONTEXT_CHARS || start == prefix.len());
+    let suffix_intact = text.suffix_match(end, &suffix) == suffix.len()
+        && (suffix.len() >= CONTEXT_CHARS || end + suffix.len() == text.len());
+    if !(prefix_intact && suffix_intact) {
+        return found;
+    }
+    let whole: Vec<char> = prefix
+        .iter()
+        .copied()
+        .chain(a.quote.chars())
+        .chain(suffix.iter().copied())
+        .collect();
+    match text.occurrences(&whole).len() {
+        1 => Found {
+            state: AnchorState::Exact,
+            ..found
+        },
+        _ => found,
+    }
 }
 
 fn apply(article: &Article, a: &mut Annotation, found: Option<Found>) -> AnchorState {
@@ -597,6 +641,35 @@ fn align(
     (end > start).then(|| (CharRange::from_usize(start, end), sim))
 }
 
+/// Confirm one annotation's anchoring, as a person does after looking: a
+/// `Moved` annotation (and, when `fuzzy_too`, a `Fuzzy` one) that still sits
+/// exactly on its quote in `article` becomes `Exact`, and the old quote kept
+/// for review is dropped. Returns whether it changed. Orphans are never
+/// confirmed: they have no place in the text.
+///
+/// ```
+/// use marginalia::model::{annotation::*, document::Article, offset::CharRange, reanchor::*};
+/// let article = Article::new("Ana said no.".into());
+/// let mut a = Annotation::new(&article, CharRange::from_usize(0, 3), Label::Entity, "ana",
+///     chrono::Utc::now(), Origin::Manual).unwrap();
+/// a.anchor = AnchorState::Moved;
+/// assert!(confirm(&article, &mut a, false));
+/// assert_eq!(a.anchor, AnchorState::Exact);
+/// ```
+pub fn confirm(article: &Article, a: &mut Annotation, fuzzy_too: bool) -> bool {
+    let wanted = match a.anchor {
+        AnchorState::Moved => true,
+        AnchorState::Fuzzy => fuzzy_too,
+        AnchorState::Exact | AnchorState::Orphaned => false,
+    };
+    if !wanted || a.start >= a.end || article.slice(a.range()) != Some(a.quote.as_str()) {
+        return false;
+    }
+    a.anchor = AnchorState::Exact;
+    a.original_quote = None;
+    true
+}
+
 /// Re-anchor a single annotation without neighbours' shift (for the window's
 /// per-annotation "find again" action). Returns its new state.
 pub fn reanchor_one(
@@ -663,20 +736,52 @@ mod tests {
     }
 
     #[test]
-    fn inserted_paragraph_before_spans_moves_them() {
-        let (_, mut anns) = anns_for(OLD, &["Baku", "the minister", "Dehqan met Hasanov"]);
+    fn inserted_paragraph_leaves_spans_with_intact_unique_context_exact() {
+        let (_, anns) = anns_for(OLD, &["Baku", "the minister", "Dehqan met Hasanov"]);
         let new_text = format!("UPDATE: a new paragraph here.\n\n{OLD}");
         let new = Article::new(new_text.clone());
         for old_text in [None, Some(OLD)] {
             let mut anns = anns.clone();
             let t = reanchor(&new, &mut anns, old_text);
-            assert_eq!(t.moved, 3, "{old_text:?}");
+            // "Baku"'s stored prefix was cut by the start of the text, which is
+            // no longer right before it: uncertain. The other two have both
+            // contexts intact, once in the text ("Dehqan met Hasanov"'s short
+            // suffix still ends the text).
+            let states: Vec<AnchorState> = anns.iter().map(|a| a.anchor).collect();
+            assert_eq!(
+                states,
+                [AnchorState::Moved, AnchorState::Exact, AnchorState::Exact],
+                "{old_text:?}"
+            );
+            assert_eq!(t.to_string(), "exact 2, moved 1, fuzzy 0, orphaned 0");
             for a in &anns {
                 assert_eq!(new.slice(a.range()), Some(a.quote.as_str()));
+                let (prefix, suffix) =
+                    new.context(a.range(), crate::model::annotation::CONTEXT_CHARS);
+                assert_eq!((a.prefix.clone(), a.suffix.clone()), (prefix, suffix));
             }
         }
+    }
+
+    #[test]
+    fn a_context_found_twice_is_not_certain() {
+        let (_, mut anns) = anns_for(OLD, &["the minister"]);
+        // The whole article pasted twice under a new first line.
+        let new = Article::new(format!("Intro.\n{OLD}\n{OLD}"));
         let t = reanchor(&new, &mut anns, None);
-        assert_eq!(t.to_string(), "exact 0, moved 3, fuzzy 0, orphaned 0");
+        assert_eq!(t.to_string(), "exact 0, moved 1, fuzzy 0, orphaned 0");
+        assert_eq!(new.slice(anns[0].range()), Some("the minister"));
+    }
+
+    #[test]
+    fn a_changed_context_side_is_not_certain() {
+        let (_, mut anns) = anns_for(OLD, &["the minister"]);
+        let new = Article::new(format!(
+            "Intro. {}",
+            OLD.replace("on Tuesday.", "on Wednesday.")
+        ));
+        let t = reanchor(&new, &mut anns, None);
+        assert_eq!(t.moved, 1, "{t}");
     }
 
     #[test]
@@ -730,7 +835,8 @@ mod tests {
         let cut = Article::new(OLD.replace("Observers were not surprised. ", ""));
         reanchor(&cut, &mut anns, None);
         assert_eq!(anns[0].anchor, AnchorState::Orphaned);
-        let back = Article::new(format!("Intro. {OLD}"));
+        // Back, but with a word of its prefix changed: found, not certain.
+        let back = Article::new(format!("Intro. {}", OLD.replace("Tuesday", "Friday")));
         reanchor(&back, &mut anns, None);
         assert_eq!(anns[0].anchor, AnchorState::Moved);
         // Running again on the same text keeps it Moved: only a person confirms.

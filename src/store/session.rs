@@ -434,6 +434,34 @@ impl Session {
         )
     }
 
+    /// Change every annotation `f` returns true for, touching `modified`;
+    /// one undo step for all of them. Returns how many changed.
+    pub fn update_all(
+        &mut self,
+        who: &str,
+        now: DateTime<Utc>,
+        now_s: f64,
+        mut f: impl FnMut(&mut Annotation, &crate::model::document::Article) -> bool,
+    ) -> usize {
+        self.finish_loading();
+        let mut edits = Vec::new();
+        for before in self.annotations.iter() {
+            let mut after = before.clone();
+            if f(&mut after, &self.file.article) && after != *before {
+                after.touch(who, now);
+                edits.push(Edit::Update {
+                    before: Box::new(before.clone()),
+                    after: Box::new(after),
+                });
+            }
+        }
+        let n = edits.len();
+        if n == 0 || !self.apply(edits, now_s) {
+            return 0;
+        }
+        n
+    }
+
     /// Delete annotation `id`.
     pub fn delete(&mut self, id: &AnnotationId, now_s: f64) -> bool {
         let Some(a) = self.annotations.get(id).cloned() else {

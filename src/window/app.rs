@@ -461,6 +461,7 @@ impl MarginaliaApp {
             Command::EditNote => {
                 ctx.memory_mut(|m| m.request_focus(egui::Id::unique(side_panel::NOTE_ID)));
             }
+            Command::ConfirmMoved => self.confirm_all_moved(now_s),
             Command::NextDocument => self.step_document(1),
             Command::PreviousDocument => self.step_document(-1),
             Command::NextUnannotated => self.next_unannotated(),

@@ -493,6 +493,13 @@ commands! {
         keys: &[k(NONE, Key::Enter)], scopes: Scopes::REVIEW, needs: Needs::Selected,
         menu: Menu::Review, section: 2,
     }
+    /// Confirm every Moved annotation of the open article that still sits on
+    /// its quote (re-anchored, not certain), as one undoable step.
+    ConfirmMoved {
+        label: "Confirm all moved",
+        help: "mark every Moved annotation still on its quote as exact (one undo step)",
+        needs: Needs::Doc, menu: Menu::Review, section: 3,
+    }
     /// Open the next article of the folder.
     NextDocument {
         label: "Next article", help: "open the next article of the folder",

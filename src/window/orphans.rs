@@ -31,6 +31,23 @@ pub enum Resolve {
 }
 
 impl MarginaliaApp {
+    /// Confirm every `Moved` annotation of the open article that still sits
+    /// on its quote, as one undoable step (Review ▸ Confirm all moved).
+    pub fn confirm_all_moved(&mut self, now_s: f64) {
+        let who = self.prefs.author.clone();
+        let now = chrono::Utc::now();
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        let n = doc.update_all(&who, now, now_s, |a, article| {
+            crate::model::reanchor::confirm(article, a, false)
+        });
+        self.state.message = match n {
+            0 => "No moved annotations to confirm".into(),
+            n => format!("{n} moved annotations confirmed (Ctrl+Z to undo)"),
+        };
+    }
+
     /// Apply a [`Resolve`] decision (what the buttons do).
     pub fn resolve(&mut self, decision: Resolve, now_s: f64) -> Result<(), String> {
         let who = self.prefs.author.clone();

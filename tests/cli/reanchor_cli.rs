@@ -139,3 +139,96 @@ fn reanchor_walks_folders_and_skips_articles_without_sidecars() {
     );
     assert!(!dir.path().join("plain.txt.ann.ron").exists());
 }
+
+/// Issue 10, "Re-anchoring friction": a paragraph inserted at the top left
+/// every annotation below it `Moved` and out of exports.
+#[test]
+fn a_paragraph_inserted_at_the_top_leaves_certain_annotations_exact_and_confirm_takes_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    fs::write(&path, OLD).unwrap();
+    let old = Article::new(OLD.into());
+    let anns = vec![
+        // Its stored prefix is empty (it starts the text): not certain after the insert.
+        annotate(&old, "Dehqan"),
+        annotate(&old, "The talks ended without a deal."),
+        annotate(&old, "Observers were not surprised"),
+    ];
+    let sc = Sidecar::new("report.txt", "utf-8", &old, anns);
+    let sc_path = sidecar::sidecar_path(&path);
+    fs::write(&sc_path, sidecar::to_string(&sc)).unwrap();
+    fs::write(&path, format!("UPDATE: this story was corrected.\n\n{OLD}")).unwrap();
+
+    let (code, out, err) = run(&["reanchor"], &path);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with(": exact 2, moved 1, fuzzy 0, orphaned 0\n"),
+        "{out}"
+    );
+    let (code, _, err) = run(&["export"], &path);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("2 spans exported, 1 skipped (1 not exactly anchored)"),
+        "{err}"
+    );
+
+    // The analyst looked: confirm the rest in one go.
+    let (code, out, err) = run(&["confirm", "--by", "bo"], &path);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with(": confirmed 1, still to review 0, orphaned 0\n"),
+        "{out}"
+    );
+    assert_eq!(run(&["check"], &path).0, 0);
+    let (code, _, err) = run(&["export"], &path);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 spans exported, 0 skipped"), "{err}");
+    let (after, _) = sidecar::read(&sc_path).unwrap().unwrap();
+    let dehqan = after
+        .annotations
+        .iter()
+        .find(|a| a.quote == "Dehqan")
+        .unwrap();
+    assert_eq!(dehqan.modified_by.as_deref(), Some("bo"));
+}
+
+#[test]
+fn confirm_leaves_fuzzy_without_the_flag_orphans_always_and_stale_sidecars_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.txt");
+    fs::write(&path, OLD).unwrap();
+    let article = Article::new(OLD.into());
+    let states = [
+        AnchorState::Moved,
+        AnchorState::Fuzzy,
+        AnchorState::Orphaned,
+    ];
+    let anns: Vec<Annotation> = ["Dehqan", "Hasanov", "Tehran"]
+        .iter()
+        .zip(states)
+        .map(|(q, state)| {
+            let mut a = annotate(&article, q);
+            a.anchor = state;
+            a
+        })
+        .collect();
+    let sc = Sidecar::new("a.txt", "utf-8", &article, anns);
+    fs::write(sidecar::sidecar_path(&path), sidecar::to_string(&sc)).unwrap();
+    let (_, out, _) = run(&["confirm"], &path);
+    assert!(
+        out.ends_with(": confirmed 1, still to review 1, orphaned 1\n"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["confirm", "--fuzzy"], &path);
+    assert!(
+        out.ends_with(": confirmed 1, still to review 0, orphaned 1\n"),
+        "{out}"
+    );
+    // The article changes: nothing is confirmed against a text it was not found in.
+    fs::write(&path, format!("{OLD} More.")).unwrap();
+    let before = fs::read(sidecar::sidecar_path(&path)).unwrap();
+    let (code, out, _) = run(&["confirm"], &path);
+    assert_eq!(code, 1);
+    assert!(out.contains("run marginalia reanchor first"), "{out}");
+    assert_eq!(fs::read(sidecar::sidecar_path(&path)).unwrap(), before);
+}

@@ -2,6 +2,7 @@
 //! presses, assertions on the saved sidecar. One test binary for all of them.
 
 mod app;
+mod confirm;
 mod corpus;
 mod recovery;
 mod review;
