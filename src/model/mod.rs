@@ -8,6 +8,7 @@ pub mod annotation;
 pub mod decode;
 pub mod document;
 pub mod edit;
+pub mod filter;
 pub mod offset;
 pub mod reanchor;
 pub mod review;

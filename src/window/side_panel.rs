@@ -7,6 +7,7 @@
 //! Edits are returned to the caller or applied through the [`Session`], so
 //! they all land in the undo history.
 use crate::model::annotation::{Annotation, AnnotationId, Label, Stamp, Status};
+pub use crate::model::filter::Filter;
 use crate::store::schema::Schema;
 use crate::store::session::Session;
 use crate::window::commands::Command;
@@ -23,41 +24,6 @@ pub const NOTE_ID: &str = "marginalia.note";
 pub const AUTHOR_FILTER_ID: &str = "marginalia.author_filter";
 /// Most kind suggestions shown under the field.
 const MAX_SUGGESTIONS: usize = 8;
-
-/// Which annotations the list shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Filter {
-    /// Shown labels, in [`Label::ALL`] order.
-    pub labels: [bool; 3],
-    /// Shown statuses, in [`Status::ALL`] order.
-    pub statuses: [bool; 3],
-    /// Only authors containing this (case-insensitive); empty shows all.
-    pub author: String,
-}
-
-impl Default for Filter {
-    fn default() -> Self {
-        Filter {
-            labels: [true; 3],
-            statuses: [true; 3],
-            author: String::new(),
-        }
-    }
-}
-
-impl Filter {
-    /// True when `a` passes.
-    pub fn accepts(&self, a: &Annotation) -> bool {
-        let li = Label::ALL.iter().position(|l| *l == a.label).unwrap_or(0);
-        let si = Status::ALL.iter().position(|s| *s == a.status).unwrap_or(0);
-        self.labels[li]
-            && self.statuses[si]
-            && (self.author.is_empty()
-                || a.author
-                    .to_lowercase()
-                    .contains(&self.author.trim().to_lowercase()))
-    }
-}
 
 /// Side panel state kept between frames.
 #[derive(Debug, Default)]
