@@ -8,6 +8,7 @@
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use eframe::egui::{self, Context, RawInput, Rect, vec2};
+use marginalia::model::filter::Filter;
 use marginalia::model::sample_text::{SampleDoc, sample};
 use marginalia::window::article_view::{ArticleView, ViewInput};
 use marginalia::window::palette::Palette;
@@ -28,6 +29,7 @@ fn frame(ctx: &Context, view: &mut ArticleView, doc: &SampleDoc, palette: &Palet
         selection: None,
         selected_annotation: None,
         palette,
+        filter: &Filter::default(),
         snap_to_words: true,
         font_size: 16.0,
     };

@@ -10,6 +10,7 @@ use crate::model::annotation::Status;
 use crate::model::annotation::{AnnotationId, Label};
 use crate::model::offset::{CharOffset, CharRange};
 use crate::model::review::{self as core_review, LinkedDelete};
+use crate::model::snap;
 use crate::store::schema::{self, Schema};
 use crate::store::session::{Edge, SaveState, Session};
 use crate::window::article_view::{ArticleView, ViewInput};
@@ -104,7 +105,8 @@ pub struct AppState {
     hovered: Option<AnnotationId>,
     /// Input time of the current frame, in seconds.
     frame_s: f64,
-    view: ArticleView,
+    /// The article view (public so tests can read what it drew).
+    pub view: ArticleView,
     /// Opening this path again discards unsaved changes that could not be saved.
     discard_for: Option<PathBuf>,
     dialog: Option<mpsc::Receiver<DialogResult>>,
@@ -811,6 +813,12 @@ impl MarginaliaApp {
         };
         let author = self.prefs.author.clone();
         if let Some(range) = self.state.selection.filter(|r| !r.is_empty()) {
+            // A Quote includes its quotation marks (the PolNeAR/PARC convention).
+            let range = if label == Label::Quote {
+                snap::with_quote_marks(&doc.file.article, range)
+            } else {
+                range
+            };
             match doc.tag(range, label, &author, now, now_s) {
                 Some(id) => {
                     let quote = doc.annotations.get(&id).map_or("", |a| a.quote.as_str());
@@ -1241,6 +1249,7 @@ impl MarginaliaApp {
             selection: self.state.selection,
             selected_annotation: self.state.selected.as_ref(),
             palette: &palette,
+            filter: &self.state.list.filter,
             snap_to_words: self.prefs.snap_to_words,
             font_size: self.prefs.font_size,
         };

@@ -160,6 +160,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         size: egui::vec2(config.width_points, config.height_points),
         frame: 0,
     };
+    crate::window::fonts::install(&driver.ctx);
     // The window (fonts, atlas) exists before an article is opened; warm it
     // with an empty app so the figures below are about the article.
     let mut empty = MarginaliaApp::new_for_test(

@@ -9,6 +9,7 @@ pub mod article_view;
 pub mod bench;
 pub mod commands;
 pub mod corpus_panel;
+pub mod fonts;
 pub mod orphans;
 pub mod palette;
 pub mod prefs;
@@ -33,7 +34,10 @@ pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
     eframe::run_native(
         "marginalia",
         options,
-        Box::new(|cc| Ok(Box::new(app::MarginaliaApp::new(cc, path)))),
+        Box::new(|cc| {
+            fonts::install(&cc.egui_ctx);
+            Ok(Box::new(app::MarginaliaApp::new(cc, path)))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }

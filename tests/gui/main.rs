@@ -6,6 +6,7 @@ mod confirm;
 mod corpus;
 mod recovery;
 mod review;
+mod rtl;
 mod shell;
 mod side_panel;
 mod view;

@@ -353,7 +353,8 @@ fn schema_kinds_are_offered_and_attributes_stored() {
     let quote = sc
         .annotations
         .iter()
-        .find(|a| a.quote == "peace now")
+        // A Quote takes in its quotation marks.
+        .find(|a| a.quote == "“peace now”")
         .expect("the quote is saved");
     assert_eq!(
         quote.attrs.get("mode").map(String::as_str),

@@ -8,15 +8,20 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::model::annotation::{Annotation, AnnotationId, Annotations, Label, Link, Origin};
 use marginalia::model::document::Article;
+use marginalia::model::filter::Filter;
 use marginalia::model::offset::CharRange;
+use marginalia::store::{article_file, sidecar};
+use marginalia::window::app::MarginaliaApp;
 use marginalia::window::article_view::{ArticleView, ViewInput, ViewOutput};
 use marginalia::window::palette::Palette;
+use marginalia::window::prefs::Prefs;
 
 struct State {
     view: ArticleView,
     article: Article,
     annotations: Annotations,
     palette: Palette,
+    filter: Filter,
     snap: bool,
     outputs: Vec<ViewOutput>,
     fonts_ready: bool,
@@ -28,6 +33,7 @@ fn state(text: &str, annotations: Vec<Annotation>, snap: bool) -> State {
         article: Article::new(text.to_owned()),
         annotations: Annotations::from_vec(annotations),
         palette: Palette::for_dark_mode(false),
+        filter: Filter::default(),
         snap,
         outputs: Vec::new(),
         fonts_ready: false,
@@ -57,6 +63,7 @@ fn harness(s: State) -> Harness<'static, State> {
                     selection: None,
                     selected_annotation: None,
                     palette: &s.palette,
+                    filter: &s.filter,
                     snap_to_words: s.snap,
                     font_size: 16.0,
                 };
@@ -74,9 +81,12 @@ fn harness(s: State) -> Harness<'static, State> {
 /// Screen rects of the visible glyphs spelling `word` (the `nth` match),
 /// found through the chars egui says each glyph draws.
 fn word_rects(h: &Harness<'_, State>, word: &str, nth: usize) -> Vec<Rect> {
-    let glyphs: Vec<(char, Rect)> = h
-        .state()
-        .view
+    word_rects_in(&h.state().view, word, nth)
+}
+
+/// [`word_rects`] in any view.
+fn word_rects_in(view: &ArticleView, word: &str, nth: usize) -> Vec<Rect> {
+    let glyphs: Vec<(char, Rect)> = view
         .painted_glyphs()
         .into_iter()
         .filter(|(_, r)| r.width() > 0.0)
@@ -118,7 +128,7 @@ fn is_mark(c: char) -> bool {
     ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
-fn drag(h: &mut Harness<'_, State>, from: Pos2, to: Pos2) {
+fn drag<T>(h: &mut Harness<'_, T>, from: Pos2, to: Pos2) {
     h.hover_at(from);
     h.run();
     h.drag_at(from);
@@ -360,4 +370,124 @@ fn hovering_a_quote_names_its_speaker_in_the_tooltip() {
         h.step();
     }
     h.get_by_label_contains("said by “Dehqan”");
+}
+
+/// The window with `article` on disk and `annotations` in its sidecar.
+fn app_harness(
+    text: &str,
+    annotations: impl Fn(&Article) -> Vec<Annotation>,
+) -> (tempfile::TempDir, Harness<'static, MarginaliaApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    std::fs::write(&path, text).unwrap();
+    let file = article_file::read_article(&path).unwrap();
+    let sc = file.sidecar(annotations(&file.article));
+    sidecar::write_atomic(
+        &sidecar::sidecar_path(&path),
+        sidecar::to_string(&sc).as_bytes(),
+    )
+    .unwrap();
+    let prefs = Prefs {
+        author: "tester".into(),
+        autosave: false,
+        ..Prefs::default()
+    };
+    let app = MarginaliaApp::new_for_test(Some(&path), prefs, dir.path().join("data"));
+    let mut h = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .with_max_steps(16)
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
+    h.run();
+    (dir, h)
+}
+
+fn highlighted_labels(h: &Harness<'_, MarginaliaApp>) -> Vec<Label> {
+    let mut labels: Vec<Label> = h
+        .state()
+        .state
+        .view
+        .highlight_rects()
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    labels.sort_by_key(|l| l.name());
+    labels.dedup();
+    labels
+}
+
+#[test]
+fn label_filter_hides_highlights_in_the_text_too() {
+    let text = "Dehqan said the talks in Baku went well.\n";
+    let (_dir, mut h) = app_harness(text, |article| {
+        vec![
+            annotation(article, 0, 6, "e1", Label::Entity),
+            annotation(article, 12, 39, "c1", Label::Claim),
+        ]
+    });
+    assert_eq!(highlighted_labels(&h), vec![Label::Claim, Label::Entity]);
+    h.get_by_label("Entity").click();
+    h.run();
+    assert_eq!(
+        highlighted_labels(&h),
+        vec![Label::Claim],
+        "hiding Entity in the list's filter hides its highlight"
+    );
+    h.get_by_label("Entity").click();
+    h.run();
+    assert_eq!(highlighted_labels(&h), vec![Label::Claim, Label::Entity]);
+}
+
+/// Drag with snapping from inside the first glyph of `from_word` to just
+/// inside the right edge of the `nth` glyph of `to_char`.
+fn snapped_drag(text: &str, from_word: &str, to_char: char, nth: usize) -> String {
+    let mut h = harness(state(text, Vec::new(), true));
+    let first = word_rects(&h, from_word, 0)[0];
+    let to = word_rects(&h, &to_char.to_string(), nth)[0];
+    drag(
+        &mut h,
+        first.center() + egui::vec2(first.width() * 0.3, 0.0),
+        to.right_center() - egui::vec2(0.5, 0.0),
+    );
+    let range = last_selection(&h).expect("a selection is reported");
+    h.state().article.slice(range).unwrap().to_owned()
+}
+
+#[test]
+fn snapping_keeps_the_full_stop_and_closing_quote_the_drag_covered() {
+    let text = "Dehqan said “no capacity for a new crisis.” Then he left.";
+    assert_eq!(
+        snapped_drag(text, "capacity", '”', 0),
+        "capacity for a new crisis.”"
+    );
+    assert_eq!(snapped_drag(text, "Then", '.', 1), "Then he left.");
+}
+
+#[test]
+fn tagging_a_selection_as_quote_takes_in_its_quotation_marks() {
+    let text = "Dehqan said “no capacity for a new crisis.” Then he left.\n";
+    let (dir, mut h) = app_harness(text, |_| Vec::new());
+    // A snapped drag from inside "no" to inside "crisis": the words only.
+    let view = &h.state().state.view;
+    let from = word_rects_in(view, "no", 0)[1].left_center();
+    let to = word_rects_in(view, "crisis", 0)[3].center();
+    drag(&mut h, from, to);
+    let selection = h.state().state.selection.expect("a selection");
+    assert_eq!(
+        text.chars()
+            .skip(selection.start.0)
+            .take(selection.char_len())
+            .collect::<String>(),
+        "no capacity for a new crisis"
+    );
+    h.key_press(egui::Key::Q);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    let saved = sidecar::read(&sidecar::sidecar_path(&dir.path().join("report.txt")))
+        .unwrap()
+        .unwrap()
+        .0;
+    let quotes: Vec<&str> = saved.annotations.iter().map(|a| a.quote.as_str()).collect();
+    assert_eq!(quotes, ["“no capacity for a new crisis.”"]);
 }

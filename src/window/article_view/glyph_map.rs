@@ -1,310 +1,239 @@
-//! The glyph → char table of a laid-out paragraph. egui 0.37's galley char
-//! indexes are wrong after right-to-left runs (an RTL run yields more glyphs
-//! than chars), so the view never trusts them: each paragraph keeps its own
-//! table, built from sections whose glyph counts are checked.
+//! The glyph map of a laid-out paragraph: where every char is drawn.
+//!
+//! Each char has a box on its visual line (chars that continue a grapheme
+//! have zero width at its trailing edge), so painting a range, hit testing
+//! and placing a cursor work the same in left-to-right and right-to-left
+//! text, whatever order the glyphs are in. egui's own galley cursors are
+//! never used: they count glyphs, and egui 0.37 gives RTL runs more glyphs
+//! than chars.
+//!
+//! Cursor rule (the browsers'): a point over the leading half of a char
+//! (its left half in LTR text, its right half in RTL text) puts the cursor
+//! before it in logical order, the trailing half after it. A drag selects
+//! the logical range between its two cursors, so a drag that crosses a
+//! direction boundary selects what lies between them in reading order,
+//! which on screen may be two separate pieces.
 
 use crate::model::offset::CharOffset;
-use eframe::egui::{
-    self, Galley, Pos2, Rect, pos2,
-    text::{LayoutJob, TextFormat},
-    vec2,
-};
+use eframe::egui::{Pos2, Rect, pos2, vec2};
+use std::ops::Range;
 
-/// glyph order, each a run of chars. Exact sections have one glyph per char;
-/// others (right-to-left runs) map glyphs to chars approximately, by position.
+/// Where one char is drawn, galley-relative.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct CharBox {
+    pub x0: f32,
+    pub x1: f32,
+    /// The text band of its glyph.
+    pub y0: f32,
+    pub y1: f32,
+    /// Drawn in a right-to-left run.
+    pub rtl: bool,
+}
+
+impl CharBox {
+    fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+}
+
+/// One visual line: its chars (logical, contiguous) and its band.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Line {
+    pub chars: Range<usize>,
+    pub top: f32,
+    pub bottom: f32,
+    /// Where a cursor on this line with no chars sits (x).
+    pub empty_x: f32,
+}
+
+/// Every char's box and every line of a paragraph.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct GlyphMap {
     pub(super) line_start: CharOffset,
-    char_len: usize,
-    sections: Vec<MapSection>,
-    /// First glyph index of every galley row.
-    row_glyph_starts: Vec<usize>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct MapSection {
-    glyph_start: usize,
-    glyph_len: usize,
-    /// Relative to the paragraph start.
-    char_start: usize,
-    char_len: usize,
-}
-
-impl MapSection {
-    pub(super) fn is_exact(&self) -> bool {
-        self.glyph_len == self.char_len
-    }
+    pub(super) boxes: Vec<CharBox>,
+    pub(super) lines: Vec<Line>,
 }
 
 impl GlyphMap {
-    /// The map for sections of `(char_len, glyph_len)` in order.
-    pub(super) fn from_counts(
-        line_start: CharOffset,
-        counts: &[(usize, usize)],
-        galley: &Galley,
-    ) -> Self {
-        let mut sections = Vec::with_capacity(counts.len());
-        let (mut g, mut c) = (0, 0);
-        for &(char_len, glyph_len) in counts {
-            sections.push(MapSection {
-                glyph_start: g,
-                glyph_len,
-                char_start: c,
-                char_len,
-            });
-            g += glyph_len;
-            c += char_len;
-        }
-        let mut row_glyph_starts = Vec::with_capacity(galley.rows.len());
-        let mut start = 0;
-        for row in &galley.rows {
-            row_glyph_starts.push(start);
-            start += row.row.glyphs.len();
-        }
-        GlyphMap {
-            line_start,
-            char_len: c,
-            sections,
-            row_glyph_starts,
-        }
+    fn char_len(&self) -> usize {
+        self.boxes.len()
     }
 
-    pub(super) fn section_of_glyph(&self, g: usize) -> Option<&MapSection> {
-        let i = self
-            .sections
-            .partition_point(|s| s.glyph_start <= g)
-            .checked_sub(1)?;
-        self.sections
-            .get(i)
-            .filter(|s| g < s.glyph_start + s.glyph_len)
+    /// The line at galley-relative `y` (clamped to the first and last).
+    fn line_at_y(&self, y: f32) -> Option<&Line> {
+        let i = self.lines.partition_point(|l| l.bottom <= y);
+        self.lines.get(i.min(self.lines.len().saturating_sub(1)))
     }
 
-    /// The char (relative to the paragraph) drawn by glyph `g`.
-    pub(super) fn glyph_to_char(&self, g: usize) -> Option<usize> {
-        let s = self.section_of_glyph(g)?;
-        let k = g - s.glyph_start;
-        if s.is_exact() {
-            Some(s.char_start + k)
-        } else {
-            // Right-to-left: glyphs run right to left through the chars.
-            let back = k * s.char_len / s.glyph_len.max(1);
-            Some(s.char_start + s.char_len.saturating_sub(1 + back))
-        }
+    /// The char (relative) drawn under a galley-relative point.
+    pub(super) fn char_at(&self, pos: Pos2) -> Option<usize> {
+        let line = self.line_at_y(pos.y)?;
+        line.chars.clone().find(|&c| {
+            let b = &self.boxes[c];
+            b.width() > 0.0 && b.x0 <= pos.x && pos.x < b.x1
+        })
     }
 
-    /// The row index at galley-relative y (clamped).
-    pub(super) fn row_at_y(galley: &Galley, y: f32) -> usize {
-        galley
-            .rows
-            .partition_point(|r| r.pos.y + r.row.size.y <= y)
-            .min(galley.rows.len().saturating_sub(1))
-    }
-
-    /// The char under a galley-relative point, if the point is over a glyph.
-    pub(super) fn char_under_glyph_pos(&self, galley: &Galley, pos: Pos2) -> Option<usize> {
-        let r = Self::row_at_y(galley, pos.y);
-        let row = galley.rows.get(r)?;
-        let x = pos.x - row.pos.x;
-        let i = row
-            .row
-            .glyphs
-            .iter()
-            .position(|gl| gl.advance_width > 0.0 && gl.pos.x <= x && x < gl.max_x())?;
-        self.glyph_to_char(self.row_glyph_starts.get(r)? + i)
-    }
-
-    /// The cursor (0..=char_len, relative) nearest a galley-relative point;
-    /// never inside a cluster of zero-width continuation glyphs.
-    pub(super) fn cursor_from_glyph_pos(&self, galley: &Galley, pos: Pos2) -> usize {
-        let r = Self::row_at_y(galley, pos.y);
-        let (Some(row), Some(&row_start)) = (galley.rows.get(r), self.row_glyph_starts.get(r))
-        else {
+    /// The cursor (0..=char_len, relative) nearest a galley-relative point,
+    /// by the browsers' rule (see the module docs). Never inside a grapheme.
+    pub(super) fn cursor_at(&self, pos: Pos2) -> usize {
+        let Some(line) = self.line_at_y(pos.y) else {
             return 0;
         };
-        let glyphs = &row.row.glyphs;
-        let x = pos.x - row.pos.x;
-        let Some(first) = glyphs.first() else {
-            // An empty row: the cursor of the char that would start it.
-            return self.glyph_to_char(row_start).unwrap_or(self.char_len);
-        };
-        if x < first.pos.x {
-            return self.glyph_to_char(row_start).unwrap_or(0);
-        }
-        let hit = glyphs
-            .iter()
-            .position(|gl| gl.advance_width > 0.0 && gl.pos.x <= x && x < gl.max_x());
-        let Some(i) = hit else {
-            // Past the end of the row: after its last char.
-            let last = row_start + glyphs.len() - 1;
-            return self.cursor_after_glyph(last);
-        };
-        let g = row_start + i;
-        let right_half = x >= glyphs[i].pos.x + glyphs[i].advance_width / 2.0;
-        let Some(s) = self.section_of_glyph(g) else {
-            return 0;
-        };
-        let Some(c) = self.glyph_to_char(g) else {
-            return 0;
-        };
-        if s.is_exact() {
-            if right_half {
-                // Skip the zero-width glyphs of the same cluster (marks, ZWJ parts).
-                let mut end = g + 1;
-                while end < s.glyph_start + s.glyph_len
-                    && galley_glyph(galley, &self.row_glyph_starts, end)
-                        .is_some_and(|gl| gl.advance_width == 0.0)
-                {
-                    end += 1;
-                }
-                s.char_start + (end - s.glyph_start)
+        let distance = |c: usize| {
+            let b = &self.boxes[c];
+            if pos.x < b.x0 {
+                b.x0 - pos.x
+            } else if pos.x >= b.x1 {
+                pos.x - b.x1 + f32::EPSILON
             } else {
-                c
+                0.0
             }
-        } else if right_half {
-            c
-        } else {
-            (c + 1).min(s.char_start + s.char_len)
+        };
+        let Some(c) = line
+            .chars
+            .clone()
+            .filter(|&c| self.boxes[c].width() > 0.0)
+            .min_by(|&a, &b| distance(a).total_cmp(&distance(b)))
+        else {
+            return line.chars.start;
+        };
+        let b = &self.boxes[c];
+        let left_half = pos.x < (b.x0 + b.x1) / 2.0;
+        if left_half != b.rtl {
+            return c;
         }
+        let mut end = c + 1;
+        while end < line.chars.end && self.boxes[end].width() == 0.0 {
+            end += 1;
+        }
+        end
     }
 
-    pub(super) fn cursor_after_glyph(&self, g: usize) -> usize {
-        match self.section_of_glyph(g) {
-            Some(s) if s.is_exact() => s.char_start + (g - s.glyph_start) + 1,
-            Some(s) => s.char_start + s.char_len,
-            None => self.char_len,
-        }
-    }
-
-    /// Rectangles (galley-relative, one per row piece) covering the chars
-    /// `range` (relative to the paragraph), in the text band of each row.
-    pub(super) fn char_rects(&self, galley: &Galley, range: std::ops::Range<usize>) -> Vec<Rect> {
+    /// Rectangles (galley-relative) covering the chars `range` (relative):
+    /// one per visually contiguous piece of each line, in the text band.
+    pub(super) fn char_rects(&self, range: Range<usize>) -> Vec<Rect> {
         let mut rects = Vec::new();
-        for (r, row) in galley.rows.iter().enumerate() {
-            let Some(&row_start) = self.row_glyph_starts.get(r) else {
-                break;
-            };
-            let mut current: Option<Rect> = None;
-            for (i, gl) in row.row.glyphs.iter().enumerate() {
-                let inside = self
-                    .glyph_to_char(row_start + i)
-                    .is_some_and(|c| range.contains(&c));
-                if inside {
-                    let top = row.pos.y + gl.pos.y - gl.font_ascent;
-                    let rect = Rect::from_min_max(
-                        pos2(row.pos.x + gl.pos.x, top),
-                        pos2(row.pos.x + gl.max_x(), top + gl.font_height),
-                    );
-                    current = Some(current.map_or(rect, |c| c.union(rect)));
-                } else if gl.advance_width > 0.0
-                    && let Some(c) = current.take()
-                {
-                    rects.push(c);
-                }
-            }
-            rects.extend(current);
-            // An empty row (empty paragraph) inside the range still shows.
-            if row.row.glyphs.is_empty()
-                && range.start <= self.glyph_to_char(row_start).unwrap_or(self.char_len)
-                && range.end > range.start
-                && self.char_len == 0
-            {
-                let h = row.row.size.y;
+        if self.char_len() == 0 {
+            // An empty paragraph inside a selection still shows.
+            if let Some(line) = self.lines.first() {
+                let h = line.bottom - line.top;
                 rects.push(Rect::from_min_size(
-                    pos2(row.pos.x, row.pos.y + h * 0.2),
+                    pos2(line.empty_x, line.top + h * 0.2),
                     vec2(h * 0.3, h * 0.6),
                 ));
             }
+            return rects;
+        }
+        let range = range.start.min(self.char_len())..range.end.min(self.char_len());
+        let mut pieces: Vec<CharBox> = Vec::new();
+        for line in &self.lines {
+            let a = range.start.max(line.chars.start);
+            let b = range.end.min(line.chars.end);
+            if a >= b {
+                continue;
+            }
+            pieces.clear();
+            pieces.extend(self.boxes[a..b].iter().filter(|b| b.width() > 0.0));
+            pieces.sort_by(|p, q| p.x0.total_cmp(&q.x0));
+            let mut current: Option<Rect> = None;
+            for p in &pieces {
+                let r = Rect::from_min_max(pos2(p.x0, p.y0), pos2(p.x1, p.y1));
+                current = match current {
+                    Some(c) if p.x0 <= c.right() + 0.5 => Some(c.union(r)),
+                    Some(c) => {
+                        rects.push(c);
+                        Some(r)
+                    }
+                    None => Some(r),
+                };
+            }
+            rects.extend(current);
         }
         rects
     }
-}
-
-pub(super) fn galley_glyph<'g>(
-    galley: &'g Galley,
-    row_starts: &[usize],
-    g: usize,
-) -> Option<&'g egui::epaint::text::Glyph> {
-    let r = row_starts.partition_point(|&s| s <= g).checked_sub(1)?;
-    galley.rows.get(r)?.row.glyphs.get(g - row_starts.get(r)?)
-}
-
-/// The glyph → char table of a laid-out paragraph. Sections holding
-/// right-to-left text are laid out alone to learn their glyph count; if the
-/// total still disagrees with the galley, every section is measured alone.
-pub(super) fn glyph_map(
-    ui: &egui::Ui,
-    line_start: CharOffset,
-    chars: &[char],
-    runs: &[std::ops::Range<usize>],
-    sections: &[(std::ops::Range<usize>, TextFormat)],
-    galley: &Galley,
-) -> GlyphMap {
-    let galley_glyphs: usize = galley.rows.iter().map(|r| r.row.glyphs.len()).sum();
-    let measure = |r: &std::ops::Range<usize>, format: &TextFormat| -> usize {
-        let text: String = chars[r.clone()].iter().collect();
-        let mut job = LayoutJob::single_section(text, format.clone());
-        job.wrap.max_width = f32::INFINITY;
-        let g = ui.ctx().fonts_mut(|f| f.layout_job(job));
-        g.rows.iter().map(|row| row.row.glyphs.len()).sum()
-    };
-    let has_rtl =
-        |r: &std::ops::Range<usize>| runs.iter().any(|x| x.start < r.end && r.start < x.end);
-    let mut counts: Vec<(usize, usize)> = sections
-        .iter()
-        .map(|(r, f)| (r.len(), if has_rtl(r) { measure(r, f) } else { r.len() }))
-        .collect();
-    if counts.iter().map(|c| c.1).sum::<usize>() != galley_glyphs {
-        counts = sections
-            .iter()
-            .map(|(r, f)| (r.len(), measure(r, f)))
-            .collect();
-    }
-    if counts.iter().map(|c| c.1).sum::<usize>() != galley_glyphs {
-        // Give up on per-section precision; map the paragraph by position.
-        counts = vec![(chars.len(), galley_glyphs)];
-    }
-    GlyphMap::from_counts(line_start, &counts, galley)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A one-line map of boxes 10 px wide: `rtl[i]` says whether char `i`
+    /// is in an RTL run; `visual` lists the logical chars left to right.
+    fn map(visual: &[usize], rtl: &[bool]) -> GlyphMap {
+        let mut boxes = vec![CharBox::default(); visual.len()];
+        for (k, &c) in visual.iter().enumerate() {
+            boxes[c] = CharBox {
+                x0: k as f32 * 10.0,
+                x1: k as f32 * 10.0 + 10.0,
+                y0: 0.0,
+                y1: 20.0,
+                rtl: rtl[c],
+            };
+        }
+        GlyphMap {
+            line_start: CharOffset(0),
+            boxes,
+            lines: vec![Line {
+                chars: 0..visual.len(),
+                top: 0.0,
+                bottom: 20.0,
+                empty_x: 0.0,
+            }],
+        }
+    }
+
     #[test]
-    pub(super) fn glyph_map_maps_exact_and_rtl_sections() {
-        let map = GlyphMap {
-            line_start: CharOffset(100),
-            char_len: 9,
-            sections: vec![
-                MapSection {
-                    glyph_start: 0,
-                    glyph_len: 3,
-                    char_start: 0,
-                    char_len: 3,
-                },
-                MapSection {
-                    glyph_start: 3,
-                    glyph_len: 6,
-                    char_start: 3,
-                    char_len: 4,
-                },
-                MapSection {
-                    glyph_start: 9,
-                    glyph_len: 2,
-                    char_start: 7,
-                    char_len: 2,
-                },
-            ],
-            row_glyph_starts: vec![0],
-        };
-        assert_eq!(map.glyph_to_char(1), Some(1));
-        assert_eq!(map.glyph_to_char(3), Some(6), "RTL starts at its last char");
+    fn cursors_in_rtl_text_follow_the_browsers_rule() {
+        // "ab" then RTL "cde" (shown e d c), then "f": visual a b e d c f.
+        let rtl = [false, false, true, true, true, false];
+        let m = map(&[0, 1, 4, 3, 2, 5], &rtl);
+        let at = |x: f32| m.cursor_at(pos2(x, 10.0));
+        assert_eq!(at(2.0), 0, "left half of a: before a");
+        assert_eq!(at(8.0), 1, "right half of a: after a");
         assert_eq!(
-            map.glyph_to_char(9),
-            Some(7),
-            "exact again after the RTL run"
+            at(48.0),
+            2,
+            "right half of c (logical start of the run): before c"
         );
-        assert_eq!(map.glyph_to_char(10), Some(8));
-        assert_eq!(map.glyph_to_char(11), None);
+        assert_eq!(at(42.0), 3, "left half of c: after c");
+        assert_eq!(
+            at(22.0),
+            5,
+            "left half of e: after e, the run's logical end"
+        );
+        assert_eq!(at(-5.0), 0, "left of the line");
+        assert_eq!(at(99.0), 6, "right of the line");
+        assert_eq!(m.char_at(pos2(35.0, 5.0)), Some(3));
+    }
+
+    #[test]
+    fn a_logical_range_across_a_direction_boundary_paints_two_pieces() {
+        let rtl = [false, false, true, true, true, false];
+        let m = map(&[0, 1, 4, 3, 2, 5], &rtl);
+        // b and c are neighbours in reading order, far apart on screen.
+        let rects = m.char_rects(1..3);
+        assert_eq!(rects.len(), 2);
+        assert_eq!((rects[0].left(), rects[0].right()), (10.0, 20.0));
+        assert_eq!((rects[1].left(), rects[1].right()), (40.0, 50.0));
+        // The whole run is one piece.
+        let rects = m.char_rects(2..5);
+        assert_eq!(rects.len(), 1);
+        assert_eq!((rects[0].left(), rects[0].right()), (20.0, 50.0));
+    }
+
+    #[test]
+    fn zero_width_chars_stay_with_their_grapheme() {
+        // "e" + combining acute + "x": the accent has no width of its own.
+        let mut m = map(&[0, 1, 2], &[false, false, false]);
+        m.boxes[1] = CharBox {
+            x0: 10.0,
+            x1: 10.0,
+            ..m.boxes[0]
+        };
+        m.boxes[2].x0 = 10.0;
+        m.boxes[2].x1 = 20.0;
+        assert_eq!(m.cursor_at(pos2(8.0, 5.0)), 2, "after e and its accent");
+        assert_eq!(m.char_at(pos2(10.0, 5.0)), Some(2));
     }
 }

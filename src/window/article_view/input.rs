@@ -122,7 +122,7 @@ impl ArticleView {
         if rel.y < 0.0 || rel.y > p.galley.size().y {
             return None;
         }
-        let c = p.map.char_under_glyph_pos(&p.galley, rel)?;
+        let c = p.map.char_at(rel)?;
         Some(p.map.line_start.forward(c))
     }
 
@@ -138,7 +138,7 @@ impl ArticleView {
         if line == last && rel.y > p.galley.size().y {
             return article.line_range(last).map(|r| r.end);
         }
-        let c = p.map.cursor_from_glyph_pos(&p.galley, rel);
+        let c = p.map.cursor_at(rel);
         Some(p.map.line_start.forward(c))
     }
 }

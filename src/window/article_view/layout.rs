@@ -1,216 +1,359 @@
-//! Laying out one paragraph: its styled sections become a [`LayoutJob`],
-//! shaped by egui into a galley, with the glyph map and the cached meshes of
-//! its highlights.
+//! Laying out one paragraph: style it ([`style`]), shape it in pieces
+//! ([`shape`]), break it into lines in logical order, then place each line's
+//! units in visual order ([`Bidi::visual_runs`]) into one galley that egui
+//! paints as usual, with the [`GlyphMap`] of where every char went and the
+//! cached meshes of its highlights.
+//!
+//! A right-to-left paragraph (first strong char RTL) is right-aligned. Lines
+//! break after white space (and around CJK ideographs); a word wider than
+//! the line is broken between graphemes.
 
-use super::glyph_map::glyph_map;
+use super::bidi::Bidi;
+use super::glyph_map::{CharBox, GlyphMap, Line};
 use super::paint::{decorations, tessellate_decorations};
+use super::shape::{Shaped, Unit, shape};
+use super::style::{Role, StyleInput, TextStyle, style};
 use super::{Decoration, Geometry, LINE_HEIGHT_FACTOR, Paragraph};
-use crate::model::annotation::{Annotation, Status};
+use crate::model::annotation::Label;
 use crate::model::document::Article;
-use crate::model::offset::CharOffset;
+use crate::model::offset::{CharOffset, CharRange};
 use crate::window::palette::Palette;
 use eframe::egui::{
-    self, Color32, FontFamily, FontId,
-    text::{LayoutJob, LayoutSection, TextFormat, TextWrapping},
+    self, FontFamily, FontId, Galley, Rect,
+    epaint::text::{PlacedRow, RowVisuals},
+    pos2,
+    text::TextFormat,
+    vec2,
 };
+use std::ops::Range;
 use std::sync::Arc;
 
-/// True for chars of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana,
-/// NKo, ... and their presentation forms).
-pub(super) fn is_rtl(c: char) -> bool {
-    matches!(c,
-        '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}'
-        | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
-}
-
-/// Char ranges (relative) of right-to-left runs: from an RTL char to the last
-/// RTL char before any strong left-to-right letter, with following marks.
-pub(super) fn rtl_runs(chars: &[char]) -> Vec<std::ops::Range<usize>> {
-    let mut runs = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_rtl(chars[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut end = i + 1;
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j];
-            if is_rtl(c) || matches!(c, '\u{200C}' | '\u{200D}') {
-                end = j + 1;
-            } else if c.is_alphabetic() {
-                break;
-            }
-            j += 1;
-        }
-        runs.push(start..end);
-        i = end;
-    }
-    runs
-}
-
-/// Lay out paragraph `line` with its highlights.
+/// Lay out one paragraph with its highlights, styled by [`style`].
 pub(super) fn build_paragraph(
     ui: &egui::Ui,
     article: &Article,
-    line: usize,
-    anns: &[&Annotation],
+    style_input: &StyleInput,
     palette: &Palette,
     geometry: Geometry,
 ) -> Paragraph {
-    let range = article.line_range(line).unwrap_or_default();
+    let line_start = CharOffset(style_input.para_start);
+    let range = CharRange::new(line_start, line_start.forward(style_input.char_len));
     let text = article.slice(range).unwrap_or_default();
     let chars: Vec<char> = text.chars().collect();
-    let n = chars.len();
-    let font_size = geometry.font_size;
-    let body = TextFormat {
-        font_id: FontId::new(font_size, FontFamily::Proportional),
-        color: palette.text,
-        line_height: Some(geometry.line_height),
-        ..Default::default()
-    };
+    let styled = style(style_input);
+    let formats: Vec<(Range<usize>, TextFormat)> = styled
+        .sections
+        .iter()
+        .map(|(r, s)| (r.clone(), text_format(*s, palette, geometry)))
+        .collect();
+    let body = text_format(TextStyle::BODY, palette, geometry);
+    let bidi = Bidi::new(text);
+    let shaped = shape(ui.ctx(), &chars, &formats, &bidi, &body);
+    let widths: Vec<f32> = shaped.units.iter().map(Unit::width).collect();
+    let lines = break_lines(&shaped.units, &widths, &chars, geometry.wrap_width);
+    let (galley, mut map) = compose(&shaped, &lines, &bidi, geometry.wrap_width);
+    map.line_start = line_start;
 
-    // Relative char boundaries where the format may change.
-    let mut cuts: Vec<usize> = vec![0, n];
-    let header = article
-        .meta()
-        .header
-        .filter(|h| h.start == range.start && line == 0);
-    let title_at = header.and_then(|_| title_char_start(text, article));
-    cuts.extend(title_at);
-    let rel = |o: CharOffset| o.0.saturating_sub(range.start.0).min(n);
-    for a in anns {
-        cuts.push(rel(a.start));
-        cuts.push(rel(a.end));
-    }
-    let runs = rtl_runs(&chars);
-    for r in &runs {
-        cuts.push(r.start);
-        cuts.push(r.end);
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-
-    // Lanes: outer (earlier, longer) spans get lower lanes.
-    let mut order: Vec<usize> = (0..anns.len()).collect();
-    order.sort_by_key(|&i| (anns[i].start, std::cmp::Reverse(anns[i].end)));
-    let mut lane_ends: Vec<CharOffset> = Vec::new();
-    let mut lanes = vec![0usize; anns.len()];
-    for &i in &order {
-        let lane = lane_ends
-            .iter()
-            .position(|&e| e <= anns[i].start)
-            .unwrap_or(lane_ends.len());
-        if lane == lane_ends.len() {
-            lane_ends.push(anns[i].end);
-        } else {
-            lane_ends[lane] = anns[i].end;
-        }
-        lanes[i] = lane;
-    }
-
-    // Byte offsets of each char boundary, relative to the paragraph.
-    let mut byte_at = Vec::with_capacity(n + 1);
-    let mut b = 0;
-    for c in &chars {
-        byte_at.push(b);
-        b += c.len_utf8();
-    }
-    byte_at.push(b);
-
-    let mut job = LayoutJob {
-        text: text.to_owned(),
-        wrap: TextWrapping {
-            max_width: geometry.wrap_width,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    // Sections change only where the font or colour does (title, rejected
-    // text) and at right-to-left runs; highlight fills are painted as
-    // rectangles under the text instead of section backgrounds. Every
-    // section is shaped on its own, so one section per annotation boundary
-    // made laying out a densely annotated paragraph several times slower.
-    let mut hard: Vec<usize> = runs.iter().flat_map(|r| [r.start, r.end]).collect();
-    hard.extend(title_at);
-    let mut section_formats: Vec<(std::ops::Range<usize>, TextFormat)> = Vec::new();
-    let mut fills: Vec<(std::ops::Range<usize>, Color32)> = Vec::new();
-    for w in cuts.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if a >= b {
-            continue;
-        }
-        let mut format = body.clone();
-        if let Some(t) = title_at {
-            if a < t {
-                format.font_id.size = font_size * 0.85;
-                format.color = palette.weak_text;
-            } else {
-                format.font_id.size = font_size * 1.6;
-                format.line_height = Some((font_size * 1.6 * LINE_HEIGHT_FACTOR).round());
-            }
-        }
-        let at = CharOffset(range.start.0 + a);
-        let innermost = (0..anns.len())
-            .filter(|&i| anns[i].range().contains(at))
-            .max_by_key(|&i| (lanes[i], std::cmp::Reverse(anns[i].range().char_len())));
-        if let Some(i) = innermost {
-            let rejected = anns[i].status == Status::Rejected;
-            let fill = palette.fill(anns[i].label, rejected);
-            match fills.last_mut() {
-                Some((r, c)) if r.end == a && *c == fill => r.end = b,
-                _ => fills.push((a..b, fill)),
-            }
-            if rejected {
-                format.color = palette.weak_text;
-            }
-        }
-        match section_formats.last_mut() {
-            Some((r, f)) if r.end == a && *f == format && !hard.contains(&a) => r.end = b,
-            _ => section_formats.push((a..b, format)),
-        }
-    }
-    for (r, format) in &section_formats {
-        job.sections.push(LayoutSection {
-            leading_space: 0.0,
-            byte_range: egui::text::ByteIndex(byte_at[r.start])
-                ..egui::text::ByteIndex(byte_at[r.end]),
-            format: format.clone(),
-        });
-    }
-    if job.sections.is_empty() {
-        job.sections.push(LayoutSection {
-            leading_space: 0.0,
-            byte_range: egui::text::ByteIndex(0)..egui::text::ByteIndex(0),
-            format: body.clone(),
-        });
-    }
-    let galley = ui.ctx().fonts_mut(|f| f.layout_job(job));
-
-    let map = glyph_map(ui, range.start, &chars, &runs, &section_formats, &galley);
-    let fills: Vec<Decoration> = fills
-        .into_iter()
-        .flat_map(|(r, color)| {
-            map.char_rects(&galley, r)
+    let fill_rects: Vec<(Label, Rect)> = styled
+        .fills
+        .iter()
+        .flat_map(|(r, fill)| {
+            map.char_rects(r.clone())
+                .into_iter()
+                .map(move |rect| (fill.label, rect))
+        })
+        .collect();
+    let fills: Vec<Decoration> = styled
+        .fills
+        .iter()
+        .flat_map(|(r, fill)| {
+            let color = palette.fill(fill.label, fill.dimmed);
+            map.char_rects(r.clone())
                 .into_iter()
                 .map(move |rect| Decoration::Fill { rect, color })
         })
         .collect();
     let fills = Arc::new(tessellate_decorations(ui.ctx(), &fills));
-    let decorations = decorations(&map, &galley, anns, &lanes, range, palette, geometry);
+    let decorations = decorations(&map, &styled.marks, palette, geometry);
     let decorations = Arc::new(tessellate_decorations(ui.ctx(), &decorations));
     Paragraph {
         size_key: (0, 0),
-        signature: 0,
-        revision: 0,
+        style_key: 0,
+        inputs_key: (0, 0),
         last_used: 0,
         galley,
         map,
         fills,
+        fill_rects,
         placed: None,
         decorations,
+    }
+}
+
+/// The egui text format of a style.
+fn text_format(style: TextStyle, palette: &Palette, geometry: Geometry) -> TextFormat {
+    let font_size = geometry.font_size;
+    let (size, line_height) = match style.role {
+        Role::Body => (font_size, geometry.line_height),
+        Role::Header => (font_size * 0.85, geometry.line_height),
+        Role::Title => (
+            font_size * 1.6,
+            (font_size * 1.6 * LINE_HEIGHT_FACTOR).round(),
+        ),
+    };
+    let weak = style.dimmed || style.role == Role::Header;
+    TextFormat {
+        font_id: FontId::new(size, FontFamily::Proportional),
+        color: if weak {
+            palette.weak_text
+        } else {
+            palette.text
+        },
+        line_height: Some(line_height),
+        ..Default::default()
+    }
+}
+
+/// True for CJK ideographs and kana, which a line may break around.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// Break units (in logical order, `widths[i]` wide) into lines at most
+/// `max_width` wide: greedily, after white space or around CJK; a unit
+/// wider than a line gets a line of its own. White space at the end of a
+/// line does not count against its width. Returns unit index ranges (one
+/// empty range for an empty paragraph).
+pub(super) fn break_lines(
+    units: &[Unit],
+    widths: &[f32],
+    chars: &[char],
+    max_width: f32,
+) -> Vec<Range<usize>> {
+    let is_space = |u: usize| chars[units[u].chars.start].is_whitespace();
+    let can_break_before = |u: usize| {
+        let (prev, next) = (chars[units[u].chars.start - 1], chars[units[u].chars.start]);
+        !next.is_whitespace() && (prev.is_whitespace() || is_cjk(prev) || is_cjk(next))
+    };
+    let mut lines = Vec::new();
+    let (mut start, mut x, mut last_break) = (0, 0.0, None);
+    for u in 0..units.len() {
+        if u > start && can_break_before(u) {
+            last_break = Some(u);
+        }
+        if !is_space(u) && u > start && x + widths[u] > max_width {
+            let at = last_break.filter(|&b| b > start).unwrap_or(u);
+            lines.push(start..at);
+            start = at;
+            x = widths[at..u].iter().sum();
+            last_break = None;
+        }
+        x += widths[u];
+    }
+    lines.push(start..units.len());
+    lines
+}
+
+/// Place the lines' units in visual order into one galley, and map every char.
+fn compose(
+    shaped: &Shaped,
+    lines: &[Range<usize>],
+    bidi: &Bidi<'_>,
+    wrap_width: f32,
+) -> (Arc<Galley>, GlyphMap) {
+    let template = shaped.pieces.first().map_or(&shaped.empty, |p| &p.galley);
+    let mut c = Composer {
+        shaped,
+        rtl_para: bidi.is_rtl(),
+        wrap_width,
+        map: GlyphMap {
+            boxes: vec![CharBox::default(); shaped.char_x.len()],
+            ..GlyphMap::default()
+        },
+        rows: Vec::with_capacity(lines.len()),
+        y: 0.0,
+        width: 0.0,
+    };
+    for line in lines {
+        c.place_line(line.clone(), bidi);
+    }
+    let mut galley = (**template).clone();
+    galley.elided = false;
+    galley.mesh_bounds = c.rows.iter().fold(Rect::NOTHING, |b, r| {
+        b.union(r.row.visuals.mesh_bounds.translate(r.pos.to_vec2()))
+    });
+    galley.num_vertices = c
+        .rows
+        .iter()
+        .map(|r| r.row.visuals.mesh.vertices.len())
+        .sum();
+    galley.num_indices = c
+        .rows
+        .iter()
+        .map(|r| r.row.visuals.mesh.indices.len())
+        .sum();
+    let width = if c.rtl_para {
+        wrap_width.max(c.width)
+    } else {
+        c.width
+    };
+    galley.rect = Rect::from_min_size(pos2(0.0, 0.0), vec2(width, c.y));
+    galley.rows = c.rows;
+    (Arc::new(galley), c.map)
+}
+
+/// Builds the rows of a composed galley.
+struct Composer<'a> {
+    shaped: &'a Shaped,
+    rtl_para: bool,
+    wrap_width: f32,
+    map: GlyphMap,
+    rows: Vec<PlacedRow>,
+    /// Top of the next line.
+    y: f32,
+    /// Widest line so far.
+    width: f32,
+}
+
+impl Composer<'_> {
+    /// Place one line: its units in visual order, right-aligned in a
+    /// right-to-left paragraph.
+    fn place_line(&mut self, line: Range<usize>, bidi: &Bidi<'_>) {
+        let units = &self.shaped.units[line.clone()];
+        let chars = units
+            .first()
+            .map_or(self.shaped.char_x.len(), |u| u.chars.start)
+            ..units
+                .last()
+                .map_or(self.shaped.char_x.len(), |u| u.chars.end);
+        let mut order: Vec<(usize, bool)> = Vec::with_capacity(units.len());
+        for run in bidi.visual_runs(chars.clone()) {
+            let first = units.partition_point(|u| u.chars.start < run.chars.start);
+            let count = units[first..]
+                .iter()
+                .take_while(|u| u.chars.start < run.chars.end)
+                .count();
+            let idx = (first..first + count).map(|i| (line.start + i, run.rtl));
+            if run.rtl {
+                order.extend(idx.rev());
+            } else {
+                order.extend(idx);
+            }
+        }
+        let line_width: f32 = units.iter().map(Unit::width).sum();
+        let height = if units.is_empty() {
+            self.shaped.empty.size().y
+        } else {
+            units
+                .iter()
+                .map(|u| self.shaped.pieces[u.piece].height)
+                .fold(0.0, f32::max)
+        };
+        let x_start = if self.rtl_para {
+            (self.wrap_width - line_width).max(0.0)
+        } else {
+            0.0
+        };
+        let template = self
+            .shaped
+            .pieces
+            .first()
+            .map_or(&self.shaped.empty, |p| &p.galley);
+        // egui gives every galley a row, even an empty one.
+        let Some(first_row) = template.rows.first() else {
+            return;
+        };
+        let mut row = (*first_row.row).clone();
+        row.glyphs.clear();
+        let mut mesh = egui::Mesh::default();
+        let mut x = x_start;
+        for (u, rtl) in order {
+            x = self.place_unit(u, rtl, x, height, &mut row.glyphs, &mut mesh);
+        }
+        row.size = vec2(x, height);
+        row.visuals = RowVisuals {
+            mesh_bounds: mesh.calc_bounds(),
+            glyph_index_start: 0,
+            glyph_vertex_range: 0..mesh.vertices.len(),
+            mesh,
+        };
+        self.map.lines.push(Line {
+            chars,
+            top: self.y,
+            bottom: self.y + height,
+            empty_x: x_start,
+        });
+        self.rows.push(PlacedRow {
+            pos: pos2(0.0, self.y),
+            row: Arc::new(row),
+            ends_with_newline: false,
+        });
+        self.width = self.width.max(x);
+        self.y += height;
+    }
+
+    /// Place unit `u` at `x` on the current line; returns the x after it.
+    fn place_unit(
+        &mut self,
+        u: usize,
+        rtl: bool,
+        x: f32,
+        line_height: f32,
+        glyphs: &mut Vec<egui::epaint::text::Glyph>,
+        mesh: &mut egui::Mesh,
+    ) -> f32 {
+        let unit = &self.shaped.units[u];
+        let piece = &self.shaped.pieces[unit.piece];
+        let Some(src) = piece.galley.rows.first() else {
+            return x;
+        };
+        // Pieces of one line share their bottom (egui's default valign).
+        let offset = vec2(x - unit.x0, line_height - piece.height);
+        for gl in &src.row.glyphs[unit.glyphs.clone()] {
+            let mut placed = *gl;
+            placed.pos += offset;
+            placed.first_vertex = mesh.vertices.len() as u32;
+            if !gl.uv_rect.is_nothing() {
+                let from = gl.first_vertex as usize;
+                if let Some(quad) = src.row.visuals.mesh.vertices.get(from..from + 4) {
+                    let base = mesh.vertices.len() as u32;
+                    mesh.vertices
+                        .extend(quad.iter().map(|v| egui::epaint::Vertex {
+                            pos: v.pos + offset,
+                            ..*v
+                        }));
+                    mesh.indices.extend_from_slice(&[
+                        base,
+                        base + 1,
+                        base + 2,
+                        base + 2,
+                        base + 1,
+                        base + 3,
+                    ]);
+                }
+            }
+            glyphs.push(placed);
+        }
+        let band =
+            src.row
+                .glyphs
+                .get(unit.glyphs.start)
+                .map_or((self.y, self.y + line_height), |gl| {
+                    let top = self.y + gl.pos.y + offset.y - gl.font_ascent;
+                    (top, top + gl.font_height)
+                });
+        for c in unit.chars.clone() {
+            let (x0, x1) = self.shaped.char_x[c];
+            self.map.boxes[c] = CharBox {
+                x0: x0 + offset.x,
+                x1: x1 + offset.x,
+                y0: band.0,
+                y1: band.1,
+                rtl,
+            };
+        }
+        x + unit.width()
     }
 }
 
@@ -225,10 +368,36 @@ pub(super) fn title_char_start(header_text: &str, article: &Article) -> Option<u
 mod tests {
     use super::*;
 
+    /// One unit per char, each 10 wide.
+    fn lines_of(text: &str, max_width: f32) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let units: Vec<Unit> = (0..chars.len())
+            .map(|i| Unit {
+                chars: i..i + 1,
+                piece: 0,
+                glyphs: i..i + 1,
+                x0: i as f32 * 10.0,
+                x1: i as f32 * 10.0 + 10.0,
+            })
+            .collect();
+        let widths = vec![10.0; chars.len()];
+        break_lines(&units, &widths, &chars, max_width)
+            .into_iter()
+            .map(|r| chars[r].iter().collect())
+            .collect()
+    }
+
     #[test]
-    fn rtl_runs_stop_before_latin_and_keep_inner_spaces() {
-        let chars: Vec<char> = "ab سلام دنیا cd".chars().collect();
-        assert_eq!(rtl_runs(&chars), vec![3..12]);
-        assert!(rtl_runs(&"plain".chars().collect::<Vec<_>>()).is_empty());
+    fn lines_break_after_spaces_and_long_words_break_anywhere() {
+        assert_eq!(lines_of("aaa bbb ccc", 75.0), ["aaa bbb ", "ccc"]);
+        assert_eq!(
+            lines_of("aaa bbb", 30.0),
+            ["aaa ", "bbb"],
+            "trailing space hangs"
+        );
+        assert_eq!(lines_of("aaaaaa b", 40.0), ["aaaa", "aa b"]);
+        assert_eq!(lines_of("aaaaaa bb", 40.0), ["aaaa", "aa ", "bb"]);
+        assert_eq!(lines_of("", 40.0), [""]);
+        assert_eq!(lines_of("中文字", 20.0), ["中文", "字"]);
     }
 }

@@ -1,24 +1,25 @@
 //! The article view: the article text with its annotations highlighted,
-//! selectable with the mouse.
+//! selectable with the mouse, in left-to-right and right-to-left scripts.
 //!
-//! Shape (as egui's easy_mark): annotations → styled [`LayoutJob`] sections per
-//! paragraph (memoized with its galley) → a virtualized widget that lays out
-//! and paints only the paragraphs near the viewport. Unseen paragraphs have
-//! estimated heights, refined when laid out, kept per (wrap width, font size)
-//! in a Fenwick tree so finding the paragraph at a scroll position costs
-//! `O(log n)`.
+//! Layers (as egui's easy_mark: pure styling → layout → widget):
+//! - [`style`]: a paragraph's shown annotations → styled sections, fills and
+//!   underline marks in lanes; pure, and its input's hash keys the cache;
+//! - [`shape`] and [`bidi`]: the paragraph shaped by egui in pieces, and the
+//!   visual order of each line by the Unicode Bidirectional Algorithm;
+//! - [`layout`]: lines broken in logical order, placed in visual order into
+//!   one galley per paragraph, with its [`GlyphMap`] (where each char went);
+//! - [`heights`]: a Fenwick table of paragraph heights, so the widget lays out
+//!   and paints only the paragraphs near the viewport;
+//! - [`paint`] and [`input`]: painting, hit testing, selection by drag.
 //!
 //! Invariant: offsets reported by the view are exact [`CharOffset`]s of the
-//! article. egui 0.37's galley char indexes are wrong after right-to-left runs
-//! (an RTL run yields more glyphs than chars), so the view never trusts them:
-//! each paragraph keeps its own glyph → char table ([`GlyphMap`]), built from
-//! sections whose glyph counts are checked, and RTL runs are laid out as
-//! separate sections so that text after them maps exactly. Conversions between
-//! char offsets and egui glyph/byte indexes happen only in the functions named
-//! `*glyph*`/`*byte*` here.
+//! article. egui 0.37's galley cursors count glyphs, and an RTL run gives it
+//! more glyphs than chars, so the view never uses them: every position goes
+//! through the paragraph's glyph map.
 
-use crate::model::annotation::{Annotation, AnnotationId, Annotations, Status};
+use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label};
 use crate::model::document::Article;
+use crate::model::filter::Filter;
 use crate::model::offset::{CharOffset, CharRange};
 use crate::model::snap;
 use crate::window::palette::Palette;
@@ -29,15 +30,19 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+mod bidi;
 mod glyph_map;
 mod heights;
 mod input;
 mod layout;
 mod paint;
+mod shape;
+mod style;
 
 use glyph_map::GlyphMap;
 use heights::{HeightTable, estimate_height};
 use layout::build_paragraph;
+use style::{Span, StyleInput};
 
 /// Drag auto-scroll: the band (points) at the view's top and bottom edges
 /// where a drag starts scrolling, how far past the band counts (points),
@@ -73,6 +78,8 @@ pub struct ViewInput<'a> {
     pub selected_annotation: Option<&'a AnnotationId>,
     /// Colours.
     pub palette: &'a Palette,
+    /// Which annotations are shown: highlights the filter hides are not drawn.
+    pub filter: &'a Filter,
     /// Snap drag selections to whole words (Alt while dragging = exact chars).
     pub snap_to_words: bool,
     /// Body text size in points (zoom).
@@ -118,6 +125,8 @@ pub struct ArticleView {
     /// Where paragraphs were placed last frame (for [`ArticleView::painted_glyphs`]).
     last_layout: Option<Placed>,
     at_end: bool,
+    /// Hash of the filter of this frame (part of the paragraph cache key).
+    filter_key: u64,
     /// Ranges outlined as linked to the hovered or selected annotation.
     linked: Vec<CharRange>,
 }
@@ -179,6 +188,23 @@ impl ArticleView {
         out
     }
 
+    /// The highlight fills painted last frame: the label whose colour fills
+    /// each rectangle, and the rectangle on screen. A seam for tests: what a
+    /// reader sees highlighted, without reading pixels.
+    pub fn highlight_rects(&self) -> Vec<(Label, Rect)> {
+        let Some(layout) = &self.last_layout else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &(line, top) in &layout.lines {
+            if let Some(p) = self.paragraphs.get(&line) {
+                let at = vec2(layout.left, layout.origin_y + top);
+                out.extend(p.fill_rects.iter().map(|(l, r)| (*l, r.translate(at))));
+            }
+        }
+        out
+    }
+
     /// The vertical scroll offset of the last frame, in points.
     pub fn scroll_offset_y(&self) -> f32 {
         self.last_offset_y
@@ -198,6 +224,11 @@ impl ArticleView {
     pub fn ui(&mut self, ui: &mut egui::Ui, input: &ViewInput<'_>) -> ViewOutput {
         self.frame += 1;
         self.check_caches(input, ui.ctx().pixels_per_point());
+        self.filter_key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            input.filter.hash(&mut h);
+            h.finish()
+        };
         let font_size = input.font_size.clamp(4.0, 200.0);
         let line_height = (font_size * LINE_HEIGHT_FACTOR).round();
         let side_padding = font_size;
@@ -379,32 +410,31 @@ impl ArticleView {
         line: usize,
         geometry: Geometry,
     ) -> f32 {
-        let revision = input.annotations.revision();
+        let inputs_key = (input.annotations.revision(), self.filter_key);
         let frame = self.frame;
         let size_key = (geometry.wrap_width.to_bits(), geometry.font_size.to_bits());
         if let Some(p) = self.paragraphs.get_mut(&line)
             && p.size_key == size_key
-            && p.revision == revision
+            && p.inputs_key == inputs_key
         {
             p.last_used = frame;
             return p.galley.size().y;
         }
-        let range = input.article.line_range(line).unwrap_or_default();
-        let anns: Vec<&Annotation> = input.annotations.overlapping(range).collect();
-        let signature = annotation_signature(&anns);
+        let style_input = style_input(input, line);
+        let style_key = style_input.cache_key();
         if let Some(p) = self.paragraphs.get_mut(&line)
             && p.size_key == size_key
-            && p.signature == signature
+            && p.style_key == style_key
         {
-            p.revision = revision;
+            p.inputs_key = inputs_key;
             p.last_used = frame;
             return p.galley.size().y;
         }
         let palette = self.palette.clone().unwrap_or_default();
-        let mut p = build_paragraph(ui, input.article, line, &anns, &palette, geometry);
+        let mut p = build_paragraph(ui, input.article, &style_input, &palette, geometry);
         p.size_key = size_key;
-        p.signature = signature;
-        p.revision = revision;
+        p.style_key = style_key;
+        p.inputs_key = inputs_key;
         p.last_used = frame;
         let height = p.galley.size().y;
         self.paragraphs.insert(line, p);
@@ -452,13 +482,18 @@ struct Placed {
 /// One laid-out paragraph with what is needed to paint and hit-test it.
 struct Paragraph {
     size_key: (u32, u32),
-    signature: u64,
-    revision: u64,
+    /// [`StyleInput::cache_key`] of the style it was laid out with.
+    style_key: u64,
+    /// (annotations revision, filter hash) it was last checked against.
+    inputs_key: (u64, u64),
     last_used: u64,
     galley: Arc<Galley>,
     map: GlyphMap,
     /// Highlight fills (under the text), tessellated once relative to the galley.
     fills: Arc<egui::Mesh>,
+    /// The fills' rectangles (galley-relative) with their labels, for
+    /// [`ArticleView::highlight_rects`].
+    fill_rects: Vec<(Label, Rect)>,
     /// `fills` and `decorations` moved to where they were last painted.
     placed: Option<(egui::Vec2, Arc<egui::Mesh>, Arc<egui::Mesh>)>,
     /// Bars, strike-throughs and dashed outlines, tessellated once relative
@@ -475,12 +510,25 @@ enum Decoration {
     Dashed { rect: Rect, color: Color32 },
 }
 
-/// A hash of what the paragraph's highlights depend on.
-fn annotation_signature(anns: &[&Annotation]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for a in anns {
-        (&a.id, a.start, a.end, a.label, a.status).hash(&mut h);
+/// Everything the style of paragraph `line` depends on: its place, its
+/// header, and the shown annotations overlapping it.
+fn style_input(input: &ViewInput<'_>, line: usize) -> StyleInput {
+    let article = input.article;
+    let range = article.line_range(line).unwrap_or_default();
+    let title_at = article
+        .meta()
+        .header
+        .filter(|h| h.start == range.start && line == 0)
+        .and_then(|_| layout::title_char_start(article.slice(range)?, article));
+    StyleInput {
+        para_start: range.start.0,
+        char_len: range.char_len(),
+        title_at,
+        spans: input
+            .annotations
+            .overlapping(range)
+            .filter(|a| input.filter.accepts(a))
+            .map(Span::of)
+            .collect(),
     }
-    anns.len().hash(&mut h);
-    h.finish()
 }

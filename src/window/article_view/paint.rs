@@ -1,7 +1,9 @@
 //! Painting: the placed paragraphs' galleys and cached highlight meshes,
 //! then the selection, linked outlines, the selected outline and the flash.
 
+use super::style::Mark;
 use super::*;
+use crate::model::annotation::Status;
 
 impl ArticleView {
     /// Paint galleys, bars, outlines, the selection and the flash.
@@ -82,12 +84,12 @@ impl ArticleView {
                 Some(i.start.0 - line_range.start.0..i.end.0 - line_range.start.0)
             };
             if let Some(r) = selection.and_then(local) {
-                for rect in p.map.char_rects(&p.galley, r) {
+                for rect in p.map.char_rects(r) {
                     painter.rect_filled(rect.translate(at.to_vec2()), 2.0, palette.selection);
                 }
             }
             for r in self.linked.iter().copied().filter_map(local) {
-                for rect in p.map.char_rects(&p.galley, r) {
+                for rect in p.map.char_rects(r) {
                     painter.rect_stroke(
                         rect.translate(at.to_vec2()).expand(2.0),
                         2.0,
@@ -97,7 +99,7 @@ impl ArticleView {
                 }
             }
             if let Some(r) = selected.and_then(local) {
-                for rect in p.map.char_rects(&p.galley, r) {
+                for rect in p.map.char_rects(r) {
                     painter.rect_stroke(
                         rect.translate(at.to_vec2()).expand(1.0),
                         2.0,
@@ -110,7 +112,7 @@ impl ArticleView {
                 && let Some(r) = local(r)
             {
                 let c = palette.flash.gamma_multiply(strength);
-                for rect in p.map.char_rects(&p.galley, r) {
+                for rect in p.map.char_rects(r) {
                     painter.rect_filled(rect.translate(at.to_vec2()).expand(2.0), 3.0, c);
                 }
             }
@@ -164,26 +166,19 @@ pub(super) fn tessellate_decorations(
 /// dashed outlines for unreviewed ones.
 pub(super) fn decorations(
     map: &GlyphMap,
-    galley: &Galley,
-    anns: &[&Annotation],
-    lanes: &[usize],
-    range: CharRange,
+    marks: &[Mark],
     palette: &Palette,
     geometry: Geometry,
 ) -> Vec<Decoration> {
     let mut out = Vec::new();
     let scale = geometry.font_size / 14.0;
-    for (a, &lane) in anns.iter().zip(lanes) {
-        let Some(i) = a.range().intersection(&range) else {
-            continue;
-        };
-        let local = i.start.0 - range.start.0..i.end.0 - range.start.0;
-        let depth = lane.min(MAX_BAR_DEPTH - 1) as f32;
-        let mut color = palette.color(a.label);
-        if a.status == Status::Rejected {
+    for mark in marks {
+        let depth = mark.lane.min(MAX_BAR_DEPTH - 1) as f32;
+        let mut color = palette.color(mark.label);
+        if mark.status == Status::Rejected {
             color = color.gamma_multiply(0.4);
         }
-        for rect in map.char_rects(galley, local) {
+        for rect in map.char_rects(mark.range.clone()) {
             let y = rect.bottom() + 1.0 + depth * BAR_STEP * scale;
             out.push(Decoration::Bar {
                 rect: Rect::from_min_max(
@@ -192,7 +187,7 @@ pub(super) fn decorations(
                 ),
                 color,
             });
-            match a.status {
+            match mark.status {
                 Status::Rejected => out.push(Decoration::Strike {
                     rect,
                     color: palette.text.gamma_multiply(0.7),
