@@ -106,7 +106,7 @@ fn shortcuts_never_reach_the_window_behind_a_modal() {
     let quote = doc
         .annotations
         .iter()
-        .find(|a| a.quote == "peace now")
+        .find(|a| a.quote == "“peace now”")
         .unwrap();
     assert!(
         quote.speaker().is_some(),
@@ -264,7 +264,7 @@ fn esc_in_the_note_field_keeps_the_note() {
     // Out of the field: keys tag again, and the note is there.
     press(&mut h, Modifiers::COMMAND, Key::S);
     assert_eq!(
-        saved_note(&f.sidecar, "peace now").as_deref(),
+        saved_note(&f.sidecar, "“peace now”").as_deref(),
         Some("check this")
     );
 }
@@ -298,7 +298,7 @@ fn ctrl_s_while_typing_a_note_saves_the_note() {
     type_a_note(&mut h, "check this");
     press(&mut h, Modifiers::COMMAND, Key::S);
     assert_eq!(
-        saved_note(&f.sidecar, "peace now").as_deref(),
+        saved_note(&f.sidecar, "“peace now”").as_deref(),
         Some("check this")
     );
     assert!(
