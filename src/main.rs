@@ -12,7 +12,7 @@ fn main() -> ExitCode {
             quiet_on_closed_pipe();
             cli::run(command)
         }
-        None => marginalia::window::run(args.path).map(|()| 0),
+        None => marginalia::window::run(args.path, args.encoding.encoding).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -29,6 +29,9 @@ pub mod stress_write;
 pub struct Cli {
     /// Article to open in the window, or a folder to list its articles (no argument: the bundled sample).
     pub path: Option<PathBuf>,
+    /// `--encoding NAME` for the article opened in the window.
+    #[command(flatten)]
+    pub encoding: EncodingArg,
     /// A subcommand; without one the window opens.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -7,6 +7,7 @@
 //! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
 use crate::model::anchor::{Problem, verify};
 use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
+use crate::model::decode::TextEncoding;
 use crate::model::edit::{Change, Edit, History};
 use crate::model::offset::{CharOffset, CharRange};
 use crate::store::article_file::{self, ArticleFile, OpenError};
@@ -108,13 +109,24 @@ impl Session {
     /// annotations and [`Session::is_loading`]; call
     /// [`Session::poll_loading`] each frame.
     pub fn open_with(path: &Path, background_from_bytes: u64) -> anyhow::Result<Session> {
+        Self::open_with_encoding(path, background_from_bytes, None)
+    }
+
+    /// [`Session::open_with`], reading the article with `encoding` when
+    /// given (`marginalia --encoding NAME FILE`) instead of the sidecar's or
+    /// the detected one.
+    pub fn open_with_encoding(
+        path: &Path,
+        background_from_bytes: u64,
+        encoding: Option<TextEncoding>,
+    ) -> anyhow::Result<Session> {
         let sidecar_path = sidecar::sidecar_path(path);
         let big = std::fs::metadata(&sidecar_path)
             .is_ok_and(|m| m.is_file() && m.len() >= background_from_bytes);
         if big {
-            return Self::open_in_background(path, sidecar_path);
+            return Self::open_in_background(path, sidecar_path, encoding);
         }
-        match article_file::open(path) {
+        match article_file::open_with(path, encoding) {
             Ok(mut opened) => {
                 let mut notices = Vec::new();
                 if opened.article_changed {
@@ -144,7 +156,7 @@ impl Session {
                 Ok(session)
             }
             Err(OpenError::Sidecar(e)) => {
-                let file = article_file::read_article(path)
+                let file = article_file::read_article_with(path, encoding)
                     .with_context(|| format!("opening {}", path.display()))?;
                 let reason = format!(
                     "{e}. The article is open read-only: new annotations can only be kept with Save As."
@@ -163,8 +175,12 @@ impl Session {
     }
 
     /// Read the article now and its sidecar on a thread.
-    fn open_in_background(path: &Path, sidecar_path: PathBuf) -> anyhow::Result<Session> {
-        let file = article_file::read_article(path)
+    fn open_in_background(
+        path: &Path,
+        sidecar_path: PathBuf,
+        encoding: Option<TextEncoding>,
+    ) -> anyhow::Result<Session> {
+        let file = article_file::read_article_with(path, encoding)
             .with_context(|| format!("opening {}", path.display()))?;
         let (tx, rx) = mpsc::channel();
         let (blocks_tx, blocks_rx) = mpsc::channel();
@@ -333,6 +349,45 @@ impl Session {
         self.annotations = Annotations::from_vec(annotations);
         self.history.clear();
         self.mark_changed(now_s);
+    }
+
+    /// Read the article again with `encoding` (File ▸ Reopen with Encoding,
+    /// or a button of the doubt banner). The choice is recorded on the next
+    /// save, so the session becomes unsaved. When the text reads otherwise,
+    /// the annotations are re-anchored to the new text as for an edited
+    /// article (offsets mapped through a diff of the two readings) and the
+    /// banner says what happened. Returns a status-bar message.
+    pub fn reopen_with_encoding(
+        &mut self,
+        encoding: TextEncoding,
+        now_s: f64,
+    ) -> anyhow::Result<String> {
+        self.finish_loading();
+        let file = article_file::read_article_with(&self.file.path, Some(encoding))
+            .with_context(|| format!("reopening {}", self.file.path.display()))?;
+        let old_text = self.file.article.text().to_owned();
+        let same = file.article.text() == old_text;
+        let mut annotations = self.annotations.as_slice().to_vec();
+        let message = if same {
+            format!(
+                "{} reads the text the same; it will be recorded",
+                file.encoding
+            )
+        } else if annotations.is_empty() {
+            format!("Reopened as {}", file.encoding)
+        } else {
+            let tally =
+                crate::model::reanchor::reanchor(&file.article, &mut annotations, Some(&old_text));
+            let banner = format!("Reopened as {}: {tally}.", file.encoding);
+            self.notices.retain(|n| !n.starts_with("Reopened as "));
+            self.notices.push(banner);
+            format!(
+                "Reopened as {}; annotations re-anchored: {tally}",
+                file.encoding
+            )
+        };
+        self.replace_article(file, annotations, now_s);
+        Ok(message)
     }
 
     /// True when there are changes not on disk.

@@ -8,6 +8,7 @@
 //! panicked on.
 use crate::model::annotation::Status;
 use crate::model::annotation::{AnnotationId, Label};
+use crate::model::decode::TextEncoding;
 use crate::model::offset::{CharOffset, CharRange};
 use crate::model::review::{self as core_review, LinkedDelete};
 use crate::model::snap;
@@ -17,6 +18,7 @@ use crate::window::article_view::{ArticleView, ViewInput};
 use crate::window::commands::{
     COMMANDS, Command, Keymap, Menu, Scope, Situation, Spec, chord_text,
 };
+use crate::window::encoding::{self, BannerAnswer, DialogAnswer, EncodingDialog};
 use crate::window::palette::Palette;
 use crate::window::prefs::{self, Prefs, Theme};
 use crate::window::review::{self, ReviewState};
@@ -90,6 +92,8 @@ pub struct AppState {
     pub linking: Option<AnnotationId>,
     /// The linked annotation whose delete waits for the user's answer.
     pub pending_delete: Option<AnnotationId>,
+    /// File ▸ Reopen with Encoding, while open.
+    pub encoding_dialog: Option<EncodingDialog>,
     /// The label schema of the open article (defaults when none or broken).
     pub schema: Schema,
     /// Why the schema file was not used, shown in a banner.
@@ -123,24 +127,34 @@ pub struct MarginaliaApp {
 }
 
 impl MarginaliaApp {
-    /// The app as eframe creates it: preferences from storage, `path` or the sample.
-    pub fn new(cc: &eframe::CreationContext<'_>, path: Option<PathBuf>) -> Self {
+    /// The app as eframe creates it: preferences from storage, `path` (read
+    /// with `encoding` when given) or the sample.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        path: Option<PathBuf>,
+        encoding: Option<TextEncoding>,
+    ) -> Self {
         let prefs = cc
             .storage
             .and_then(|s| eframe::get_value::<Prefs>(s, prefs::STORAGE_KEY))
             .unwrap_or_default();
         // Our Ctrl+=/-/0 change the body font size instead of the GUI scale.
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
-        Self::with_data_dir(path, prefs, sample::data_dir())
+        Self::with_data_dir(path, prefs, sample::data_dir(), encoding)
     }
 
     /// The app without eframe storage, for tests: `path` (or the sample,
     /// copied into `data_dir`) opened with `prefs`.
     pub fn new_for_test(path: Option<&Path>, prefs: Prefs, data_dir: PathBuf) -> Self {
-        Self::with_data_dir(path.map(Path::to_owned), prefs, data_dir)
+        Self::with_data_dir(path.map(Path::to_owned), prefs, data_dir, None)
     }
 
-    fn with_data_dir(path: Option<PathBuf>, prefs: Prefs, data_dir: PathBuf) -> Self {
+    fn with_data_dir(
+        path: Option<PathBuf>,
+        prefs: Prefs,
+        data_dir: PathBuf,
+        encoding: Option<TextEncoding>,
+    ) -> Self {
         let mut app = MarginaliaApp {
             prefs,
             state: AppState {
@@ -150,7 +164,7 @@ impl MarginaliaApp {
         };
         match path {
             Some(p) if p.is_dir() => app.open_folder(&p, None),
-            Some(p) => app.open(&p),
+            Some(p) => app.open_with_encoding(&p, encoding),
             None => app.open_sample(),
         }
         app
@@ -166,6 +180,12 @@ impl MarginaliaApp {
 
     /// Open `path` (saving the current article first if it has changes).
     pub fn open(&mut self, path: &Path) {
+        self.open_with_encoding(path, None);
+    }
+
+    /// [`Self::open`], reading the article with `encoding` when given
+    /// (`marginalia --encoding NAME FILE`).
+    pub fn open_with_encoding(&mut self, path: &Path, encoding: Option<TextEncoding>) {
         if let Some(doc) = &mut self.state.doc
             && doc.is_dirty()
         {
@@ -188,7 +208,8 @@ impl MarginaliaApp {
             }
         }
         self.state.discard_for = None;
-        match Session::open_with(path, crate::store::session::BACKGROUND_SIDECAR_BYTES) {
+        let background = crate::store::session::BACKGROUND_SIDECAR_BYTES;
+        match Session::open_with_encoding(path, background, encoding) {
             Ok(doc) => {
                 self.state.message = if doc.is_loading() {
                     format!("Opened {}; loading its annotations…", path.display())
@@ -327,6 +348,7 @@ impl MarginaliaApp {
         }
         self.link_picker_ui(&ctx);
         self.linked_delete_ui(&ctx);
+        self.encoding_dialog_ui(&ctx);
         self.autosave(&ctx);
         self.update_title(&ctx);
         self.state.scope = self.scope_now(&ctx);
@@ -334,7 +356,7 @@ impl MarginaliaApp {
 
     /// True while a modal dialog is open (the window behind takes no commands).
     fn modal_open(&self) -> bool {
-        self.state.pending_delete.is_some()
+        self.state.pending_delete.is_some() || self.state.encoding_dialog.is_some()
     }
 
     /// The scope the next key presses go to: where the keyboard was when
@@ -426,6 +448,7 @@ impl MarginaliaApp {
             Command::Open => self.spawn_dialog(ctx, DialogKind::Open),
             Command::OpenFolder => self.pick_folder(ctx),
             Command::OpenSample => self.open_sample(),
+            Command::ReopenWithEncoding => self.open_encoding_dialog(None),
             Command::Import => self.spawn_dialog(ctx, DialogKind::Import),
             Command::Save => {
                 let _ = self.save();
@@ -504,7 +527,9 @@ impl MarginaliaApp {
     /// and the field keeps what was typed); else clear the selection, else
     /// the selected annotation.
     fn escape(&mut self, ctx: &egui::Context) {
-        if self.state.pending_delete.take().is_some() {
+        if self.state.encoding_dialog.take().is_some() {
+            self.state.message = "Encoding unchanged".into();
+        } else if self.state.pending_delete.take().is_some() {
             self.state.message = "Nothing deleted".into();
         } else if self.state.linking.is_some() {
             self.state.linking = None;
@@ -765,6 +790,55 @@ impl MarginaliaApp {
             }
             None if doc.annotations.get(&id).is_none() => self.state.pending_delete = None,
             None => {}
+        }
+    }
+
+    /// Open File ▸ Reopen with Encoding on the open article, with `pick`
+    /// (or its current encoding) picked.
+    pub fn open_encoding_dialog(&mut self, pick: Option<TextEncoding>) {
+        let Some(doc) = &self.state.doc else { return };
+        match EncodingDialog::new(&doc.file, pick) {
+            Ok(dialog) => self.state.encoding_dialog = Some(dialog),
+            Err(e) => {
+                self.state.message = format!("Cannot read {}: {e}", doc.file.path.display());
+            }
+        }
+    }
+
+    fn encoding_dialog_ui(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.state.encoding_dialog else {
+            return;
+        };
+        match dialog.ui(ctx) {
+            Some(DialogAnswer::Reopen(e)) => {
+                self.state.encoding_dialog = None;
+                self.reopen_with_encoding(e, Self::now_s(ctx));
+            }
+            Some(DialogAnswer::Cancel) => {
+                self.state.encoding_dialog = None;
+                self.state.message = "Encoding unchanged".into();
+            }
+            None => {}
+        }
+    }
+
+    /// Read the open article again with `encoding`; the annotations are
+    /// re-anchored when the text reads otherwise (see
+    /// [`Session::reopen_with_encoding`]).
+    pub fn reopen_with_encoding(&mut self, encoding: TextEncoding, now_s: f64) {
+        let Some(doc) = &mut self.state.doc else {
+            return;
+        };
+        let before = doc.file.article.hash().to_owned();
+        match doc.reopen_with_encoding(encoding, now_s) {
+            Ok(message) => {
+                if doc.file.article.hash() != before {
+                    self.state.selection = None;
+                    self.state.view.reset();
+                }
+                self.state.message = message;
+            }
+            Err(e) => self.state.message = format!("{e:#}"),
         }
     }
 
@@ -1138,6 +1212,8 @@ impl MarginaliaApp {
                 };
                 ui.colored_label(color, text);
                 ui.separator();
+                encoding::status_ui(ui, &doc.file);
+                ui.separator();
             }
             ui.add(egui::Label::new(&self.state.message).truncate())
                 .on_hover_text(&self.state.message);
@@ -1215,6 +1291,18 @@ impl MarginaliaApp {
                 self.run(Command::SaveAs, &ui.ctx().clone());
                 return;
             }
+        }
+        let Some(doc) = &self.state.doc else { return };
+        match encoding::doubt_banner_ui(ui, &doc.file) {
+            Some(BannerAnswer::Reopen(e)) => {
+                self.reopen_with_encoding(e, Self::now_s(ui.ctx()));
+                return;
+            }
+            Some(BannerAnswer::Choose) => {
+                self.open_encoding_dialog(None);
+                return;
+            }
+            None => {}
         }
         let Some(doc) = &self.state.doc else { return };
         for notice in &doc.notices {

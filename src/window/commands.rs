@@ -318,6 +318,12 @@ commands! {
         label: "Open the sample article", help: "the bundled sample, to try things out",
         menu: Menu::File,
     }
+    /// Read the open article again with another encoding.
+    ReopenWithEncoding {
+        label: "Reopen with Encoding…",
+        help: "read the article again with another encoding (the annotations are re-anchored when the text reads otherwise)",
+        needs: Needs::Doc, menu: Menu::File,
+    }
     /// Import pre-annotations for the open article.
     Import {
         label: "Import pre-annotations…",

@@ -9,6 +9,7 @@ pub mod article_view;
 pub mod bench;
 pub mod commands;
 pub mod corpus_panel;
+pub mod encoding;
 pub mod fonts;
 pub mod orphans;
 pub mod palette;
@@ -19,10 +20,12 @@ pub mod review;
 pub mod sample;
 pub mod side_panel;
 
+use crate::model::decode::TextEncoding;
 use std::path::PathBuf;
 
-/// Open the window on `path` (or the bundled sample) and run until it closes.
-pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
+/// Open the window on `path` (or the bundled sample), read with `encoding`
+/// when given, and run until it closes.
+pub fn run(path: Option<PathBuf>, encoding: Option<TextEncoding>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Marginalia")
@@ -34,9 +37,9 @@ pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
     eframe::run_native(
         "marginalia",
         options,
-        Box::new(|cc| {
+        Box::new(move |cc| {
             fonts::install(&cc.egui_ctx);
-            Ok(Box::new(app::MarginaliaApp::new(cc, path)))
+            Ok(Box::new(app::MarginaliaApp::new(cc, path, encoding)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))

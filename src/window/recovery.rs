@@ -13,6 +13,7 @@
 //! here goes through the session's history (one undo step each).
 use crate::analysis::merge;
 use crate::model::annotation::{Annotation, AnnotationId};
+use crate::model::decode::EncodingSource;
 use crate::model::edit::{Change, Edit};
 use crate::model::reanchor;
 use crate::store::article_file;
@@ -363,7 +364,10 @@ impl MarginaliaApp {
         let Some(doc) = &mut self.state.doc else {
             return Err("No article is open".into());
         };
-        let file = article_file::read_article(&doc.file.path)
+        // An encoding chosen in this session (not saved yet) is kept.
+        let chosen =
+            (doc.file.encoding_source == EncodingSource::Chosen).then_some(doc.file.text_encoding);
+        let file = article_file::read_article_with(&doc.file.path, chosen)
             .map_err(|e| format!("Cannot reload the article: {e}"))?;
         let old_text = doc.file.article.text().to_owned();
         let mut annotations = doc.annotations.as_slice().to_vec();

@@ -291,13 +291,16 @@ fn encoding_flag_overrides_the_sidecar_on_every_reading_command() {
         dir.path(),
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = marginalia(&["check", "--encoding", "klingon", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("unknown encoding \"klingon\""),
-        "{}",
-        stderr(&out)
-    );
+    // An unknown name is refused by every command, and by the window's.
+    for args in [
+        &["check", "--encoding", "klingon", "a.txt"][..],
+        &["--encoding", "klingon", "a.txt"],
+    ] {
+        let out = marginalia(args, dir.path());
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(err.contains("unknown encoding \"klingon\""), "{err}");
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod app;
 mod confirm;
 mod corpus;
+mod encoding;
 mod recovery;
 mod review;
 mod rtl;
