@@ -491,3 +491,75 @@ fn tagging_a_selection_as_quote_takes_in_its_quotation_marks() {
     let quotes: Vec<&str> = saved.annotations.iter().map(|a| a.quote.as_str()).collect();
     assert_eq!(quotes, ["“no capacity for a new crisis.”"]);
 }
+
+/// A quote on "peace is near" whose speaker is "Dehqan", `filler`
+/// paragraphs apart.
+fn linked_quote_state(filler: usize) -> State {
+    let mut text = String::from("Dehqan said it first.\n");
+    for i in 0..filler {
+        text.push_str(&format!(
+            "Filler paragraph number {i} says nothing at all.\n"
+        ));
+    }
+    text.push_str("He said that peace is near.\n");
+    let article = Article::new(text.clone());
+    let at = |w: &str| text[..text.rfind(w).unwrap()].chars().count();
+    let mut quote = annotation(&article, at("peace"), at("near") + 4, "quote", Label::Quote);
+    quote
+        .links
+        .push(Link::new("speaker", AnnotationId("dehqan".into())));
+    let speaker = annotation(&article, 0, 6, "dehqan", Label::Entity);
+    state(&text, vec![speaker, quote], true)
+}
+
+fn hover_and_settle<T>(h: &mut Harness<'_, T>, p: Pos2) {
+    h.hover_at(p);
+    h.run_steps(3);
+}
+
+#[test]
+fn hovering_a_quote_or_its_speaker_draws_a_link_between_them() {
+    let mut h = harness(linked_quote_state(0));
+    assert!(h.state().view.drawn_links().is_empty(), "nothing hovered");
+    let peace = word_rects(&h, "peace", 0);
+    let dehqan = word_rects(&h, "Dehqan", 0);
+    hover_and_settle(&mut h, peace[2].center());
+    let links = h.state().view.drawn_links().to_vec();
+    assert_eq!(links.len(), 1, "one arc: {links:?}");
+    let link = &links[0];
+    assert!(link.both_on_screen && link.label.is_none());
+    assert!(peace[0].left() <= link.from.x && link.from.x <= peace[4].right() + 60.0);
+    assert!(dehqan[0].left() <= link.to.x && link.to.x <= dehqan[5].right());
+    // Hovering the speaker draws the same link.
+    hover_and_settle(&mut h, dehqan[1].center());
+    assert_eq!(h.state().view.drawn_links(), &links[..]);
+    // And nothing once the pointer leaves.
+    hover_and_settle(&mut h, Pos2::new(690.0, 490.0));
+    assert!(h.state().view.drawn_links().is_empty());
+}
+
+#[test]
+fn a_link_to_a_speaker_off_screen_runs_to_the_edge_and_names_it() {
+    let mut h = harness(linked_quote_state(120));
+    let end = h.state().article.char_len();
+    h.state_mut()
+        .view
+        .scroll_to(CharRange::from_usize(end - 10, end - 1));
+    // Past the flash that follows a scroll.
+    h.run_steps(70);
+    let peace = word_rects(&h, "peace", 0);
+    hover_and_settle(&mut h, peace[2].center());
+    let links = h.state().view.drawn_links().to_vec();
+    assert_eq!(links.len(), 1, "{links:?}");
+    let link = &links[0];
+    assert!(!link.both_on_screen);
+    assert!(
+        link.to.y < link.from.y && link.to.y <= 12.0,
+        "up to the top edge: {link:?}"
+    );
+    let label = link.label.as_deref().unwrap_or_default();
+    assert!(
+        label.contains("Dehqan") && label.starts_with('↑'),
+        "{label}"
+    );
+}

@@ -4,16 +4,15 @@
 use super::*;
 
 impl ArticleView {
-    /// Hover, click, double click and drag selection.
-    pub(super) fn input_ui(
-        &mut self,
+    /// The text cursor over text, and the hovered highlight with its tooltip.
+    fn hover_ui(
+        &self,
         ui: &egui::Ui,
         response: &egui::Response,
         input: &ViewInput<'_>,
         layout: &Placed,
         output: &mut ViewOutput,
     ) {
-        let article = input.article;
         if let Some(pos) = response.hover_pos() {
             if self.char_at(layout, pos).is_some() {
                 ui.ctx().set_cursor_icon(CursorIcon::Text);
@@ -32,7 +31,19 @@ impl ArticleView {
                 }
             }
         }
+    }
 
+    /// Hover, click, double click and drag selection.
+    pub(super) fn input_ui(
+        &mut self,
+        ui: &egui::Ui,
+        response: &egui::Response,
+        input: &ViewInput<'_>,
+        layout: &Placed,
+        output: &mut ViewOutput,
+    ) {
+        let article = input.article;
+        self.hover_ui(ui, response, input, layout, output);
         if response.drag_started() {
             let press = ui.input(|i| i.pointer.press_origin());
             self.drag_anchor = press.and_then(|p| self.cursor_at(article, layout, p));
@@ -100,6 +111,7 @@ impl ArticleView {
         input
             .annotations
             .overlapping(CharRange::new(c, c.forward(1)))
+            .filter(|a| input.filter.accepts(a))
             .min_by_key(|a| (a.range().char_len(), std::cmp::Reverse(a.start)))
     }
 

@@ -35,6 +35,7 @@ mod glyph_map;
 mod heights;
 mod input;
 mod layout;
+mod links;
 mod paint;
 mod shape;
 mod style;
@@ -42,6 +43,7 @@ mod style;
 use glyph_map::GlyphMap;
 use heights::{HeightTable, estimate_height};
 use layout::build_paragraph;
+pub use links::DrawnLink;
 use style::{Span, StyleInput};
 
 /// Drag auto-scroll: the band (points) at the view's top and bottom edges
@@ -127,6 +129,13 @@ pub struct ArticleView {
     at_end: bool,
     /// Hash of the filter of this frame (part of the paragraph cache key).
     filter_key: u64,
+    /// The annotation under the pointer this frame.
+    hovered: Option<AnnotationId>,
+    /// The links of the hovered and selected annotations, for
+    /// (annotations revision, their ids).
+    links_cache: Option<links::LinksCache>,
+    /// Link arrows drawn last frame (see [`ArticleView::drawn_links`]).
+    drawn_links: Vec<DrawnLink>,
     /// Ranges outlined as linked to the hovered or selected annotation.
     linked: Vec<CharRange>,
 }
@@ -203,6 +212,12 @@ impl ArticleView {
             }
         }
         out
+    }
+
+    /// The link arrows drawn last frame, quote to speaker: a seam for tests
+    /// (a kittest cannot see lines).
+    pub fn drawn_links(&self) -> &[DrawnLink] {
+        &self.drawn_links
     }
 
     /// The vertical scroll offset of the last frame, in points.
@@ -396,6 +411,7 @@ impl ArticleView {
         };
 
         self.input_ui(ui, &response, input, &layout, &mut output);
+        self.hovered.clone_from(&output.hovered);
         self.paint_ui(ui, input, &layout, geometry);
         let n = layout.lines.len();
         self.last_layout = Some(layout);
