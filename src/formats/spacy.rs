@@ -18,9 +18,27 @@ use std::collections::BTreeMap;
 struct InRecord {
     text: Option<String>,
     #[serde(default)]
-    spans: Vec<InSpan>,
+    spans: InSpans,
+    /// spaCy's own `Doc.to_json()` writes entities here.
+    #[serde(default)]
+    ents: Vec<InSpan>,
     #[serde(default)]
     meta: Option<InMeta>,
+}
+
+/// Marginalia writes a list; spaCy's `Doc.to_json()` writes span groups
+/// (`{"sc": [...]}`), read in key order.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum InSpans {
+    List(Vec<InSpan>),
+    Groups(std::collections::BTreeMap<String, Vec<InSpan>>),
+}
+
+impl Default for InSpans {
+    fn default() -> Self {
+        InSpans::List(Vec::new())
+    }
 }
 
 #[derive(Deserialize)]
@@ -46,16 +64,19 @@ pub fn parse_line(line: &str) -> Result<TextRecord, String> {
     Ok(TextRecord {
         text: rec.text,
         source: rec.meta.and_then(|m| m.source),
-        spans: rec
-            .spans
-            .into_iter()
-            .map(|s| SpanRecord {
-                start: s.start,
-                end: s.end,
-                label: s.label,
-                kind: s.kind,
-            })
-            .collect(),
+        spans: match rec.spans {
+            InSpans::List(list) => list,
+            InSpans::Groups(groups) => groups.into_values().flatten().collect(),
+        }
+        .into_iter()
+        .chain(rec.ents)
+        .map(|s| SpanRecord {
+            start: s.start,
+            end: s.end,
+            label: s.label,
+            kind: s.kind,
+        })
+        .collect(),
     })
 }
 
@@ -138,4 +159,25 @@ pub fn export_line(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>) -> String {
     let mut line = serde_json::to_string(&rec).unwrap_or_default();
     line.push('\n');
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_spacys_own_doc_to_json() {
+        // What spaCy 3.8's `Doc.to_json()` writes (tokens cut short).
+        let line = r#"{"text": "Ana met Bo in Rome", "ents": [{"start": 14, "end": 18, "label": "GPE"}],
+            "spans": {"sc": [{"start": 0, "end": 3, "label": "PER", "kb_id": ""}], "aux": []},
+            "sents": [{"start": 0, "end": 18}], "tokens": [{"id": 0, "start": 0, "end": 3}]}"#;
+        let r = parse_line(line).unwrap();
+        let spans: Vec<(usize, usize, &str)> = r
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str()))
+            .collect();
+        assert_eq!(spans, [(0, 3, "PER"), (14, 18, "GPE")]);
+        assert!(parse_line(r#"{"text": "x", "spans": 3}"#).is_err());
+    }
 }
