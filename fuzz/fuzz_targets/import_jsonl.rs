@@ -1,11 +1,12 @@
-//! Any JSONL given to the spaCy and doccano importers gives spans or reported
-//! problems, never a panic; every accepted span lies inside the article and
-//! on whole characters.
+//! Any JSONL given to the spaCy and doccano importers gives annotations or
+//! reported problems, never a panic; every imported annotation lies inside
+//! the article and on whole characters.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use marginalia_fuzz::formats::import::{self, Format};
+use marginalia_fuzz::model::annotation::Annotations;
 use marginalia_fuzz::model::document::Article;
-use marginalia_fuzz::formats::{doccano, preannotate, spacy};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(content) = std::str::from_utf8(data) else {
@@ -19,11 +20,19 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
         .unwrap_or_else(|| "Dehqan said «peace» 👋 in سلام.".to_owned());
     let article = Article::new(text);
-    for parse in [spacy::parse_line as preannotate::ParseLine, doccano::parse_line] {
-        let pre = preannotate::from_jsonl(&article, "a.txt", content, parse);
-        for span in &pre.spans {
-            assert!(article.slice(span.range).is_some(), "span inside the article");
-            assert!(!span.range.is_empty());
+    for format in [Format::Spacy, Format::Doccano] {
+        let parsed = format.read_records(content);
+        let mut set = Annotations::default();
+        let opts = import::ImportOptions::new(format.name());
+        for doc in parsed.docs.iter().filter(|d| d.is_for(&article, "a.txt")) {
+            let applied = import::apply(doc, &article, &set, None, &opts);
+            for e in &applied.edits {
+                e.apply_to(&mut set);
+            }
+        }
+        for a in set.iter() {
+            assert_eq!(article.slice(a.range()), Some(a.quote.as_str()));
+            assert!(!a.range().is_empty());
         }
     }
 });

@@ -106,6 +106,8 @@ struct Converted {
     /// Lines for stderr.
     messages: Vec<String>,
     failed: bool,
+    /// brat: the types used, for `annotation.conf`.
+    brat_usage: Option<formats::brat::Usage>,
 }
 
 /// Run the export. Exit code 0, or 1 when an article could not be read or
@@ -163,6 +165,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let mut skipped: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut lost: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut first_task = true;
+    let mut brat_usage = formats::brat::Usage::default();
     if format == ExportFormat::Labelstudio {
         sink.write_all(b"[")?;
     }
@@ -180,6 +183,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         }
         spans += c.spans;
         failed += usize::from(c.failed);
+        if let Some(usage) = c.brat_usage {
+            brat_usage.merge(usage);
+        }
         for (reason, n) in c.skipped {
             *skipped.entry(reason).or_default() += n;
         }
@@ -206,6 +212,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     drop(sink);
     if progress {
         eprint!("\r\x1b[K");
+    }
+    if let (ExportFormat::Brat, Some(dir)) = (format, &out_dir) {
+        let conf = dir.join("annotation.conf");
+        std::fs::write(&conf, brat_usage.annotation_conf())
+            .with_context(|| format!("{}: cannot write", conf.display()))?;
     }
     if let Some(provisional) = hf_provisional.take() {
         write_hf_final(provisional, out_dir.as_deref(), &tag_ids)?;
@@ -529,11 +540,13 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
                 return c;
             };
             let stem = dir.join(brat_stem(&job.source));
-            let written = write_brat(&stem, &doc);
-            if let Err(e) = written {
-                c.messages.push(format!("{shown}: {e:#}"));
-                c.failed = true;
-                c.spans = 0;
+            match write_brat(&stem, &doc, &mut omitted) {
+                Ok(out) => c.brat_usage = Some(out.usage),
+                Err(e) => {
+                    c.messages.push(format!("{shown}: {e:#}"));
+                    c.failed = true;
+                    c.spans = 0;
+                }
             }
         }
     }
@@ -608,7 +621,11 @@ impl ExportFormat {
     }
 }
 
-fn write_brat(stem: &Path, doc: &ExportDoc<'_>) -> anyhow::Result<()> {
+fn write_brat(
+    stem: &Path,
+    doc: &ExportDoc<'_>,
+    omitted: &mut Vec<formats::Omission>,
+) -> anyhow::Result<formats::brat::BratOut> {
     if let Some(parent) = stem.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("{}: cannot create folder", parent.display()))?;
@@ -621,7 +638,7 @@ fn write_brat(stem: &Path, doc: &ExportDoc<'_>) -> anyhow::Result<()> {
     let (txt, ann) = (with_ext(".txt"), with_ext(".ann"));
     std::fs::write(&txt, doc.article.text())
         .with_context(|| format!("{}: cannot write", txt.display()))?;
-    std::fs::write(&ann, formats::brat::export_ann(doc))
-        .with_context(|| format!("{}: cannot write", ann.display()))?;
-    Ok(())
+    let out = formats::brat::export(doc, omitted);
+    std::fs::write(&ann, &out.ann).with_context(|| format!("{}: cannot write", ann.display()))?;
+    Ok(out)
 }

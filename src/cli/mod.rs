@@ -210,8 +210,19 @@ pub enum ImportFormat {
     Spacy,
     /// doccano JSONL: {"text", "label": [[start, end, "LABEL"]]}.
     Doccano,
-    /// A folder of brat X.txt + X.ann pairs.
+    /// brat standoff: a folder of X.ann files (beside X.txt, or see --texts), or one .ann file.
     Brat,
+}
+
+impl From<ImportFormat> for crate::formats::import::Format {
+    fn from(f: ImportFormat) -> Self {
+        use crate::formats::import::Format;
+        match f {
+            ImportFormat::Spacy => Format::Spacy,
+            ImportFormat::Doccano => Format::Doccano,
+            ImportFormat::Brat => Format::Brat,
+        }
+    }
 }
 
 /// Run a subcommand. Returns the process exit code (0 ok, 1 problems found).

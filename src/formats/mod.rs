@@ -12,8 +12,8 @@ pub mod brat;
 pub mod conll;
 pub mod doccano;
 pub mod hf;
+pub mod import;
 pub mod labelstudio;
-pub mod preannotate;
 pub mod spacy;
 
 use crate::model::annotation::{Annotation, AnnotationId, Label, Link};
@@ -71,6 +71,24 @@ pub fn label_from_name(name: &str, kind: Option<&str>) -> (Label, Option<String>
         Some(label) => (label, kind.map(str::to_owned)),
         None => (Label::Entity, Some(kind.unwrap_or(name.trim()).to_owned())),
     }
+}
+
+/// True for the characters Python's `str.splitlines` ends a line at: brat
+/// reads `.ann` files with `readlines`, so none may sit inside a line, and
+/// a span's fragments are split there.
+pub fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\u{0b}'
+            | '\u{0c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }
 
 /// The type name other tools see for an annotation: its kind when set,

@@ -234,6 +234,12 @@ pub struct Link {
     /// A note on the relation (brat `#` lines on an `R`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// On a `part-of` link: this fragment's place (from 0) in the input's
+    /// list of fragments, kept only when that list was not in offset order
+    /// (brat writes fragments as listed); the first fragment has the place
+    /// no other one has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
 }
 
 impl Link {

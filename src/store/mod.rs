@@ -6,6 +6,8 @@
 //! - [`journal`]: the crash journal of unsaved edits;
 //! - [`schema`]: the optional `marginalia.ron` label schema;
 //! - [`walk`] and [`corpus`]: finding articles under folders;
+//! - [`import`]: the file side of the import pipeline (inputs, articles,
+//!   sidecars) shared by `marginalia import` and File ▸ Import;
 //! - [`session`]: one open article with its undo history and save state,
 //!   the window's document (no egui in it).
 //!
@@ -13,6 +15,7 @@
 
 pub mod article_file;
 pub mod corpus;
+pub mod import;
 pub mod journal;
 pub mod schema;
 pub mod session;

@@ -1056,17 +1056,20 @@ mod tests {
 
         fn link() -> impl Strategy<Value = Link> {
             (
-                text(),
-                text(),
-                opt_text(),
-                opt_text(),
-                opt_text(),
-                opt_text(),
-                map(),
-                opt_text(),
+                (text(), text(), opt_text(), opt_text()),
+                (
+                    opt_text(),
+                    opt_text(),
+                    map(),
+                    opt_text(),
+                    prop::option::of(0usize..9),
+                ),
             )
                 .prop_map(
-                    |(role, target, input_role, from_role, event, relation, attrs, note)| Link {
+                    |(
+                        (role, target, input_role, from_role),
+                        (event, relation, attrs, note, position),
+                    )| Link {
                         role,
                         target: crate::model::annotation::AnnotationId(target),
                         input_role,
@@ -1075,6 +1078,7 @@ mod tests {
                         relation,
                         attrs,
                         note,
+                        position,
                     },
                 )
         }

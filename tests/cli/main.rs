@@ -9,6 +9,7 @@ mod edges;
 mod encodings;
 mod exports;
 mod hostile_input;
+mod import_brat;
 mod import_export;
 mod offsets;
 mod reanchor_cli;
