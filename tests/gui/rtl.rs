@@ -324,3 +324,39 @@ fn hebrew_and_persian_digits_are_placed_as_read() {
     let digits = glyphs_of(&h, "۱۴۰۲", false);
     assert!(digits.windows(2).all(|w| w[0].left() < w[1].left()));
 }
+
+/// Edge moves are logical: Shift+← moves the end one grapheme earlier in
+/// the text and Shift+→ one later, in Persian as in English (so in Persian
+/// the end moves right on screen for ←).
+#[test]
+fn edge_moves_inside_a_persian_word_go_by_logical_graphemes() {
+    let text = "او می\u{200C}خواهد برود\n";
+    let (dir, mut h) = crate::view::app_harness(text, |article| {
+        let r = range_of(text, "می\u{200C}خواهد");
+        let mut a = Annotation::new(article, r, Label::Entity, "t", Utc::now(), Origin::Manual)
+            .expect("valid range");
+        a.id = AnnotationId("e1".into());
+        vec![a]
+    });
+    // Select it by clicking its highlight.
+    let rect = h.state().state.view.highlight_rects()[0].1;
+    h.hover_at(rect.center());
+    h.run();
+    h.drag_at(rect.center());
+    h.run();
+    h.drop_at(rect.center());
+    h.run();
+    assert_eq!(h.state().state.selected, Some(AnnotationId("e1".into())));
+    let quote = |h: &Harness<'_, marginalia::window::app::MarginaliaApp>| {
+        let doc = h.state().state.doc.as_ref().unwrap();
+        doc.annotations.iter().next().unwrap().quote.clone()
+    };
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(quote(&h), "می\u{200C}خواه", "the end moved one grapheme earlier");
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(quote(&h), "می\u{200C}خواهد ", "one later, then the space");
+    drop(dir);
+}

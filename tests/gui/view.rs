@@ -373,7 +373,7 @@ fn hovering_a_quote_names_its_speaker_in_the_tooltip() {
 }
 
 /// The window with `article` on disk and `annotations` in its sidecar.
-fn app_harness(
+pub(crate) fn app_harness(
     text: &str,
     annotations: impl Fn(&Article) -> Vec<Annotation>,
 ) -> (tempfile::TempDir, Harness<'static, MarginaliaApp>) {

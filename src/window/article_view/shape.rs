@@ -221,11 +221,13 @@ fn shape_ltr_piece(
             b += 1;
         }
         let g = a - range.start..b - range.start;
-        let x0 = glyphs[g.start].pos.x;
-        let x1 = glyphs[g.clone()]
-            .iter()
-            .map(|gl| gl.pos.x + gl.advance_width)
-            .fold(x0, f32::max);
+        // Graphemes touch: each ends where the next begins (glyph positions
+        // are rounded to pixels), so highlights over a phrase have no gaps.
+        let x0 = if a == range.start { 0.0 } else { glyphs[g.start].pos.x };
+        let x1 = match glyphs.get(g.end) {
+            Some(next) => next.pos.x,
+            None => galley.size().x,
+        };
         shaped.char_x[a] = (x0, x1);
         for c in a + 1..b {
             shaped.char_x[c] = (x1, x1);
@@ -321,14 +323,17 @@ fn shape_rtl_word(
         whole_piece_unit(shaped, piece, range, glyphs.len(), width, true);
         return;
     };
-    // Extent of each cluster from its glyphs.
-    for cluster in &clusters {
-        let gl = &glyphs[cluster.glyphs.clone()];
-        let x0 = gl.iter().map(|g| g.pos.x).fold(f32::INFINITY, f32::min);
-        let x1 = gl
-            .iter()
-            .map(|g| g.pos.x + g.advance_width)
-            .fold(f32::NEG_INFINITY, f32::max);
+    // Extent of each cluster: from its first glyph to the next cluster's
+    // (clusters come left to right), the word's edges at either end.
+    for (k, cluster) in clusters.iter().enumerate() {
+        let x0 = if k == 0 {
+            0.0
+        } else {
+            glyphs[cluster.glyphs.start].pos.x
+        };
+        let x1 = clusters
+            .get(k + 1)
+            .map_or(width, |next| glyphs[next.glyphs.start].pos.x);
         let chars_end = clusters
             .iter()
             .map(|c| c.char_start)
