@@ -353,7 +353,11 @@ fn edge_moves_inside_a_persian_word_go_by_logical_graphemes() {
     };
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
     h.run();
-    assert_eq!(quote(&h), "می\u{200C}خواه", "the end moved one grapheme earlier");
+    assert_eq!(
+        quote(&h),
+        "می\u{200C}خواه",
+        "the end moved one grapheme earlier"
+    );
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
     h.run();

@@ -223,7 +223,11 @@ fn shape_ltr_piece(
         let g = a - range.start..b - range.start;
         // Graphemes touch: each ends where the next begins (glyph positions
         // are rounded to pixels), so highlights over a phrase have no gaps.
-        let x0 = if a == range.start { 0.0 } else { glyphs[g.start].pos.x };
+        let x0 = if a == range.start {
+            0.0
+        } else {
+            glyphs[g.start].pos.x
+        };
         let x1 = match glyphs.get(g.end) {
             Some(next) => next.pos.x,
             None => galley.size().x,
