@@ -9,6 +9,7 @@ pub mod decode;
 pub mod document;
 pub mod edit;
 pub mod filter;
+pub mod fragments;
 pub mod offset;
 pub mod reanchor;
 pub mod review;
