@@ -46,8 +46,35 @@ pub enum SaveState {
     Saved,
     /// Changed in memory since the last save.
     Unsaved,
-    /// The last save failed with this message; the work is still in memory.
-    Failed(String),
+    /// The last save failed (the caller got the [`SaveError`]); the work is
+    /// still in memory.
+    Failed,
+}
+
+/// Why [`Session::save`] or [`Session::save_as`] wrote nothing. The work
+/// stays in memory and the session is marked [`SaveState::Failed`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SaveError {
+    /// The sidecar the session came from could not be parsed, and is never
+    /// written over.
+    #[error("Not saved: {reason}")]
+    Unparsable {
+        /// The parse error, with the file, line and column.
+        reason: String,
+    },
+    /// Save As was pointed at that unparsable sidecar.
+    #[error(
+        "Not saved: {} could not be parsed and is never overwritten; choose another name",
+        path.display()
+    )]
+    WouldOverwriteUnparsable {
+        /// The chosen file.
+        path: PathBuf,
+    },
+    /// Writing failed, or the file changed on disk since it was read.
+    #[error("Not saved: {0}")]
+    Write(#[from] SidecarError),
 }
 
 /// Which edge of a span to move.
@@ -597,70 +624,64 @@ impl Session {
 
     /// Write the sidecar (atomically, refusing when the file changed on disk
     /// or could not be parsed). On failure the work stays in memory and the
-    /// error is kept in `save_state`.
-    pub fn save(&mut self) -> Result<(), String> {
+    /// session is marked [`SaveState::Failed`]; showing the error is the
+    /// caller's job.
+    pub fn save(&mut self) -> Result<(), SaveError> {
         self.finish_loading();
+        let result = self.write_sidecar();
+        self.save_state = match &result {
+            Ok(()) => SaveState::Saved,
+            Err(_) => SaveState::Failed,
+        };
+        result
+    }
+
+    fn write_sidecar(&mut self) -> Result<(), SaveError> {
         if let Some(reason) = &self.read_only
             && self.disk == DiskState::Unparsable
         {
-            let msg = format!("Not saved: {reason}");
-            self.save_state = SaveState::Failed(msg.clone());
-            return Err(msg);
+            return Err(SaveError::Unparsable {
+                reason: reason.clone(),
+            });
         }
         // The background reader's blocks: waiting for them costs no more
         // than serializing here.
         self.wait_for_background();
-        let mut header = self.file.sidecar(Vec::new());
-        header.note = self.note.clone();
-        match sidecar::save_cached(
+        let header = self.file.sidecar(Vec::new());
+        self.disk = sidecar::save_cached(
             &self.sidecar_path,
             &header,
             &self.annotations,
             &self.disk,
             &mut self.blocks,
-        ) {
-            Ok(disk) => {
-                self.disk = disk;
-                self.save_state = SaveState::Saved;
-                Ok(())
-            }
-            Err(e) => {
-                let msg = format!("Not saved: {e}");
-                self.save_state = SaveState::Failed(msg.clone());
-                Err(msg)
-            }
-        }
+        )?;
+        Ok(())
     }
 
     /// Write the sidecar to `path` chosen by the user, and keep saving there.
     /// The broken sidecar this session came from is still never overwritten.
-    pub fn save_as(&mut self, path: &Path) -> Result<(), String> {
+    pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
         self.finish_loading();
+        let result = self.write_sidecar_as(path);
+        self.save_state = match &result {
+            Ok(()) => SaveState::Saved,
+            Err(_) => SaveState::Failed,
+        };
+        result
+    }
+
+    fn write_sidecar_as(&mut self, path: &Path) -> Result<(), SaveError> {
         if self.disk == DiskState::Unparsable && same_file(path, &self.sidecar_path) {
-            let msg = format!(
-                "Not saved: {} could not be parsed and is never overwritten; choose another name",
-                path.display()
-            );
-            self.save_state = SaveState::Failed(msg.clone());
-            return Err(msg);
+            return Err(SaveError::WouldOverwriteUnparsable {
+                path: path.to_owned(),
+            });
         }
-        let mut sc = self.file.sidecar(self.annotations.as_slice().to_vec());
-        sc.note = self.note.clone();
+        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
         // The user confirmed the target in the dialog, so whatever is there is replaced.
-        match sidecar::save(path, &sc, &DiskState::probe(path)) {
-            Ok(disk) => {
-                self.sidecar_path = path.to_owned();
-                self.disk = disk;
-                self.read_only = None;
-                self.save_state = SaveState::Saved;
-                Ok(())
-            }
-            Err(e) => {
-                let msg = format!("Not saved: {e}");
-                self.save_state = SaveState::Failed(msg.clone());
-                Err(msg)
-            }
-        }
+        self.disk = sidecar::save(path, &sc, &DiskState::probe(path))?;
+        self.sidecar_path = path.to_owned();
+        self.read_only = None;
+        Ok(())
     }
 
     /// True when autosave should write now.

@@ -272,7 +272,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     // for 50,000 annotations); a save made before that waits for it.
     app.wait_for_background();
     let started = Instant::now();
-    app.save().map_err(|e| anyhow::anyhow!(e))?;
+    app.save().map_err(|e| anyhow::anyhow!("{e}"))?;
     let save = started.elapsed();
 
     Ok(BenchReport {

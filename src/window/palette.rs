@@ -24,7 +24,7 @@ pub struct Palette {
     pub selected_outline: Color32,
     /// Text selection fill.
     pub selection: Color32,
-    /// The flash shown after [`crate::window::article_view::ArticleView::scroll_to`].
+    /// The flash shown where the article view scrolled to.
     pub flash: Color32,
     /// Body text.
     pub text: Color32,
@@ -64,6 +64,22 @@ impl Palette {
                 fill_alpha: 70,
             }
         }
+    }
+
+    /// The palette for a theme, with the label schema's colours when the
+    /// schema comes from a file.
+    pub fn for_schema(dark: bool, schema: &crate::store::schema::Schema) -> Palette {
+        let mut p = Palette::for_dark_mode(dark);
+        if schema.source.is_some() {
+            let rgb = |l: Label| {
+                let [r, g, b] = schema.label(l).colour_rgb;
+                Color32::from_rgb(r, g, b)
+            };
+            p.entity = rgb(Label::Entity);
+            p.claim = rgb(Label::Claim);
+            p.quote = rgb(Label::Quote);
+        }
+        p
     }
 
     /// The full-strength colour of a label (bars, outlines, legends).

@@ -160,7 +160,7 @@ fn keyboard_only_find_enter_q_save_after_persian_text() {
     // "quotes" holds q, e and... typed into the find box, none of them tags.
     type_text(&mut h, "QUOTES");
     assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 0);
-    assert_eq!(h.state().state.find.query, "QUOTES");
+    assert_eq!(h.state().find_query(), "QUOTES");
     press(&mut h, Modifiers::NONE, Key::Enter);
     assert_eq!(h.state().state.selection, Some(char_range_of("quotes")));
 
@@ -180,7 +180,7 @@ fn keyboard_only_find_enter_q_save_after_persian_text() {
     assert_eq!(h.state().state.selection, Some(want));
     // Esc closes the bar and keeps the selection.
     press(&mut h, Modifiers::NONE, Key::Escape);
-    assert!(!h.state().state.find.open);
+    assert!(!h.state().find_is_open());
     assert_eq!(h.state().state.selection, Some(want));
     press(&mut h, Modifiers::NONE, Key::Q);
     press(&mut h, Modifiers::COMMAND, Key::S);
@@ -211,7 +211,7 @@ fn typing_and_enter_in_one_frame_searches_for_all_of_it() {
     });
     h.step();
     h.run();
-    assert_eq!(h.state().state.find.query, "minister");
+    assert_eq!(h.state().find_query(), "minister");
     assert_eq!(h.state().state.selection, Some(char_range_of("minister")));
 }
 
@@ -248,7 +248,7 @@ fn malformed_sidecar_opens_read_only_and_is_never_overwritten() {
     assert_eq!(std::fs::read_to_string(&f.sidecar).unwrap(), broken);
     let doc = h.state().state.doc.as_ref().unwrap();
     assert_eq!(doc.annotations.len(), 1, "the work stays in memory");
-    assert!(h.state().state.message.contains("Not saved"));
+    h.get_by_label_contains("⚠ Not saved");
     h.get_by_label("Save As…");
 
     // Save As to another name keeps the work; the broken file stays as is.
@@ -267,11 +267,10 @@ fn failed_save_is_shown_and_keeps_the_work() {
     // Someone else writes the sidecar meanwhile: saving must refuse.
     std::fs::write(&f.sidecar, "(version: 1)").unwrap();
     press(&mut h, Modifiers::COMMAND, Key::S);
-    assert!(
-        h.state().state.message.contains("changed on disk"),
-        "{}",
-        h.state().state.message
-    );
+    // Shown once: in the banner with Save As, not again in the status bar.
+    assert_eq!(h.query_all_by_label_contains("⚠ Not saved").count(), 1);
+    h.get_by_label_contains("changed on disk since");
+    assert!(!h.state().state.message.contains("changed on disk"));
     assert_eq!(std::fs::read_to_string(&f.sidecar).unwrap(), "(version: 1)");
     h.get_by_label_contains("save failed");
     h.get_by_label("Save As…");
@@ -289,10 +288,11 @@ fn failed_save_is_shown_and_keeps_the_work() {
     }
     press(&mut h, Modifiers::COMMAND, Key::S);
     assert!(
-        h.state().state.message.contains("Not saved"),
+        h.state().state.save_error.is_some(),
         "{}",
         h.state().state.message
     );
+    h.get_by_label_contains("⚠ Not saved");
     assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 1);
     assert!(h.state().title().starts_with('•'));
 }

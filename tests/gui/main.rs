@@ -1,6 +1,7 @@
 //! The window, driven headless with egui_kittest: real widgets, real key
 //! presses, assertions on the saved sidecar. One test binary for all of them.
 
+mod annotation_list;
 mod app;
 mod confirm;
 mod corpus;
@@ -9,5 +10,4 @@ mod recovery;
 mod review;
 mod rtl;
 mod shell;
-mod side_panel;
 mod view;

@@ -339,7 +339,7 @@ fn edge_moves_inside_a_persian_word_go_by_logical_graphemes() {
         vec![a]
     });
     // Select it by clicking its highlight.
-    let rect = h.state().state.view.highlight_rects()[0].1;
+    let rect = h.state().view.highlight_rects()[0].1;
     h.hover_at(rect.center());
     h.run();
     h.drag_at(rect.center());

@@ -307,3 +307,43 @@ fn ctrl_s_while_typing_a_note_saves_the_note() {
         h.state().state.message
     );
 }
+
+fn note_field(h: &Harness<'_, MarginaliaApp>) -> String {
+    h.get_by_label("Note:").value().unwrap_or_default()
+}
+
+#[test]
+fn the_note_field_never_shows_stale_text_after_take_theirs() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    tag(&mut h, "Dehqan", Key::E);
+    h.state_mut().save().unwrap();
+    // Mine: a note typed in the editor.
+    h.get_by_label("Note:").click();
+    h.run();
+    type_text(&mut h, "my note");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    // Theirs, saved meanwhile by another writer: another note.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let file = marginalia::store::article_file::read_article(&f.article).unwrap();
+    let mut theirs = sidecar::read(&f.sidecar).unwrap().unwrap().0.annotations;
+    theirs[0].note = Some("their note".into());
+    let sc = file.sidecar(theirs);
+    sidecar::write_atomic(&f.sidecar, sidecar::to_string(&sc).as_bytes()).unwrap();
+    h.event(egui::Event::WindowFocused(true));
+    h.run();
+    h.get_by_label("Merge").click();
+    h.run();
+    h.get_by_label("Take theirs").click();
+    h.run();
+    assert_eq!(note_field(&h), "their note");
+    // Passing through the field writes nothing stale back.
+    h.get_by_label("Note:").click();
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    h.state_mut().save().unwrap();
+    assert_eq!(
+        saved_note(&f.sidecar, "Dehqan").as_deref(),
+        Some("their note")
+    );
+}

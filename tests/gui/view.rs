@@ -405,7 +405,6 @@ pub(crate) fn app_harness(
 fn highlighted_labels(h: &Harness<'_, MarginaliaApp>) -> Vec<Label> {
     let mut labels: Vec<Label> = h
         .state()
-        .state
         .view
         .highlight_rects()
         .into_iter()
@@ -468,7 +467,7 @@ fn tagging_a_selection_as_quote_takes_in_its_quotation_marks() {
     let text = "Dehqan said “no capacity for a new crisis.” Then he left.\n";
     let (dir, mut h) = app_harness(text, |_| Vec::new());
     // A snapped drag from inside "no" to inside "crisis": the words only.
-    let view = &h.state().state.view;
+    let view = &h.state().view;
     let from = word_rects_in(view, "no", 0)[1].left_center();
     let to = word_rects_in(view, "crisis", 0)[3].center();
     drag(&mut h, from, to);

@@ -173,7 +173,7 @@ fn annotation_tooltip_ui(
     if let Some(speaker) = speaker {
         ui.label(format!(
             "said by “{}”",
-            crate::window::app::excerpt(speaker, 40)
+            crate::window::text::excerpt(speaker, 40)
         ));
     }
     ui.label(format!(

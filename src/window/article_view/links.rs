@@ -163,7 +163,7 @@ fn edge_link(rect: Rect, clip: Rect, up: bool, label: String) -> DrawnLink {
 }
 
 fn excerpt(s: &str, max: usize) -> String {
-    crate::window::app::excerpt(s, max)
+    crate::window::text::excerpt(s, max)
 }
 
 /// Draw one link: an arc above the text when both ends are on screen, a

@@ -8,8 +8,10 @@ use marginalia::model::offset::CharRange;
 use marginalia::store::article_file::read_article;
 use marginalia::store::session::Session;
 use marginalia::store::sidecar::{self, DiskState};
-use marginalia::window::palette::Palette;
-use marginalia::window::side_panel::{ListState, side_panel_ui};
+use marginalia::window::panels::Panel;
+use marginalia::window::panels::annotation_list::AnnotationList;
+use marginalia::window::prefs::Prefs;
+use marginalia::window::workspace::Workspace;
 
 #[test]
 fn fifty_thousand_annotations_build_only_visible_rows() {
@@ -37,20 +39,12 @@ fn fifty_thousand_annotations_build_only_visible_rows() {
 
     let doc = Session::open(&path).unwrap();
     assert_eq!(doc.annotations.len(), 50_000);
+    // The panel alone, with nothing but a workspace.
+    let mut ws = Workspace::new(Prefs::default(), dir.path().to_owned());
+    ws.doc = Some(doc);
     let mut h = Harness::builder().with_size([360.0, 700.0]).build_ui_state(
-        |ui, (doc, list): &mut (Session, ListState)| {
-            side_panel_ui(
-                ui,
-                doc,
-                list,
-                None,
-                &Palette::for_dark_mode(false),
-                "t",
-                &marginalia::store::schema::Schema::default(),
-                0.0,
-            );
-        },
-        (doc, ListState::default()),
+        |ui, (ws, list): &mut (Workspace, AnnotationList)| list.ui(ui, ws),
+        (ws, AnnotationList::default()),
     );
     h.run();
     h.get_by_label("Annotations (50000)");

@@ -1,0 +1,229 @@
+//! The annotation list: filters by label, status and author, and one row
+//! per annotation (colour, kind, quote, speaker, author, time).
+//!
+//! The list shows only the rows in view (`ScrollArea::show_rows`), and the
+//! filtered index list is rebuilt only when the annotations or the filters
+//! change, so the panel stays fast with tens of thousands of annotations.
+//! Row texts are made once per annotation version ([`Stamp`]) and minute.
+use crate::model::annotation::{Annotation, Label, Stamp, Status};
+use crate::model::filter::Filter;
+use crate::window::palette::Palette;
+use crate::window::panels::{Panel, chip_ui, palette};
+use crate::window::text::excerpt;
+use crate::window::workspace::Workspace;
+use chrono::{DateTime, Local, Utc};
+use eframe::egui;
+use std::collections::HashMap;
+
+/// Id of the author filter field.
+pub const AUTHOR_FILTER_ID: &str = "marginalia.author_filter";
+
+/// The list and what it keeps between frames.
+#[derive(Debug, Default)]
+pub struct AnnotationList {
+    /// Indexes (into the sorted annotations) that pass the filter.
+    rows: Vec<usize>,
+    /// (article generation, annotations revision, filter) the rows were built for.
+    rows_key: Option<(u64, u64, Filter)>,
+    /// Row texts by annotation version, for the minute they were made in
+    /// (they hold a relative time): formatting a row, with its speaker
+    /// looked up and its time zone applied, every frame cost more than
+    /// drawing it.
+    row_texts: RowTexts,
+}
+
+#[derive(Debug, Default)]
+struct RowTexts {
+    /// (annotations revision, minute) the texts belong to.
+    key: (u64, i64),
+    texts: HashMap<Stamp, String>,
+}
+
+impl Panel for AnnotationList {
+    type Output = ();
+
+    /// Filters, then the rows; a click selects (or, while linking, picks
+    /// the speaker).
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) {
+        let Some(doc) = &ws.doc else { return };
+        ui.heading(format!("Annotations ({})", doc.annotations.len()));
+        filters_ui(ui, &mut ws.filter);
+        ui.separator();
+        let key = (
+            ws.generation(),
+            doc.annotations.revision(),
+            ws.filter.clone(),
+        );
+        if self.rows_key.as_ref() != Some(&key) {
+            self.rows = doc
+                .annotations
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| ws.filter.accepts(a))
+                .map(|(i, _)| i)
+                .collect();
+            self.rows_key = Some(key);
+        }
+        let palette = palette(ws, ui.visuals().dark_mode);
+        let clicked = self.rows_ui(ui, ws, &palette);
+        if let Some(id) = clicked {
+            ws.click_annotation(id);
+        }
+    }
+}
+
+impl AnnotationList {
+    fn rows_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        palette: &Palette,
+    ) -> Option<crate::model::annotation::AnnotationId> {
+        let doc = ws.doc.as_ref()?;
+        let row_height =
+            ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
+        let now = Utc::now();
+        let texts_key = (doc.annotations.revision(), now.timestamp() / 60);
+        if self.row_texts.key != texts_key || self.row_texts.texts.len() > 4096 {
+            self.row_texts = RowTexts {
+                key: texts_key,
+                texts: HashMap::new(),
+            };
+        }
+        let texts = &mut self.row_texts.texts;
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .id_salt("annotation_list")
+            .max_height(ui.available_height())
+            .auto_shrink([false, true])
+            .show_rows(ui, row_height, self.rows.len(), |ui, visible| {
+                for &i in self.rows.get(visible).unwrap_or_default() {
+                    let (Some(a), Some(&stamp)) = (
+                        doc.annotations.as_slice().get(i),
+                        doc.annotations.stamps().get(i),
+                    ) else {
+                        continue;
+                    };
+                    let is_selected = ws.selected.as_ref() == Some(&a.id);
+                    let text = texts.entry(stamp).or_insert_with(|| {
+                        let speaker = a
+                            .speaker()
+                            .and_then(|id| doc.annotations.get(id))
+                            .map(|s| s.quote.as_str());
+                        row_text(a, speaker, now)
+                    });
+                    if row_ui(ui, a, text, palette, is_selected).clicked() {
+                        clicked = Some(a.id.clone());
+                    }
+                }
+            });
+        if self.rows.is_empty() {
+            ui.weak(if doc.annotations.is_empty() {
+                "No annotations yet: select text and press E, C or Q."
+            } else {
+                "No annotation matches the filters."
+            });
+        }
+        clicked
+    }
+}
+
+fn filters_ui(ui: &mut egui::Ui, filter: &mut Filter) {
+    ui.horizontal_wrapped(|ui| {
+        for (i, label) in Label::ALL.into_iter().enumerate() {
+            ui.checkbox(&mut filter.labels[i], label.name());
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for (i, status) in Status::ALL.into_iter().enumerate() {
+            ui.checkbox(&mut filter.statuses[i], status.name());
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Author:");
+        ui.add(
+            egui::TextEdit::singleline(&mut filter.author)
+                .id(egui::Id::unique(AUTHOR_FILTER_ID))
+                .hint_text("any")
+                .desired_width(120.0),
+        )
+        .labelled_by(label.id);
+    });
+}
+
+/// A row's text: kind, quote, speaker, author and relative time.
+fn row_text(a: &Annotation, speaker: Option<&str>, now: DateTime<Utc>) -> String {
+    let kind = a.kind.as_deref().unwrap_or(a.label.name());
+    let speaker = speaker
+        .map(|s| format!(" — {}", excerpt(s, 24)))
+        .unwrap_or_default();
+    let text = format!(
+        "{kind} · “{}”{speaker} · {} · {}",
+        excerpt(&a.quote, 36),
+        a.author,
+        relative_time(a.modified, now)
+    );
+    match a.status {
+        Status::Unreviewed => format!("◌ {text}"),
+        Status::Accepted | Status::Rejected => text,
+    }
+}
+
+fn row_ui(
+    ui: &mut egui::Ui,
+    a: &Annotation,
+    text: &str,
+    palette: &Palette,
+    is_selected: bool,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        chip_ui(ui, palette.color(a.label));
+        let text = match a.status {
+            // Rejected rows are struck through, pre-annotations marked.
+            Status::Rejected => egui::RichText::new(text).strikethrough().weak(),
+            Status::Unreviewed => egui::RichText::new(text).italics(),
+            Status::Accepted => egui::RichText::new(text),
+        };
+        ui.add(egui::Button::selectable(is_selected, text).truncate())
+            .on_hover_ui(|ui| {
+                ui.label(format!(
+                    "{}..{}  {}  created {}",
+                    a.start,
+                    a.end,
+                    a.status,
+                    a.created.with_timezone(&Local).format("%Y-%m-%d %H:%M")
+                ));
+            })
+    })
+    .inner
+}
+
+/// "just now", "5 min ago", "3 h ago", else the date.
+pub fn relative_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let s = (now - t).num_seconds();
+    match s {
+        ..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", s / 60),
+        3600..86_400 => format!("{} h ago", s / 3600),
+        _ => t.with_timezone(&Local).format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_time_buckets() {
+        let now = Utc::now();
+        assert_eq!(relative_time(now, now), "just now");
+        assert_eq!(
+            relative_time(now - chrono::Duration::minutes(5), now),
+            "5 min ago"
+        );
+        assert_eq!(
+            relative_time(now - chrono::Duration::hours(3), now),
+            "3 h ago"
+        );
+    }
+}

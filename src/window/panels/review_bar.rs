@@ -1,0 +1,200 @@
+//! The review bar: progress, the queue's filters, the review commands as
+//! buttons, and the card of the current annotation (its context, label,
+//! kind, author, origin, attributes and history).
+//!
+//! Review mode steps one annotation at a time through a queue (a
+//! [`ReviewFilter`](crate::model::review::ReviewFilter) in reading order).
+//! The current annotation is always the workspace's selected one, so relabel
+//! keys and the editor act on it. Nothing here holds an annotation across
+//! frames, only ids.
+use crate::model::annotation::{Annotation, Annotations, Label, Status};
+use crate::model::review::{self, Progress};
+use crate::window::commands::Command;
+use crate::window::palette::Palette;
+use crate::window::panels::{Panel, chip_ui, command_button_ui, palette};
+use crate::window::text::{history_lines, one_line, origin_text};
+use crate::window::workspace::Workspace;
+use eframe::egui;
+
+/// Id of the origin filter field of the review bar.
+pub const ORIGIN_FILTER_ID: &str = "marginalia.review_origin";
+/// Id of the author filter field of the review bar.
+pub const AUTHOR_FILTER_ID: &str = "marginalia.review_author";
+
+/// The review bar's own state: what is typed in its filter fields.
+#[derive(Debug, Default)]
+pub struct ReviewBar {
+    author_buf: String,
+    origin_buf: String,
+}
+
+/// "37 of 112 reviewed".
+pub fn progress_text(p: Progress) -> String {
+    format!("{} of {} reviewed", p.reviewed, p.total)
+}
+
+/// The review commands, as the bar's buttons show them.
+const BUTTONS: [(&str, Command); 7] = [
+    ("◀ Prev", Command::ReviewPrevious),
+    ("Next ▶", Command::ReviewNext),
+    ("Next unreviewed", Command::ReviewNextUnreviewed),
+    ("Accept", Command::Accept),
+    ("Reject", Command::Reject),
+    ("Undo decision", Command::UndoDecision),
+    ("Leave review", Command::ToggleReview),
+];
+
+impl Panel for ReviewBar {
+    type Output = Option<Command>;
+
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) -> Option<Command> {
+        let Some(doc) = &ws.doc else { return None };
+        let progress = review::progress(&doc.annotations, &ws.review.filter);
+        let situation = ws.situation();
+        let mut command = None;
+        let mut filter_changed = false;
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("REVIEW MODE");
+            let fraction = if progress.total == 0 {
+                0.0
+            } else {
+                progress.reviewed as f32 / progress.total as f32
+            };
+            ui.add(egui::ProgressBar::new(fraction).desired_width(120.0));
+            ui.label(progress_text(progress));
+            ui.separator();
+            filter_changed = self.filters_ui(ui, ws);
+            ui.separator();
+            for (text, c) in BUTTONS {
+                if command_button_ui(ui, egui::Button::new(text), c, &ws.keymap, &situation) {
+                    command = Some(c);
+                }
+            }
+        });
+        if filter_changed {
+            ws.selected = None;
+            ws.review_step(Some(true));
+        }
+        let palette = palette(ws, ui.visuals().dark_mode);
+        let Some(doc) = &ws.doc else { return command };
+        match ws.selected.as_ref().and_then(|id| doc.annotations.get(id)) {
+            Some(a) => card_ui(ui, &doc.annotations, a, &palette),
+            None if progress.total == 0 => {
+                ui.weak("No annotation matches the review filter.");
+            }
+            None => {
+                ui.weak("Press J for the first annotation, Space for the next unreviewed.");
+            }
+        }
+        command
+    }
+}
+
+impl ReviewBar {
+    /// The queue's filters; true when they changed.
+    fn filters_ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) -> bool {
+        let filter = &mut ws.review.filter;
+        let before = filter.clone();
+        let status_text = |s: Option<Status>| s.map_or("any status", Status::name);
+        let name = ui.label("Queue:");
+        egui::ComboBox::from_id_salt("review_status")
+            .selected_text(status_text(filter.status))
+            .show_ui(ui, |ui| {
+                for s in [None].into_iter().chain(Status::ALL.map(Some)) {
+                    ui.selectable_value(&mut filter.status, s, status_text(s));
+                }
+            })
+            .response
+            .labelled_by(name.id);
+        let label_text = |l: Option<Label>| l.map_or("any label", Label::name);
+        egui::ComboBox::from_id_salt("review_label")
+            .selected_text(label_text(filter.label))
+            .show_ui(ui, |ui| {
+                for l in [None].into_iter().chain(Label::ALL.map(Some)) {
+                    ui.selectable_value(&mut filter.label, l, label_text(l));
+                }
+            })
+            .response
+            .labelled_by(name.id);
+        for (buf, id, hint) in [
+            (&mut self.author_buf, AUTHOR_FILTER_ID, "author"),
+            (&mut self.origin_buf, ORIGIN_FILTER_ID, "origin"),
+        ] {
+            ui.add(
+                egui::TextEdit::singleline(buf)
+                    .id(egui::Id::unique(id))
+                    .hint_text(hint)
+                    .desired_width(80.0),
+            );
+        }
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        filter.author = text(&self.author_buf);
+        filter.origin = text(&self.origin_buf);
+        *filter != before
+    }
+}
+
+/// The review card: the quote in its context, its label, kind, author,
+/// origin, attributes and history.
+fn card_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palette) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 0.0;
+            // Keep the space between the context and the quote.
+            let gap = |yes: bool| if yes { " " } else { "" };
+            let before = gap(a.prefix.ends_with(char::is_whitespace));
+            let after = gap(a.suffix.starts_with(char::is_whitespace));
+            ui.weak(format!("…{}{before}", one_line(&a.prefix)));
+            let quote = egui::RichText::new(one_line(&a.quote))
+                .strong()
+                .background_color(palette.color(a.label));
+            ui.label(quote);
+            ui.weak(format!("{after}{}…", one_line(&a.suffix)));
+        });
+        ui.horizontal_wrapped(|ui| facts_ui(ui, set, a, palette));
+        if let Some(note) = &a.note {
+            ui.label(format!("Note: {}", one_line(note)));
+        }
+        for line in history_lines(a) {
+            ui.weak(line);
+        }
+    });
+}
+
+fn facts_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palette) {
+    chip_ui(ui, palette.color(a.label));
+    ui.strong(a.label.name());
+    if let Some(kind) = &a.kind {
+        ui.label(format!("kind: {kind}"));
+    }
+    let status_color = match a.status {
+        Status::Unreviewed => ui.visuals().warn_fg_color,
+        Status::Accepted => ui.visuals().text_color(),
+        Status::Rejected => ui.visuals().error_fg_color,
+    };
+    ui.colored_label(status_color, a.status.name());
+    ui.label(format!("{}..{}", a.start, a.end));
+    ui.label(format!("by {}", a.author));
+    ui.label(origin_text(&a.origin));
+    if let Some(speaker) = a.speaker().and_then(|id| set.get(id)) {
+        ui.label(format!("speaker: {}", one_line(&speaker.quote)));
+    }
+    for (k, v) in &a.attrs {
+        ui.label(format!("{k}: {v}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_reads_like_a_sentence() {
+        let p = Progress {
+            reviewed: 37,
+            total: 112,
+        };
+        assert_eq!(progress_text(p), "37 of 112 reviewed");
+    }
+}

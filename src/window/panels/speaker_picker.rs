@@ -1,0 +1,70 @@
+//! The speaker picker shown after L (Link speaker): the article's entities,
+//! nearest to the quote first. Not modal: clicking an entity in the text
+//! picks it too.
+use crate::model::annotation::{Annotation, Label, Status};
+use crate::window::panels::Panel;
+use crate::window::text::excerpt;
+use crate::window::workspace::Workspace;
+use eframe::egui;
+
+/// The picker (no state of its own; it shows while the workspace is linking).
+#[derive(Debug, Default)]
+pub struct SpeakerPicker;
+
+/// The label of an entity in the speaker list.
+pub fn entity_choice_text(a: &Annotation) -> String {
+    format!("{} ({}..{})", excerpt(&a.quote, 40), a.start, a.end)
+}
+
+impl Panel for SpeakerPicker {
+    type Output = ();
+
+    /// Draws a window over `ui`'s context while linking; a pick links, Cancel stops.
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) {
+        let (Some(doc), Some(from_id)) = (&ws.doc, &ws.linking) else {
+            return;
+        };
+        let Some(from) = doc.annotations.get(from_id) else {
+            ws.linking = None;
+            return;
+        };
+        let mut entities: Vec<&Annotation> = doc
+            .annotations
+            .iter()
+            .filter(|a| a.label == Label::Entity && a.status != Status::Rejected)
+            .collect();
+        entities.sort_by_key(|a| a.start.0.abs_diff(from.start.0));
+        let mut chosen = None;
+        let mut cancel = false;
+        let max_height = (ui.ctx().content_rect().height() - 200.0).max(80.0);
+        egui::Window::new("Link speaker")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-20.0, 80.0))
+            .show(ui.ctx(), |ui| {
+                ui.label(format!(
+                    "Who said “{}”? Click an entity in the text, or pick one:",
+                    excerpt(&from.quote, 40)
+                ));
+                if entities.is_empty() {
+                    ui.weak("This article has no entities yet: tag one with E first.");
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(max_height.min(300.0))
+                    .show(ui, |ui| {
+                        for e in &entities {
+                            if ui.button(entity_choice_text(e)).clicked() {
+                                chosen = Some(e.id.clone());
+                            }
+                        }
+                    });
+                cancel = ui.button("Cancel (Esc)").clicked();
+            });
+        if let Some(speaker) = chosen {
+            ws.link_to(&speaker);
+        } else if cancel {
+            ws.linking = None;
+            ws.message = "Linking cancelled".into();
+        }
+    }
+}
