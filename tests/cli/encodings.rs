@@ -188,6 +188,22 @@ fn tempete_article() -> (tempfile::TempDir, PathBuf, String) {
     (dir, path, text)
 }
 
+fn write_sidecar(article: &Path, sc: &sidecar::Sidecar) {
+    sidecar::write_atomic(
+        &sidecar::sidecar_path(article),
+        sidecar::to_string(sc).as_bytes(),
+    )
+    .unwrap();
+}
+
+/// A sidecar for the article at `path` (read as it reads now) with one
+/// annotation, on "tempête".
+fn annotate_tempete(path: &Path) {
+    let file = read_article(path).unwrap();
+    let ann = annotation_on(&file.article, "tempête");
+    write_sidecar(path, &file.sidecar(vec![ann]));
+}
+
 #[test]
 fn issue10_a_hand_written_sidecar_encoding_is_used() {
     let (dir, path, text) = tempete_article();
@@ -261,13 +277,7 @@ fn a_record_that_fits_another_encoding_says_which() {
 #[test]
 fn encoding_flag_overrides_the_sidecar_on_every_reading_command() {
     let (dir, path, text) = tempete_article();
-    let file = read_article(&path).unwrap();
-    let ann = annotation_on(&file.article, "tempête");
-    sidecar::write_atomic(
-        &sidecar::sidecar_path(&path),
-        sidecar::to_string(&file.sidecar(vec![ann])).as_bytes(),
-    )
-    .unwrap();
+    annotate_tempete(&path);
     // check: read as cp1250 the text differs from the sidecar's.
     let out = marginalia(&["check", "--encoding", "cp1250", "a.txt"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -316,11 +326,7 @@ fn reanchoring_with_another_encoding_records_it_and_keeps_the_annotations() {
     ];
     let mut sc = sidecar::Sidecar::new("a.txt", "cp1250", &misread, anns);
     sc.article.encoding_alternative = Some("cp1252".into());
-    sidecar::write_atomic(
-        &sidecar::sidecar_path(&path),
-        sidecar::to_string(&sc).as_bytes(),
-    )
-    .unwrap();
+    write_sidecar(&path, &sc);
     let out = marginalia(&["check", "a.txt"], dir.path());
     assert!(
         stderr(&out).contains("could be cp1252") && stderr(&out).contains("--encoding cp1252"),
@@ -375,13 +381,7 @@ fn a_doubtful_guess_is_warned_until_someone_chooses() {
 #[test]
 fn a_recorded_encoding_gives_way_when_the_file_was_converted() {
     let (dir, path, text) = tempete_article();
-    let file = read_article(&path).unwrap();
-    let ann = annotation_on(&file.article, "tempête");
-    sidecar::write_atomic(
-        &sidecar::sidecar_path(&path),
-        sidecar::to_string(&file.sidecar(vec![ann])).as_bytes(),
-    )
-    .unwrap();
+    annotate_tempete(&path);
     // Someone converts the article to UTF-8 (iconv): same text, other bytes.
     std::fs::write(&path, text.as_bytes()).unwrap();
     let file = read_article(&path).unwrap();
