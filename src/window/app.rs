@@ -78,6 +78,7 @@ pub struct MarginaliaApp {
     dialog: Option<PendingDialog>,
     title_sent: String,
     theme_applied: Option<Theme>,
+    text_size_applied: Option<f32>,
     /// The last commands dispatched, newest last (at most [`LOG_LEN`]).
     log: Vec<Command>,
     /// Log commands without running them (tests of the keymap's scopes).
@@ -139,6 +140,7 @@ impl MarginaliaApp {
             dialog: None,
             title_sent: String::new(),
             theme_applied: None,
+            text_size_applied: None,
             log: Vec::new(),
             hold_commands: false,
             scope: Scope::default(),
@@ -673,6 +675,12 @@ impl MarginaliaApp {
     }
 
     fn apply_theme(&mut self, ctx: &egui::Context) {
+        // Ctrl+= / Ctrl+- size the panels with the article's text.
+        let size = self.state.prefs.font_size;
+        if self.text_size_applied != Some(size) {
+            self.text_size_applied = Some(size);
+            ctx.all_styles_mut(|style| scale_style(style, size / prefs::DEFAULT_FONT_SIZE));
+        }
         let theme = self.state.prefs.theme;
         if self.theme_applied != Some(theme) {
             self.theme_applied = Some(theme);
@@ -766,6 +774,30 @@ impl MarginaliaApp {
             }
         }
     }
+}
+
+/// Text sizes and the spacing around controls at `scale` times egui's
+/// defaults (the checkboxes, buttons and rows grow with the text).
+fn scale_style(style: &mut egui::Style, scale: f32) {
+    let defaults = egui::style::default_text_styles();
+    for (text_style, font) in style.text_styles.iter_mut() {
+        if let Some(default) = defaults.get(text_style) {
+            font.size = default.size * scale;
+        }
+    }
+    let d = egui::style::Spacing::default();
+    let s = &mut style.spacing;
+    s.item_spacing = d.item_spacing * scale;
+    s.button_padding = d.button_padding * scale;
+    s.interact_size = d.interact_size * scale;
+    s.indent = d.indent * scale;
+    s.icon_width = d.icon_width * scale;
+    s.icon_width_inner = d.icon_width_inner * scale;
+    s.icon_spacing = d.icon_spacing * scale;
+    s.combo_width = d.combo_width * scale;
+    s.text_edit_width = d.text_edit_width * scale;
+    s.menu_width = d.menu_width * scale;
+    s.tooltip_width = d.tooltip_width * scale;
 }
 
 impl eframe::App for MarginaliaApp {

@@ -56,9 +56,45 @@ pub fn history_lines(a: &Annotation) -> Vec<String> {
     lines
 }
 
+/// An error and its causes on one line, each reason once: a cause whose
+/// text its parent already ends with is not repeated (`path: reason:
+/// reason` reads `path: reason`).
+pub fn error_text(e: &anyhow::Error) -> String {
+    let messages: Vec<String> = e.chain().map(ToString::to_string).collect();
+    let mut text = String::new();
+    for (i, m) in messages.iter().enumerate() {
+        if i > 0 && text.ends_with(m.as_str()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(m);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_chain_says_each_reason_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("{path}: {source}")]
+        struct Outer {
+            path: String,
+            source: std::io::Error,
+        }
+        let inner = std::io::Error::other("binary file");
+        let e = anyhow::Error::new(Outer {
+            path: "a.txt".into(),
+            source: inner,
+        });
+        assert_eq!(error_text(&e), "a.txt: binary file");
+        let e = anyhow::anyhow!("cause").context("opening a.txt");
+        assert_eq!(error_text(&e), "opening a.txt: cause");
+    }
 
     #[test]
     fn excerpts_are_one_line_and_cut_with_an_ellipsis() {

@@ -26,7 +26,7 @@ use crate::window::commands::{Keymap, Situation};
 use crate::window::corpus::CorpusState;
 use crate::window::prefs::{Prefs, Theme};
 use crate::window::sample;
-use crate::window::text::excerpt;
+use crate::window::text::{error_text, excerpt};
 use crate::window::watch::{Offer, Watch};
 use std::path::{Path, PathBuf};
 
@@ -203,7 +203,8 @@ impl Workspace {
             }
             Err(e) => {
                 self.doc = None;
-                self.open_error = Some(format!("Could not open {}: {e:#}", path.display()));
+                // The error names the file already.
+                self.open_error = Some(format!("Could not open {}", error_text(&e)));
                 self.message = "Open failed".to_owned();
             }
         }

@@ -2,7 +2,7 @@
 //! issue 11 (each test is named after what it guards).
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::model::offset::CharRange;
 use marginalia::store::sidecar;
 use marginalia::window::app::MarginaliaApp;
@@ -346,4 +346,54 @@ fn the_note_field_never_shows_stale_text_after_take_theirs() {
         saved_note(&f.sidecar, "Dehqan").as_deref(),
         Some("their note")
     );
+}
+
+fn height_of(h: &Harness<'_, MarginaliaApp>, label: &str) -> f32 {
+    h.get_by_label_contains(label).rect().height()
+}
+
+#[test]
+fn bigger_text_enlarges_the_side_panel_too() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    tag(&mut h, "Dehqan", Key::E);
+    let heading = height_of(&h, "Annotations (1)");
+    let row = height_of(&h, "Entity · “Dehqan”");
+    let note = height_of(&h, "Note:");
+    for _ in 0..4 {
+        press(&mut h, Modifiers::COMMAND, Key::Equals);
+    }
+    assert!(height_of(&h, "Annotations (1)") > heading * 1.15, "heading");
+    assert!(height_of(&h, "Entity · “Dehqan”") > row * 1.15, "list row");
+    assert!(height_of(&h, "Note:") > note * 1.15, "editor");
+    press(&mut h, Modifiers::COMMAND, Key::Num0);
+    assert_eq!(height_of(&h, "Annotations (1)"), heading);
+}
+
+#[test]
+fn a_binary_file_says_why_once_and_offers_a_next_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photo.txt");
+    std::fs::write(&path, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10binary").unwrap();
+    let h = harness(&path);
+    let banner = h
+        .get_by_label_contains("Could not open")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    let reason = "NUL";
+    assert!(banner.contains(reason), "{banner}");
+    assert_eq!(banner.matches(reason).count(), 1, "said once: {banner}");
+    // A way on: open another file.
+    h.get_by_label("Open another file…");
+}
+
+#[test]
+fn an_empty_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.txt");
+    std::fs::write(&path, "").unwrap();
+    let h = harness(&path);
+    h.get_by_label_contains("empty.txt is empty");
+    h.get_by_label("Open another file…");
 }
