@@ -370,19 +370,44 @@ impl Workspace {
         self.update_selected(|a, article| a.set_range(article, range));
     }
 
-    /// Delete the selected annotation; when others link to it, ask first
-    /// (the linked-delete dialog opens).
+    /// Delete the selected annotation; when it is a part of a discontinuous
+    /// span, or others link to it, ask first (the delete dialog opens).
     pub fn delete_selected(&mut self) {
         let (Some(doc), Some(id)) = (&self.doc, self.selected.clone()) else {
             return;
         };
-        if core_review::linked_to(&doc.annotations, &id)
-            .next()
-            .is_some()
+        let is_fragment = crate::model::fragments::group(&doc.annotations, &id).len() > 1;
+        if is_fragment
+            || core_review::linked_to(&doc.annotations, &id)
+                .next()
+                .is_some()
         {
             self.pending_delete = Some(id);
         } else {
             self.delete_with_links(&id, LinkedDelete::Unlink);
+        }
+    }
+
+    /// Delete one fragment of a discontinuous span (when it is the first, the
+    /// next becomes first and keeps the span's links) or, with `whole`, every
+    /// fragment: one undo step.
+    pub fn delete_fragments(&mut self, id: &AnnotationId, whole: bool) {
+        let Some(doc) = &mut self.doc else {
+            return;
+        };
+        let (who, now) = (&self.prefs.author, chrono::Utc::now());
+        let change = if whole {
+            crate::model::fragments::delete_span(&doc.annotations, id, who, now)
+        } else {
+            crate::model::fragments::delete_part(&doc.annotations, id, who, now)
+        };
+        if doc.apply(change, self.now_s) {
+            self.selected = None;
+            self.message = if whole {
+                "Span deleted with all its parts (Ctrl+Z to undo)".into()
+            } else {
+                "Part deleted; the span keeps its other parts (Ctrl+Z to undo)".into()
+            };
         }
     }
 
@@ -483,11 +508,15 @@ impl Workspace {
             self.message = "Pick an annotation to review first (J)".into();
             return;
         };
-        let Some(a) = doc.annotations.get(&id) else {
-            return;
-        };
-        let edit = core_review::decide(a, status, &self.prefs.author, chrono::Utc::now());
-        if doc.apply(vec![edit], self.now_s) {
+        // A fragment of a discontinuous span: the decision is the span's.
+        let change = crate::model::fragments::decide_all(
+            &doc.annotations,
+            &id,
+            status,
+            &self.prefs.author,
+            chrono::Utc::now(),
+        );
+        if doc.apply(change, self.now_s) {
             self.review.decided.push(id);
             self.message = format!("{status} (U to undo)");
             if self.review.active {

@@ -6,6 +6,7 @@ mod app;
 mod confirm;
 mod corpus;
 mod encoding;
+mod fragments;
 mod recovery;
 mod review;
 mod rtl;

@@ -121,9 +121,9 @@ pub struct ArticleView {
     /// above the viewport whose measured height differed from the estimate.
     last_offset_y: f32,
     scroll_correction: f32,
-    /// `(id, revision) → range` of the selected annotation, so it is not
-    /// looked up by a linear scan every frame.
-    selected_cache: Option<(AnnotationId, u64, Option<CharRange>)>,
+    /// `(id, revision) → ranges` of the selected annotation's fragments, so
+    /// they are not looked up by a linear scan every frame.
+    selected_cache: Option<(AnnotationId, u64, Vec<CharRange>)>,
     /// Where paragraphs were placed last frame (for [`ArticleView::painted_glyphs`]).
     last_layout: Option<Placed>,
     at_end: bool,
@@ -218,6 +218,15 @@ impl ArticleView {
     /// (a kittest cannot see lines).
     pub fn drawn_links(&self) -> &[DrawnLink] {
         &self.drawn_links
+    }
+
+    /// The ranges outlined as the selected annotation last frame: every
+    /// fragment of its span. A seam for tests.
+    pub fn selected_outline(&self) -> Vec<CharRange> {
+        self.selected_cache
+            .as_ref()
+            .map(|(_, _, ranges)| ranges.clone())
+            .unwrap_or_default()
     }
 
     /// The vertical scroll offset of the last frame, in points.
@@ -465,16 +474,22 @@ impl ArticleView {
         }
     }
 
-    /// The selected annotation's range, cached per annotations revision.
-    fn selected_range(&mut self, input: &ViewInput<'_>) -> Option<CharRange> {
-        let id = input.selected_annotation?;
+    /// The selected annotation's ranges: all the fragments of its span
+    /// (one range for a whole annotation), cached per annotations revision.
+    fn selected_ranges(&mut self, input: &ViewInput<'_>) -> Vec<CharRange> {
+        let Some(id) = input.selected_annotation else {
+            return Vec::new();
+        };
         let revision = input.annotations.revision();
         match &self.selected_cache {
-            Some((cached, rev, range)) if cached == id && *rev == revision => *range,
+            Some((cached, rev, ranges)) if cached == id && *rev == revision => ranges.clone(),
             _ => {
-                let range = input.annotations.get(id).map(Annotation::range);
-                self.selected_cache = Some((id.clone(), revision, range));
-                range
+                let ranges: Vec<CharRange> = crate::model::fragments::group(input.annotations, id)
+                    .into_iter()
+                    .map(Annotation::range)
+                    .collect();
+                self.selected_cache = Some((id.clone(), revision, ranges.clone()));
+                ranges
             }
         }
     }

@@ -8,7 +8,8 @@ use crate::model::annotation::Status;
 /// What to draw over the text this frame, besides the cached highlights.
 struct Overlays {
     selection: Option<CharRange>,
-    selected: Option<CharRange>,
+    /// The selected annotation, every fragment of its span.
+    selected: Vec<CharRange>,
     flash: Option<(CharRange, f32)>,
     outline: Stroke,
 }
@@ -38,7 +39,7 @@ impl ArticleView {
                 (Some(a), Some(b)) => Some(CharRange::new(a, b)),
                 _ => input.selection,
             },
-            selected: self.selected_range(input),
+            selected: self.selected_ranges(input),
             flash,
             outline: Stroke::new(
                 (geometry.font_size / 7.0).max(1.5),
@@ -144,7 +145,7 @@ impl ArticleView {
         {
             painter.rect_stroke(rect.expand(2.0), 2.0, linked, egui::StrokeKind::Outside);
         }
-        for rect in o.selected.and_then(local).into_iter().flat_map(rects) {
+        for rect in o.selected.iter().copied().filter_map(local).flat_map(rects) {
             painter.rect_stroke(rect.expand(1.0), 2.0, o.outline, egui::StrokeKind::Outside);
         }
         if let Some((r, strength)) = o.flash
