@@ -41,8 +41,10 @@ fn annotate(article: &Article, needle: &str) -> Annotation {
     .unwrap()
 }
 
-#[test]
-fn reanchor_rewrites_the_sidecar_and_prints_the_tally() {
+/// `report.txt` holding `OLD`, with claims on "Dehqan", "The talks ended
+/// without a deal." and "Observers were not surprised"; returns the folder,
+/// the article and its sidecar path.
+fn report_with_three_claims() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.txt");
     fs::write(&path, OLD).unwrap();
@@ -55,6 +57,12 @@ fn reanchor_rewrites_the_sidecar_and_prints_the_tally() {
     let sc = Sidecar::new("report.txt", "utf-8", &old, anns);
     let sc_path = sidecar::sidecar_path(&path);
     fs::write(&sc_path, sidecar::to_string(&sc)).unwrap();
+    (dir, path, sc_path)
+}
+
+#[test]
+fn reanchor_rewrites_the_sidecar_and_prints_the_tally() {
+    let (_dir, path, sc_path) = report_with_three_claims();
     assert_eq!(run(&["check"], &path).0, 0);
 
     // Edit: a word inserted after the first span, the last sentence deleted.
@@ -144,19 +152,8 @@ fn reanchor_walks_folders_and_skips_articles_without_sidecars() {
 /// every annotation below it `Moved` and out of exports.
 #[test]
 fn a_paragraph_inserted_at_the_top_leaves_certain_annotations_exact_and_confirm_takes_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.txt");
-    fs::write(&path, OLD).unwrap();
-    let old = Article::new(OLD.into());
-    let anns = vec![
-        // Its stored prefix is empty (it starts the text): not certain after the insert.
-        annotate(&old, "Dehqan"),
-        annotate(&old, "The talks ended without a deal."),
-        annotate(&old, "Observers were not surprised"),
-    ];
-    let sc = Sidecar::new("report.txt", "utf-8", &old, anns);
-    let sc_path = sidecar::sidecar_path(&path);
-    fs::write(&sc_path, sidecar::to_string(&sc)).unwrap();
+    // "Dehqan"'s stored prefix is empty (it starts the text): not certain after the insert.
+    let (_dir, path, sc_path) = report_with_three_claims();
     fs::write(&path, format!("UPDATE: this story was corrected.\n\n{OLD}")).unwrap();
 
     let (code, out, err) = run(&["reanchor"], &path);
