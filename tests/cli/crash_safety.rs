@@ -15,6 +15,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 const ANNOTATIONS: usize = 2000;
+/// Kills always made, however long they take.
+const MIN_KILLS: usize = 20;
 const KILLS: usize = 50;
 
 /// A small xorshift generator, seeded from the clock: different moments each run.
@@ -61,7 +63,9 @@ fn sigkill_during_saves_leaves_a_or_b_never_a_mix() {
     let mut rng = Rng(seed | 1);
     let started = Instant::now();
     let (mut kills, mut seen_a, mut seen_b) = (0, 0, 0);
-    while kills < KILLS && started.elapsed() < Duration::from_secs(30) {
+    // At least MIN_KILLS whatever the machine's load (a busy CI machine is
+    // slow, not wrong), and up to KILLS while time allows.
+    while kills < MIN_KILLS || (kills < KILLS && started.elapsed() < Duration::from_secs(30)) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_marginalia"))
             .arg("__stress-write")
             .arg(&path)
@@ -98,7 +102,6 @@ fn sigkill_during_saves_leaves_a_or_b_never_a_mix() {
         started.elapsed(),
         temp_files(dir.path()).len()
     );
-    assert!(kills >= 20, "too few kills in the time allowed");
     assert!(
         seen_b > 0,
         "the writer never completed a save: the test proves nothing"
