@@ -169,11 +169,20 @@ pub fn merge(
         &mut notes,
     );
     merged.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Suggestion fingerprints only ever grow: the union of all three sides.
+    let merged_suggested: Vec<String> = [base, ours, theirs]
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s.suggested.iter().cloned())
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
     MergeOutcome {
         sidecar: Sidecar {
             version: FORMAT_VERSION,
             article,
             note,
+            suggested: merged_suggested,
             annotations: merged,
         },
         notes,
@@ -273,6 +282,7 @@ mod tests {
                 encoding_alternative: None,
             },
             note: None,
+            suggested: Vec::new(),
             annotations: anns.to_vec(),
         }
     }

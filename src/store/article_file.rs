@@ -278,6 +278,8 @@ pub struct Opened {
     pub annotations: Vec<Annotation>,
     /// The sidecar's note on the whole article.
     pub note: Option<String>,
+    /// The sidecar's suggestion fingerprints (see [`sidecar::Sidecar::suggested`]).
+    pub suggested: Vec<String>,
     /// What the sidecar file was when read; pass it back to [`sidecar::save`].
     pub disk: DiskState,
     /// True when the sidecar's hash differs from the article's: the article
@@ -311,18 +313,19 @@ pub fn open_with(path: &Path, chosen: Option<TextEncoding>) -> Result<Opened, Op
     let sc_path = sidecar::sidecar_path(path);
     let found = sidecar::read(&sc_path)?;
     let file = read_with(path, chosen, found.as_ref().map(|(sc, _)| &sc.article))?;
-    let (annotations, note, disk, article_changed) = match found {
+    let (annotations, note, suggested, disk, article_changed) = match found {
         Some((sc, disk)) => {
             let changed = !sc.matches(&file.article);
-            (sc.annotations, sc.note, disk, changed)
+            (sc.annotations, sc.note, sc.suggested, disk, changed)
         }
-        None => (Vec::new(), None, DiskState::Absent, false),
+        None => (Vec::new(), None, Vec::new(), DiskState::Absent, false),
     };
     let problems = verify(&file.article, &annotations);
     Ok(Opened {
         file,
         annotations,
         note,
+        suggested,
         disk,
         article_changed,
         problems,

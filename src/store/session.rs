@@ -27,6 +27,7 @@ pub const BACKGROUND_SIDECAR_BYTES: u64 = 256 * 1024;
 struct LoadedSidecar {
     annotations: Annotations,
     note: Option<String>,
+    suggested: Vec<String>,
     disk: DiskState,
     article_changed: bool,
     /// What re-anchoring did, when the article changed since the sidecar.
@@ -97,6 +98,9 @@ pub struct Session {
     pub history: History,
     /// The sidecar's note on the whole article, written back on save.
     pub note: Option<String>,
+    /// Fingerprints of what `suggest` has suggested in this article (sorted),
+    /// kept with the sidecar so rejected or deleted suggestions stay gone.
+    pub suggested: Vec<String>,
     /// Where saves go (`<article>.ann.ron`, or the Save As target).
     pub sidecar_path: PathBuf,
     /// What the sidecar looked like when read or last written.
@@ -180,6 +184,7 @@ impl Session {
                     // The re-anchored offsets are not on disk yet.
                     session.save_state = SaveState::Unsaved;
                 }
+                session.suggested = opened.suggested;
                 Ok(session)
             }
             Err(OpenError::Sidecar(e)) => {
@@ -221,6 +226,7 @@ impl Session {
                     found.map(|(sc, disk)| {
                         let article_changed = !sc.article.hash.eq(article.hash());
                         let note = sc.note;
+                        let suggested = sc.suggested;
                         let mut anns = sc.annotations;
                         // Re-anchored here, like the small-sidecar path does on open.
                         let reanchored =
@@ -232,6 +238,7 @@ impl Session {
                         ));
                         LoadedSidecar {
                             note,
+                            suggested,
                             article_changed,
                             reanchored,
                             problems: verify(&article, annotations.as_slice()),
@@ -321,6 +328,7 @@ impl Session {
                 }
                 self.annotations.replace_all(loaded.annotations);
                 self.note = loaded.note;
+                self.suggested = loaded.suggested;
                 self.disk = loaded.disk;
             }
             // The sidecar vanished meanwhile: like opening without one.
@@ -354,6 +362,7 @@ impl Session {
             annotations,
             history: History::default(),
             note: None,
+            suggested: Vec::new(),
             sidecar_path,
             disk,
             read_only,
@@ -647,7 +656,9 @@ impl Session {
         // The background reader's blocks: waiting for them costs no more
         // than serializing here.
         self.wait_for_background();
-        let header = self.file.sidecar(Vec::new());
+        let mut header = self.file.sidecar(Vec::new());
+        header.note = self.note.clone();
+        header.suggested = self.suggested.clone();
         self.disk = sidecar::save_cached(
             &self.sidecar_path,
             &header,
@@ -676,7 +687,9 @@ impl Session {
                 path: path.to_owned(),
             });
         }
-        let sc = self.file.sidecar(self.annotations.as_slice().to_vec());
+        let mut sc = self.file.sidecar(self.annotations.as_slice().to_vec());
+        sc.note = self.note.clone();
+        sc.suggested = self.suggested.clone();
         // The user confirmed the target in the dialog, so whatever is there is replaced.
         self.disk = sidecar::save(path, &sc, &DiskState::probe(path))?;
         self.sidecar_path = path.to_owned();
@@ -775,6 +788,30 @@ mod tests {
             sidecar::Sidecar::new("big.txt", "utf-8", &doc.article, doc.annotations.into_vec());
         sidecar::save(&sidecar::sidecar_path(&path), &sc, &DiskState::Absent).unwrap();
         (dir, path)
+    }
+
+    #[test]
+    fn saves_keep_the_suggestion_fingerprints_small_and_big() {
+        for background_from in [u64::MAX, 0] {
+            let (_d, path) = annotated(5);
+            let sc_path = sidecar::sidecar_path(&path);
+            let (mut sc, _) = sidecar::read(&sc_path).unwrap().unwrap();
+            sc.suggested = vec!["0123456789abcdef".into()];
+            sidecar::write_atomic(&sc_path, sidecar::to_string(&sc).as_bytes()).unwrap();
+            let mut s = Session::open_with(&path, background_from).unwrap();
+            s.tag(
+                CharRange::from_usize(0, 4),
+                Label::Quote,
+                "a",
+                Utc::now(),
+                0.0,
+            )
+            .unwrap();
+            s.save().unwrap();
+            let (back, _) = sidecar::read(&sc_path).unwrap().unwrap();
+            assert_eq!(back.suggested, ["0123456789abcdef"]);
+            assert_eq!(back.annotations.len(), 6);
+        }
     }
 
     #[test]

@@ -65,6 +65,11 @@ pub struct Sidecar {
     /// out when empty, so version-1 readers that predate it read the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Fingerprints of everything `marginalia suggest` has suggested here
+    /// (sorted), so a suggestion the analyst rejected or deleted is not made
+    /// again. Optional: version-1 readers that predate it ignore it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggested: Vec<String>,
     /// The annotations, sorted by `(start, end, id)` when written.
     #[serde(default)]
     pub annotations: Vec<Annotation>,
@@ -88,6 +93,7 @@ impl Sidecar {
                 encoding_alternative: None,
             },
             note: None,
+            suggested: Vec::new(),
             annotations,
         }
     }
@@ -336,6 +342,10 @@ fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'
     if let Some(note) = &sidecar.note {
         out.push_str("  note: ");
         out.push_str(pretty_block(&Some(note), 2).trim_start());
+    }
+    if !sidecar.suggested.is_empty() {
+        out.push_str("  suggested: ");
+        out.push_str(pretty_block(&sidecar.suggested, 2).trim_start());
     }
     if count == 0 {
         out.push_str("  annotations: [],\n)\n");
@@ -761,6 +771,31 @@ mod tests {
         let mut whole = ron::ser::to_string_pretty(&sc, pretty_config()).unwrap();
         whole.push('\n');
         assert_eq!(to_string(&sc), whole);
+    }
+
+    #[test]
+    fn suggestion_fingerprints_round_trip_and_old_readers_skip_them() {
+        let (_, mut sc) = sample();
+        sc.suggested = vec!["00aa11bb22cc33dd".into(), "ffee".into()];
+        sc.annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let text = to_string(&sc);
+        let mut whole = ron::ser::to_string_pretty(&sc, pretty_config()).unwrap();
+        whole.push('\n');
+        assert_eq!(text, whole, "blockwise output still equals ron's own");
+        let back = parse(&text, Path::new("x")).unwrap();
+        assert_eq!(back.suggested, sc.suggested);
+        // A reader without the field (version 1 before suggestions) ignores it.
+        #[derive(Deserialize)]
+        struct OldSidecar {
+            version: u32,
+            annotations: Vec<Annotation>,
+        }
+        let old: OldSidecar = ron::from_str(&text).unwrap();
+        assert_eq!(
+            (old.version, old.annotations.len()),
+            (1, sc.annotations.len())
+        );
     }
 
     #[test]
