@@ -5,3 +5,4 @@
 
 pub mod agree;
 pub mod merge;
+pub mod suggest;

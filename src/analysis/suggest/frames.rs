@@ -1,0 +1,1184 @@
+//! Attribution frames: who (source) said (cue) what (content), read one
+//! sentence at a time.
+//!
+//! A sentence holds a frame when a cue from the lexicon has a source next to
+//! it: before it (`Dehqan said`, `the minister, a veteran, told`) or, when
+//! nothing fits there, after it (`said Dehqan`, `according to the poll`).
+//! The content is what the cue introduces:
+//! - after the cue, to the end of the sentence (`said that …`, `said: “…”`),
+//!   past an addressee (`told reporters that …`) and an adverbial (`said in
+//!   a statement that …`, `said Tuesday that …`);
+//! - or before the source, from the start of the sentence (`“…,” he said.`,
+//!   `…, according to the poll.`);
+//! - or both, as two fragments (`“…,” he said, “…”`; `The plan, he said,
+//!   is dead.`).
+//!
+//! A fragment that is exactly a quotation (its marks included; a trailing
+//! `.` or `,` outside the marks is left out) is a Quote; one that starts with
+//! a quotation and runs on is a Quote too; anything else, quotations inside
+//! or not, is indirect speech: a Claim.
+//!
+//! Quotations that no frame covers are attached to the nearest frame of
+//! their paragraph (`“…,” he said. “More.”`), carried over from the previous
+//! paragraph when a paragraph is nothing but quotation, or suggested with no
+//! speaker when they look like speech (four words or more). Short quotations
+//! outside any frame (`the so-called “alt-right”`) are scare quotes, and
+//! left alone.
+
+use super::lexicon::{
+    self, ADVERBIAL_STARTS, BETWEEN_SOURCE_AND_CUE, CueMatch, Lexicon, PERSON_TITLES, is_in,
+};
+use super::names::{self, EntityKind, Gender, Phrase};
+use super::quotes::Quotation;
+use super::text::{Gap, Sentence, Text};
+use crate::model::annotation::Label;
+
+/// A range of code points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+}
+
+impl Span {
+    fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// Who a frame's content is attributed to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The source as written (`he`, `the minister`, `Dehqan`).
+    pub span: Span,
+    /// Person or organization, when that can be told.
+    pub kind: Option<EntityKind>,
+    /// For a pronoun (`he`, `who`): the name it refers to.
+    pub antecedent: Option<Span>,
+}
+
+/// One fragment of content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Content {
+    /// Where.
+    pub span: Span,
+    /// Quote (a quotation, marks included) or Claim (indirect speech).
+    pub label: Label,
+}
+
+/// One attribution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The reporting cue (`said`, `according to`), when there is one.
+    pub cue: Option<Span>,
+    /// The source, when one was found.
+    pub source: Option<Source>,
+    /// The content fragments in text order; later ones are part of the first.
+    pub contents: Vec<Content>,
+}
+
+/// Everything found in one article.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    /// The attributions, in text order of their first content.
+    pub frames: Vec<Frame>,
+}
+
+/// Find the attributions of `text`.
+pub fn find(text: &Text, lexicon: &Lexicon) -> Found {
+    let mut r = Reader {
+        text,
+        lexicon,
+        used: vec![false; text.quotations.len()],
+        quote_frame: vec![None; text.quotations.len()],
+        frames: Vec::new(),
+        frame_sentence: Vec::new(),
+    };
+    for (si, s) in text.sentences.iter().enumerate() {
+        for frame in r.frames_in(*s) {
+            r.mark_used(&frame, r.frames.len());
+            r.frames.push(frame);
+            r.frame_sentence.push(si);
+        }
+    }
+    r.attach_loose_quotations();
+    resolve_pronouns(text, &mut r.frames);
+    r.frames
+        .sort_by_key(|f| f.contents.first().map(|c| c.span.start));
+    Found { frames: r.frames }
+}
+
+/// A cue with its source, before its content is read.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    cue: CueMatch,
+    source: Phrase,
+    /// Where the cue's clause starts: its source, or the cue when inverted.
+    clause_start: usize,
+    /// The source follows the cue.
+    inverted: bool,
+}
+
+struct Reader<'t, 'a> {
+    text: &'t Text<'a>,
+    lexicon: &'t Lexicon,
+    /// Top-level quotations already inside a frame's content.
+    used: Vec<bool>,
+    /// The frame holding each quotation, once it has one.
+    quote_frame: Vec<Option<usize>>,
+    frames: Vec<Frame>,
+    /// The sentence of each frame.
+    frame_sentence: Vec<usize>,
+}
+
+impl Reader<'_, '_> {
+    fn toks(&self) -> &[super::text::Tok<'_>] {
+        &self.text.toks
+    }
+
+    /// The top-level quotation holding token `i`, if any.
+    fn quotation_of(&self, i: usize) -> Option<&Quotation> {
+        let t = self.text.toks.get(i)?;
+        self.text
+            .quotations
+            .iter()
+            .find(|q| q.depth == 0 && q.start <= t.start && t.end <= q.end)
+    }
+
+    fn in_quotation(&self, i: usize) -> bool {
+        self.quotation_of(i).is_some()
+    }
+
+    /// The cues of sentence `s` outside quotations, each with its source.
+    fn candidates(&self, s: Sentence) -> Vec<Candidate> {
+        let toks = self.toks();
+        let title_case = self.is_title_case(s);
+        let mut out: Vec<Candidate> = Vec::new();
+        let mut i = s.first;
+        while i < s.end {
+            let Some(cue) = (!self.in_quotation(i))
+                .then(|| self.lexicon.cue_at(toks, i))
+                .flatten()
+                .filter(|c| c.end <= s.end)
+            else {
+                i += 1;
+                continue;
+            };
+            i = cue.end;
+            // `the United States`: a capital mid-sentence is a name, not a cue.
+            if toks[cue.first].is_capitalized() && cue.first != s.first && !title_case {
+                continue;
+            }
+            // `the report found`, `his statement was`: a noun before a verb.
+            let next_is_verb = toks.get(cue.end).is_some_and(|n| {
+                n.is_word()
+                    && (self.lexicon.cue_at(toks, cue.end).is_some()
+                        || is_in(
+                            &[
+                                "is", "was", "are", "were", "has", "had", "have", "will", "would",
+                                "could", "can", "came", "comes",
+                            ],
+                            n.s,
+                        ))
+            });
+            if next_is_verb {
+                continue;
+            }
+            if let Some(c) = self.candidate(s, cue, out.last()) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// True when most words of `s` are capitalized (a headline).
+    fn is_title_case(&self, s: Sentence) -> bool {
+        let words: Vec<_> = self.toks()[s.first..s.end]
+            .iter()
+            .filter(|t| t.is_word())
+            .collect();
+        let caps = words.iter().filter(|t| t.is_capitalized()).count();
+        words.len() >= 3 && caps * 4 >= words.len() * 3
+    }
+
+    /// The source of `cue`, and where its clause starts.
+    fn candidate(&self, s: Sentence, cue: CueMatch, prev: Option<&Candidate>) -> Option<Candidate> {
+        let toks = self.toks();
+        if cue.options.source_after {
+            let src = names::phrase_starting_at(toks, cue.end, s.end)?;
+            return Some(Candidate {
+                cue,
+                source: src,
+                clause_start: cue.first,
+                inverted: true,
+            });
+        }
+        if let Some(src) = self.source_before(s, cue.first) {
+            return Some(Candidate {
+                cue,
+                source: src,
+                clause_start: src.first,
+                inverted: false,
+            });
+        }
+        // `X criticized A and said B`, `…, adding`: the subject of the cue before.
+        let mut j = cue.first;
+        while j > s.first && toks[j - 1].is_word() && is_in(BETWEEN_SOURCE_AND_CUE, toks[j - 1].s) {
+            j -= 1;
+        }
+        if let Some(p) = prev
+            && j > s.first
+            && j > p.cue.end
+            && (toks[j - 1].is(',') || is_in(&["and", "but"], toks[j - 1].s))
+        {
+            let mut start = j - 1;
+            if start > s.first && toks[start].is_word() && toks[start - 1].is(',') {
+                start -= 1;
+            }
+            return Some(Candidate {
+                cue,
+                source: p.source,
+                clause_start: start,
+                inverted: false,
+            });
+        }
+        // Inversion: `“…,” said Dehqan.`, `…, says the report.` Only a
+        // finite cue after a clause, with its source closing the clause.
+        let after_clause = cue.first == s.first
+            || toks[cue.first - 1].is(',')
+            || toks[cue.first - 1].is(':')
+            || self.quotation_ends_before(cue.first);
+        if cue.options.addressee || !after_clause || toks[cue.first].s.ends_with("ing") {
+            return None;
+        }
+        let src = names::phrase_starting_at(toks, cue.end, s.end)?;
+        let closes = toks.get(src.end).is_none_or(|t| {
+            src.end >= s.end
+                || t.is(',')
+                || t.is('.')
+                || t.is(';')
+                || t.is(':')
+                || t.is('(')
+                || t.is('—')
+        });
+        closes.then_some(Candidate {
+            cue,
+            source: src,
+            clause_start: cue.first,
+            inverted: true,
+        })
+    }
+
+    /// True when a clause can start at token `k` of `s`: its start, or after
+    /// a comma, semicolon, dash or conjunction.
+    fn is_clause_start(&self, s: Sentence, k: usize) -> bool {
+        let toks = self.toks();
+        k == s.first
+            || toks[k].is(',')
+            || is_in(&["and", "but"], toks[k].s)
+            || toks.get(k.wrapping_sub(1)).is_some_and(|p| {
+                p.is(',')
+                    || p.is(';')
+                    || p.is(':')
+                    || p.is('—')
+                    || p.is('–')
+                    || is_in(&["and", "but", "while", "as"], p.s)
+            })
+            || self.quotation_ends_before(k)
+    }
+
+    fn quotation_ends_before(&self, k: usize) -> bool {
+        let Some(t) = self.toks().get(k) else {
+            return false;
+        };
+        let Some(p) = k.checked_sub(1).and_then(|j| self.toks().get(j)) else {
+            return false;
+        };
+        self.text
+            .quotations
+            .iter()
+            .any(|q| q.depth == 0 && q.end == p.end && q.end <= t.start)
+    }
+
+    /// The frames of sentence `s`: each cue with a source that starts a
+    /// clause of its own; a cue inside another's content (`said he wants`)
+    /// is part of that content.
+    fn frames_in(&self, s: Sentence) -> Vec<Frame> {
+        let toks = self.toks();
+        let mut chosen: Vec<Candidate> = Vec::new();
+        for c in self.candidates(s) {
+            let fits = match chosen.last() {
+                None => true,
+                Some(p) => c.clause_start >= p.cue.end && self.is_clause_start(s, c.clause_start),
+            };
+            if fits {
+                chosen.push(c);
+            }
+        }
+        let mut out = Vec::new();
+        for (k, c) in chosen.iter().enumerate() {
+            // The clause ends where the next frame's clause starts.
+            let mut end = chosen.get(k + 1).map_or(s.end, |n| n.clause_start);
+            while end > c.cue.end
+                && (toks[end - 1].is(',')
+                    || toks[end - 1].is(';')
+                    || toks[end - 1].is('—')
+                    || is_in(&["and", "but", "while", "as"], toks[end - 1].s))
+            {
+                end -= 1;
+            }
+            let clause = Sentence {
+                first: s.first,
+                end,
+            };
+            let floor = if k == 0 {
+                s.first
+            } else {
+                chosen[k - 1].cue.end
+            };
+            if let Some(f) = self.frame_at(clause, floor, *c, k == 0) {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    /// The frame of candidate `c` within `clause` (content before the source
+    /// may start no earlier than `floor`; only the first frame of a sentence
+    /// takes content before its source unless it is inverted).
+    fn frame_at(
+        &self,
+        clause: Sentence,
+        floor: usize,
+        c: Candidate,
+        is_first: bool,
+    ) -> Option<Frame> {
+        let toks = self.toks();
+        let cue = c.cue;
+        let cue_span = Span {
+            start: toks[cue.first].start,
+            end: toks[cue.end - 1].end,
+        };
+        let before_from = Sentence {
+            first: floor,
+            end: clause.end,
+        };
+        let fragments = if c.inverted {
+            if self.only_openers_before(before_from, cue.first) {
+                // `According to the poll, …`: the content follows the source.
+                let mut k = c.source.end;
+                while k < clause.end && !toks[k].is(',') && !toks[k].is(':') {
+                    k += 1;
+                }
+                [None, self.content_after(clause, k, false)]
+            } else {
+                [self.content_before(before_from, cue.first), None]
+            }
+        } else {
+            let after = self.content_after(clause, cue.end, cue.options.addressee);
+            let before = if is_first || after.is_none() {
+                self.content_before(before_from, c.clause_start)
+            } else {
+                None
+            };
+            let parenthetical = c.source.first > clause.first
+                && toks[c.source.first - 1].is(',')
+                && toks.get(cue.end).is_some_and(|t| t.is(','));
+            let before =
+                before.filter(|b| after.is_none() || parenthetical || self.holds_quotation(*b));
+            // `“…,” he said to reporters on Monday`: after a quotation, only
+            // another quotation (or `that …`) continues the content.
+            let after = after.filter(|a| {
+                before.is_none_or(|b| !self.holds_quotation(b))
+                    || self.holds_quotation(*a)
+                    || self
+                        .text
+                        .slice(a.start, a.end)
+                        .to_lowercase()
+                        .starts_with("that ")
+            });
+            [before, after]
+        };
+        let contents: Vec<Content> = fragments
+            .into_iter()
+            .flatten()
+            .filter_map(|span| self.classify(span))
+            .collect();
+        if contents.is_empty() {
+            return None;
+        }
+        if cue.options.weak && !self.weak_cue_fits(cue, &contents) {
+            return None;
+        }
+        let src_span = Span {
+            start: toks[c.source.first].start,
+            end: toks[c.source.end - 1].end,
+        };
+        // A source inside the content is not the source.
+        if contents.iter().any(|c| c.span.overlaps(src_span)) {
+            return None;
+        }
+        Some(Frame {
+            cue: Some(cue_span),
+            source: Some(Source {
+                span: src_span,
+                kind: names::kind_of(toks, c.source),
+                antecedent: None,
+            }),
+            contents,
+        })
+    }
+
+    /// A weak cue (`called`, `shows`) counts only next to a quotation or
+    /// before `that`.
+    fn weak_cue_fits(&self, cue: CueMatch, contents: &[Content]) -> bool {
+        let toks = self.toks();
+        contents
+            .iter()
+            .any(|c| c.label == Label::Quote || self.holds_quotation(c.span))
+            || toks
+                .get(cue.end)
+                .is_some_and(|t| t.s.eq_ignore_ascii_case("that"))
+    }
+
+    /// True when only openers (`But`, `And`, a comma) precede token `i` in `s`.
+    fn only_openers_before(&self, s: Sentence, i: usize) -> bool {
+        self.toks()[s.first..i]
+            .iter()
+            .all(|t| !t.is_word() || is_in(&["but", "and", "so", "yet", "also", "as"], t.s))
+    }
+
+    /// The source read backwards from the cue at token `cue_first`.
+    fn source_before(&self, s: Sentence, cue_first: usize) -> Option<Phrase> {
+        let toks = self.toks();
+        let mut j = cue_first;
+        while j > s.first
+            && toks[j - 1].is_word()
+            && !toks[j - 1].is_capitalized()
+            && is_in(BETWEEN_SOURCE_AND_CUE, toks[j - 1].s)
+        {
+            j -= 1;
+        }
+        if j == s.first {
+            return None;
+        }
+        let p = &toks[j - 1];
+        if p.is(')') {
+            let open = (s.first..j - 1).rev().find(|&k| toks[k].is('('))?;
+            return names::phrase_ending_at(toks, open.checked_sub(1)?, s.first);
+        }
+        if p.is(',') {
+            return self.apposition_source(s, j - 1);
+        }
+        if !p.is_word() || self.in_quotation(j - 1) {
+            return None;
+        }
+        names::phrase_ending_at(toks, j - 1, s.first)
+    }
+
+    /// The name before an apposition that ends with the comma at `close`:
+    /// `Trump, the nominee, said`, `Dunwoody, who worked for Obama, said`,
+    /// `Smith, 45, said`.
+    fn apposition_source(&self, s: Sentence, close: usize) -> Option<Phrase> {
+        let toks = self.toks();
+        let open = (s.first.max(close.saturating_sub(40))..close)
+            .rev()
+            .find(|&k| toks[k].is(','))?;
+        if open + 1 >= close || (open..close).any(|k| self.in_quotation(k)) {
+            return None;
+        }
+        let first = &toks[open + 1];
+        let opens_apposition = first.is_capitalized()
+            || first.s.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || is_in(lexicon::DETERMINERS, first.s)
+            || is_in(
+                &[
+                    "who",
+                    "whose",
+                    "which",
+                    "himself",
+                    "herself",
+                    "themselves",
+                    "now",
+                    "then",
+                    "once",
+                ],
+                first.s,
+            );
+        if !opens_apposition {
+            return None;
+        }
+        let phrase = names::phrase_ending_at(toks, open.checked_sub(1)?, s.first)?;
+        let last = &toks[phrase.end - 1];
+        // A relative clause tells its head is a noun; otherwise the head must
+        // look like a name or a person.
+        let relative = is_in(&["who", "whose", "which"], first.s);
+        let named =
+            last.is_capitalized() || names::is_pronoun(last) || is_in(PERSON_TITLES, last.s);
+        (phrase.end - phrase.first <= 6 && (relative || named)).then_some(phrase)
+    }
+
+    /// The content after the cue ending at token `k`: to the end of `s`.
+    fn content_after(&self, s: Sentence, k: usize, addressee: bool) -> Option<Span> {
+        let toks = self.toks();
+        let mut k = k;
+        let starts_content = |k: usize| {
+            toks.get(k)
+                .is_some_and(|t| t.s.eq_ignore_ascii_case("that") || t.is(':') || t.is(','))
+        };
+        // `complained to an American`, `wrote to the court`: an addressee, not
+        // `promised to veto it`.
+        let is_to_addressee = |k: usize| {
+            toks.get(k).is_some_and(|t| t.s.eq_ignore_ascii_case("to"))
+                && toks.get(k + 1).is_some_and(|n| {
+                    n.is_capitalized()
+                        || is_in(lexicon::DETERMINERS, n.s)
+                        || is_in(
+                            &[
+                                "him",
+                                "her",
+                                "them",
+                                "me",
+                                "us",
+                                "reporters",
+                                "supporters",
+                                "voters",
+                            ],
+                            n.s,
+                        )
+                })
+        };
+        if addressee
+            && k < s.end
+            && !starts_content(k)
+            && !self.in_quotation(k)
+            && let Some(p) = names::phrase_starting_at(toks, k, s.end)
+        {
+            k = p.end;
+        }
+        // `said Tuesday night he`, `said on Monday that`.
+        k = self.skip_time(s, k);
+        // `said in a statement that`, `said of Sanders that`.
+        for _ in 0..2 {
+            let adverbial = k < s.end
+                && toks[k].is_word()
+                && (is_in(ADVERBIAL_STARTS, toks[k].s) || is_to_addressee(k));
+            if !adverbial {
+                break;
+            }
+            match (k + 1..s.end.min(k + 9)).find(|&m| starts_content(m)) {
+                Some(m) => k = m,
+                // Only a place or time follows (`said in an interview on WIBC
+                // radio in Indianapolis.`): no content here.
+                None if (k..s.end).all(|m| !self.in_quotation(m)) && self.ends_clause(s, k) => {
+                    return None;
+                }
+                None => break,
+            }
+        }
+        while k < s.end
+            && (toks[k].is(',') || toks[k].is(':') || toks[k].is('—') || toks[k].is('–'))
+        {
+            k += 1;
+        }
+        if (k..s.end).all(|m| !toks[m].is_word()) {
+            return None;
+        }
+        Some(Span {
+            start: toks[k].start,
+            end: toks[s.end - 1].end,
+        })
+    }
+
+    /// The first token after a time phrase starting at `k` (`Tuesday`,
+    /// `on Monday night`, `last week`, `earlier this year`), or `k`.
+    fn skip_time(&self, s: Sentence, k: usize) -> usize {
+        let toks = self.toks();
+        let mut m = k;
+        let mut after_time = None;
+        while m < s.end && toks[m].is_word() {
+            let w = toks[m].s;
+            if is_in(lexicon::TIME_WORDS, w) {
+                after_time = Some(m + 1);
+            } else if !is_in(
+                &[
+                    "on", "in", "at", "early", "late", "last", "this", "next", "earlier", "later",
+                    "the", "of",
+                ],
+                w,
+            ) {
+                break;
+            }
+            m += 1;
+        }
+        after_time.unwrap_or(k)
+    }
+
+    /// True when the tokens from `k` to the end of `s` hold no verb-like
+    /// word: no cue, no `is`/`was`/`will`, no word ending in -ed.
+    fn ends_clause(&self, s: Sentence, k: usize) -> bool {
+        let toks = self.toks();
+        (k..s.end).all(|m| {
+            let t = &toks[m];
+            !(t.is_word()
+                && (self.lexicon.cue_at(toks, m).is_some()
+                    || is_in(
+                        &[
+                            "is", "are", "was", "were", "will", "would", "has", "have", "had",
+                            "can", "could", "should", "must", "may", "might",
+                        ],
+                        t.s,
+                    )))
+        })
+    }
+
+    /// The content before token `end` (the source or an inverted cue), from
+    /// the start of `s`.
+    fn content_before(&self, s: Sentence, end: usize) -> Option<Span> {
+        if end <= s.first {
+            return None;
+        }
+        let toks = self.toks();
+        Some(Span {
+            start: toks[s.first].start,
+            end: toks[end - 1].end,
+        })
+    }
+
+    fn holds_quotation(&self, span: Span) -> bool {
+        self.text
+            .quotations
+            .iter()
+            .any(|q| q.depth == 0 && span.start <= q.start && q.end <= span.end)
+    }
+
+    /// Trim a content span and tell a Quote from a Claim.
+    fn classify(&self, span: Span) -> Option<Content> {
+        let chars = &self.text.chars;
+        let (mut a, mut b) = (span.start, span.end.min(chars.len()));
+        let is_edge = |c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '—' | '–' | '-');
+        while a < b && is_edge(chars[a]) {
+            a += 1;
+        }
+        while a < b && (is_edge(chars[b - 1]) || chars[b - 1] == '.') {
+            // A period inside a quotation (its closing mark follows) stays.
+            b -= 1;
+        }
+        // `called Trump “very flexible,” a nod to …`: a quotation closed on a
+        // comma ends the content, unless another quotation follows.
+        let inside: Vec<&Quotation> = self
+            .text
+            .quotations
+            .iter()
+            .filter(|q| q.depth == 0 && a <= q.start && q.end <= b)
+            .collect();
+        if let Some(last) = inside.last()
+            && last.end < b
+            && (chars.get(last.end.wrapping_sub(2)) == Some(&',')
+                || chars.get(last.end) == Some(&','))
+        {
+            b = last.end;
+        }
+        // `took the chance to defend them: “…”`: the quotation after a colon
+        // is the content.
+        if let Some(last) = inside.last()
+            && last.start > a
+            && b <= last.end + 1
+        {
+            let mut c = last.start;
+            while c > a && chars[c - 1].is_whitespace() {
+                c -= 1;
+            }
+            if c > a && chars[c - 1] == ':' {
+                a = last.start;
+                b = b.min(last.end);
+            }
+        }
+        if b <= a {
+            return None;
+        }
+        let q = self
+            .text
+            .quotations
+            .iter()
+            .find(|q| q.depth == 0 && q.start == a && q.end <= b);
+        let label = match q {
+            Some(_) => Label::Quote,
+            None => Label::Claim,
+        };
+        let words = self.text.toks[self.text.tok_at(a)..self.text.tok_at(b)]
+            .iter()
+            .filter(|t| t.is_word())
+            .count();
+        (words > 0).then_some(Content {
+            span: Span { start: a, end: b },
+            label,
+        })
+    }
+
+    fn mark_used(&mut self, frame: &Frame, fi: usize) {
+        for (i, q) in self.text.quotations.iter().enumerate() {
+            let qs = Span {
+                start: q.start,
+                end: q.end,
+            };
+            if frame.contents.iter().any(|c| c.span.overlaps(qs)) {
+                self.used[i] = true;
+                self.quote_frame[i] = Some(fi);
+            }
+            if frame.source.as_ref().is_some_and(|s| s.span.overlaps(qs)) {
+                self.used[i] = true;
+            }
+        }
+    }
+
+    /// Quotations no frame covers: attach them to the nearest frame of
+    /// their paragraph, or suggest them alone when they look like speech.
+    fn attach_loose_quotations(&mut self) {
+        let text = self.text;
+        for (qi, q) in text.quotations.iter().enumerate() {
+            if q.depth != 0 || self.used[qi] {
+                continue;
+            }
+            let span = Span {
+                start: q.start,
+                end: q.end,
+            };
+            let words = text.toks[text.tok_at(q.start)..text.tok_at(q.end)]
+                .iter()
+                .filter(|t| t.is_word())
+                .count();
+            let Some(si) = text.sentences.iter().position(|s| {
+                text.toks[s.first].start <= q.start && q.start < text.toks[s.end - 1].end
+            }) else {
+                continue;
+            };
+            let sentence = text.sentences[si];
+            let sentence_words = text.toks[sentence.first..sentence.end]
+                .iter()
+                .filter(|t| t.is_word())
+                .count();
+            // A quotation that is most of its sentence is speech; a short one
+            // inside a sentence is a title or a scare quote.
+            let ends_inside = q.end >= 2
+                && text
+                    .chars
+                    .get(q.end - 2)
+                    .is_some_and(|c| matches!(c, '.' | '!' | '?' | ','));
+            let inner = &text.toks[text.tok_at(q.start)..text.tok_at(q.end)];
+            // `“The Late Show”`: a title, unless it is the whole sentence.
+            let is_title = words >= 2
+                && words < sentence_words
+                && inner
+                    .iter()
+                    .filter(|t| t.is_word() && t.s.chars().count() > 3)
+                    .all(|t| t.is_capitalized());
+            let is_speech =
+                q.continues || (!is_title && (words >= 4 || (words >= 2 && ends_inside)));
+            if !is_speech {
+                continue;
+            }
+            let content = Content {
+                span,
+                label: Label::Quote,
+            };
+            // A later paragraph of a quotation belongs to the frame of the first.
+            let previous_part = q
+                .continues
+                .then(|| (0..qi).rev().find(|&k| text.quotations[k].depth == 0))
+                .flatten()
+                .and_then(|k| self.quote_frame[k]);
+            let fi = previous_part.or_else(|| self.frame_for_loose(si));
+            if let Some(fi) = fi {
+                let frame = &mut self.frames[fi];
+                frame.contents.push(content);
+                frame.contents.sort_by_key(|c| c.span.start);
+                self.quote_frame[qi] = Some(fi);
+            } else {
+                let source = self.carried_source(si);
+                self.quote_frame[qi] = Some(self.frames.len());
+                self.frames.push(Frame {
+                    cue: None,
+                    source,
+                    contents: vec![content],
+                });
+                self.frame_sentence.push(si);
+            }
+            self.used[qi] = true;
+        }
+    }
+
+    /// The paragraph (line) a sentence is in: index of its first sentence.
+    fn paragraph_of(&self, si: usize) -> usize {
+        let sentences = &self.text.sentences;
+        let mut p = si;
+        while p > 0 && self.text.toks[sentences[p].first].gap != Gap::Line {
+            p -= 1;
+        }
+        p
+    }
+
+    /// The frame a loose quotation in sentence `si` belongs to: the nearest
+    /// one in its paragraph with a source, before it first.
+    fn frame_for_loose(&self, si: usize) -> Option<usize> {
+        let para = self.paragraph_of(si);
+        let same_para = |fi: &usize| self.paragraph_of(self.frame_sentence[*fi]) == para;
+        let before = (0..self.frames.len())
+            .filter(same_para)
+            .filter(|&fi| self.frame_sentence[fi] <= si && self.frames[fi].source.is_some())
+            .max_by_key(|&fi| self.frame_sentence[fi]);
+        before.or_else(|| {
+            (0..self.frames.len())
+                .filter(same_para)
+                .filter(|&fi| self.frame_sentence[fi] > si && self.frames[fi].source.is_some())
+                .min_by_key(|&fi| self.frame_sentence[fi])
+        })
+    }
+
+    /// For a paragraph that is only quotation: the source of the last frame
+    /// of the paragraph before.
+    fn carried_source(&self, si: usize) -> Option<Source> {
+        let para = self.paragraph_of(si);
+        if para == 0 {
+            return None;
+        }
+        let prev_para = self.paragraph_of(para - 1);
+        let fi = (0..self.frames.len())
+            .filter(|&fi| {
+                let fs = self.frame_sentence[fi];
+                fs >= prev_para && fs < para && self.frames[fi].source.is_some()
+            })
+            .max_by_key(|&fi| self.frame_sentence[fi])?;
+        self.frames[fi].source.clone()
+    }
+}
+
+/// A name mentioned in the text that a pronoun can refer to.
+#[derive(Clone, Copy, Debug)]
+struct Mention {
+    span: Span,
+    gender: Option<Gender>,
+    is_source: bool,
+    is_plural_or_org: bool,
+}
+
+/// Give each pronoun source (he, she, they, who) the name it refers to:
+/// the nearest fitting one before it, a frame's named source first.
+fn resolve_pronouns(text: &Text, frames: &mut [Frame]) {
+    let toks = &text.toks;
+    let mut mentions = person_mentions(text);
+    for f in frames.iter() {
+        if let Some(src) = &f.source {
+            let first = text.tok_at(src.span.start);
+            let end = text.tok_at(src.span.end);
+            let p = Phrase { first, end };
+            if end == first + 1 && names::is_pronoun(&toks[first]) {
+                continue;
+            }
+            let last = toks
+                .get(end.wrapping_sub(1))
+                .map(|t| t.s)
+                .unwrap_or_default();
+            mentions.push(Mention {
+                span: src.span,
+                gender: names::gender_of(toks, p),
+                is_source: true,
+                is_plural_or_org: src.kind == Some(EntityKind::Organization)
+                    || (last.ends_with('s') && !toks[end - 1].is_capitalized()),
+            });
+        }
+    }
+    mentions.sort_by_key(|m| m.span.start);
+    // One mention per span: a source that is also a known name keeps both facts.
+    let mut merged: Vec<Mention> = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        match merged.last_mut() {
+            Some(prev) if prev.span == m.span => {
+                prev.is_source |= m.is_source;
+                prev.gender = prev.gender.or(m.gender);
+                prev.is_plural_or_org |= m.is_plural_or_org;
+            }
+            _ => merged.push(m),
+        }
+    }
+    let mut mentions = merged;
+    // `Aliyeva` after `Leyla Aliyeva` is her.
+    for k in 0..mentions.len() {
+        if mentions[k].gender.is_some() {
+            continue;
+        }
+        let last = last_word(text, mentions[k].span);
+        mentions[k].gender = mentions[..k]
+            .iter()
+            .rev()
+            .find(|m| m.gender.is_some() && last_word(text, m.span) == last)
+            .and_then(|m| m.gender);
+    }
+    for f in frames.iter_mut() {
+        let Some(src) = &mut f.source else { continue };
+        let i = text.tok_at(src.span.start);
+        let Some(t) = toks.get(i) else { continue };
+        if src.span.end != t.end || !names::is_pronoun(t) {
+            continue;
+        }
+        let word = t.s.to_lowercase();
+        src.antecedent = match word.as_str() {
+            "who" | "which" => relative_antecedent(text, i),
+            "he" | "she" => {
+                let want = if word == "he" {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                };
+                let fits = |m: &&Mention| {
+                    m.span.end <= src.span.start
+                        && !m.is_plural_or_org
+                        && m.gender.is_none_or(|g| g == want)
+                };
+                let near_source = mentions
+                    .iter()
+                    .filter(fits)
+                    .filter(|m| m.is_source && src.span.start - m.span.end < 1500)
+                    .max_by_key(|m| m.span.start);
+                let near_name = mentions.iter().filter(fits).max_by_key(|m| m.span.start);
+                match (near_source, near_name) {
+                    // A named person mentioned after the last named source,
+                    // with a known fitting gender, is the nearer referent.
+                    (Some(s), Some(n)) if n.span.start > s.span.end && n.gender == Some(want) => {
+                        Some(n.span)
+                    }
+                    (Some(s), _) => Some(s.span),
+                    (None, n) => n.map(|m| m.span),
+                }
+            }
+            "they" => mentions
+                .iter()
+                .filter(|m| m.span.end <= src.span.start && m.is_plural_or_org && m.is_source)
+                .filter(|m| src.span.start - m.span.end < 800)
+                .max_by_key(|m| m.span.start)
+                .map(|m| m.span),
+            _ => None,
+        };
+    }
+}
+
+fn last_word(text: &Text, span: Span) -> String {
+    let end = text.tok_at(span.end);
+    text.toks[text.tok_at(span.start)..end]
+        .iter()
+        .rev()
+        .find(|t| t.is_word())
+        .map(|t| t.s.to_owned())
+        .unwrap_or_default()
+}
+
+/// `Trump, who said`: the phrase before the comma before `who` at token `i`.
+fn relative_antecedent(text: &Text, i: usize) -> Option<Span> {
+    let toks = &text.toks;
+    let comma = i.checked_sub(1)?;
+    if !toks.get(comma)?.is(',') {
+        return None;
+    }
+    let p = names::phrase_ending_at(toks, comma.checked_sub(1)?, 0)?;
+    Some(Span {
+        start: toks[p.first].start,
+        end: toks[p.end - 1].end,
+    })
+}
+
+/// Names of people in the text (two or more capitalized words, or a title
+/// and a name), and later mentions of their last word alone.
+fn person_mentions(text: &Text) -> Vec<Mention> {
+    let toks = &text.toks;
+    let mut out: Vec<Mention> = Vec::new();
+    let mut surnames: Vec<(String, Option<Gender>)> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !names::is_name_word(&toks[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(p) = names::name_run(toks, i) else {
+            i += 1;
+            continue;
+        };
+        let words: Vec<_> = toks[p.first..p.end]
+            .iter()
+            .filter(|t| t.is_word())
+            .collect();
+        let span = Span {
+            start: toks[p.first].start,
+            end: toks[p.end - 1].end,
+        };
+        let last = words.last().map(|t| t.s.to_string()).unwrap_or_default();
+        let all_names = words
+            .iter()
+            .all(|w| names::is_name_word(w) || names::gender_of_name(w.s).is_some());
+        if words.len() >= 2 && all_names && names::kind_of(toks, p) == Some(EntityKind::Person) {
+            let gender = names::gender_of(toks, p);
+            surnames.push((last.clone(), gender));
+            out.push(Mention {
+                span,
+                gender,
+                is_source: false,
+                is_plural_or_org: false,
+            });
+        } else if words.len() == 1
+            && let Some((_, g)) = surnames.iter().rev().find(|(s, _)| *s == last)
+        {
+            out.push(Mention {
+                span,
+                gender: *g,
+                is_source: false,
+                is_plural_or_org: false,
+            });
+        }
+        i = p.end.max(i + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each frame as `source | cue | content / content` (pronouns with their
+    /// antecedent in brackets).
+    fn frames(text: &str) -> Vec<String> {
+        let t = Text::new(text);
+        let found = find(&t, &Lexicon::builtin());
+        found
+            .frames
+            .iter()
+            .map(|f| {
+                let s = |sp: Span| t.slice(sp.start, sp.end);
+                let src = f
+                    .source
+                    .as_ref()
+                    .map_or(String::new(), |src| match src.antecedent {
+                        Some(a) => format!("{} ({})", s(src.span), s(a)),
+                        None => s(src.span),
+                    });
+                let cue = f.cue.map(s).unwrap_or_default();
+                let contents: Vec<String> = f
+                    .contents
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{}:{}",
+                            if c.label == Label::Quote { "Q" } else { "C" },
+                            s(c.span)
+                        )
+                    })
+                    .collect();
+                format!("{src} | {cue} | {}", contents.join(" / "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_quote_before_its_speaker() {
+        assert_eq!(
+            frames("“No capacity for a new crisis,” Dehqan said."),
+            ["Dehqan | said | Q:“No capacity for a new crisis,”"]
+        );
+        assert_eq!(
+            frames("“No capacity for a new crisis,” said Hamid Dehqan, the minister."),
+            ["Hamid Dehqan | said | Q:“No capacity for a new crisis,”"]
+        );
+    }
+
+    #[test]
+    fn a_quote_after_its_speaker() {
+        assert_eq!(
+            frames("The minister told reporters: “We will not pay.”"),
+            ["The minister | told | Q:“We will not pay.”"]
+        );
+        assert_eq!(
+            frames("Dehqan said in a statement, “We will not pay.”"),
+            ["Dehqan | said | Q:“We will not pay.”"]
+        );
+    }
+
+    #[test]
+    fn a_split_quote_is_two_fragments_of_one_frame() {
+        assert_eq!(
+            frames("“We will win,” he said, “and soon.”"),
+            ["he | said | Q:“We will win,” / Q:“and soon.”"]
+        );
+    }
+
+    #[test]
+    fn indirect_speech_is_a_claim() {
+        assert_eq!(
+            frames("Dehqan said that the talks had failed."),
+            ["Dehqan | said | C:that the talks had failed"]
+        );
+        assert_eq!(
+            frames("According to the ministry, the talks had failed."),
+            ["the ministry | According to | C:the talks had failed"]
+        );
+        assert_eq!(
+            frames("The talks had failed, the ministry said on Monday."),
+            ["the ministry | said | C:The talks had failed"]
+        );
+        assert_eq!(
+            frames("The talks had failed, according to the ministry."),
+            ["the ministry | according to | C:The talks had failed"]
+        );
+    }
+
+    #[test]
+    fn a_paraphrase_ending_in_a_short_quote_is_one_claim() {
+        assert_eq!(
+            frames("Clinton called the plan “unhinged.”"),
+            ["Clinton | called | C:the plan “unhinged.”"]
+        );
+    }
+
+    #[test]
+    fn pronouns_refer_to_the_nearest_fitting_name() {
+        let got = frames(
+            "Hamid Dehqan met Leyla Aliyeva in Baku. Aliyeva said talks were useful. \
+             “We will meet again,” he said.",
+        );
+        assert_eq!(
+            got,
+            [
+                "Aliyeva | said | C:talks were useful",
+                "he (Hamid Dehqan) | said | Q:“We will meet again,”"
+            ]
+        );
+        let got = frames("Trump, who said the deal was bad, left.");
+        assert_eq!(got, ["who (Trump) | said | C:the deal was bad, left"]);
+    }
+
+    #[test]
+    fn a_loose_quotation_joins_the_frame_of_its_paragraph() {
+        assert_eq!(
+            frames("“We will win,” Dehqan said. “We always do.”"),
+            ["Dehqan | said | Q:“We will win,” / Q:“We always do.”"]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_of_quotation_carries_the_last_speaker_over() {
+        assert_eq!(
+            frames("“We will win,” Dehqan said.\n\n“We always do, whatever they say.”"),
+            [
+                "Dehqan | said | Q:“We will win,”",
+                "Dehqan |  | Q:“We always do, whatever they say.”"
+            ]
+        );
+    }
+
+    #[test]
+    fn scare_quotes_are_left_alone() {
+        assert_eq!(
+            frames("The so-called “alt-right” gathered in the “Taj Mahal” hall."),
+            Vec::<String>::new()
+        );
+    }
+}
