@@ -22,6 +22,7 @@ pub mod paths;
 pub mod reanchor;
 pub mod stats;
 pub mod stress_write;
+pub mod suggest;
 
 /// Marginalia: annotate articles with entities, claims and quotes.
 #[derive(Debug, Parser)]
@@ -91,6 +92,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Export annotations as spaCy, doccano, brat, CoNLL, Label Studio or Hugging Face data.
     Export(export::ExportArgs),
+    /// Suggest quotes, claims, their speakers and cues (and entities at every occurrence) as unreviewed annotations.
+    Suggest(suggest::SuggestArgs),
     /// Re-anchor sidecars to their edited articles and rewrite them; prints `<path>: exact N, moved N, fuzzy N, orphaned N`.
     Reanchor {
         /// Article files, or folders searched recursively.
@@ -248,6 +251,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
         Command::Merge { base, ours, theirs } => merge::run(&base, &ours, &theirs),
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Suggest(args) => suggest::run(&args),
         Command::Reanchor { paths, encoding } => reanchor::run(&paths, encoding.encoding),
         Command::Confirm {
             paths,

@@ -20,4 +20,5 @@ pub mod journal;
 pub mod schema;
 pub mod session;
 pub mod sidecar;
+pub mod suggester;
 pub mod walk;

@@ -13,6 +13,7 @@ mod import_brat;
 mod import_export;
 mod offsets;
 mod reanchor_cli;
+mod suggest;
 
 use std::path::Path;
 use std::process::{Command, Output};
