@@ -69,6 +69,10 @@ fn stderr_tail(stderr: &str) -> String {
 /// Run `command` with `input` on stdin; its stdout when it exits with
 /// success before `limit`.
 pub fn run(command: &str, input: String, limit: Duration) -> Result<String, RunError> {
+    // A program may exit without reading all its input; writing to its
+    // closed stdin must then be an error we ignore, not a SIGPIPE that ends
+    // `marginalia` (the CLI restores SIGPIPE's default action).
+    let _pipe = IgnoreSigpipe::new();
     let mut cmd = shell(command);
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -131,6 +135,35 @@ pub fn run(command: &str, input: String, limit: Duration) -> Result<String, RunE
     String::from_utf8(stdout).map_err(|_| RunError::NotUtf8 {
         command: command.to_owned(),
     })
+}
+
+/// Ignores SIGPIPE while alive and puts back the previous action after.
+struct IgnoreSigpipe {
+    #[cfg(unix)]
+    previous: libc::sighandler_t,
+}
+
+impl IgnoreSigpipe {
+    fn new() -> IgnoreSigpipe {
+        // SAFETY: SIG_IGN is a valid disposition for SIGPIPE; `signal` has no
+        // other effect.
+        #[cfg(unix)]
+        let previous = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+        IgnoreSigpipe {
+            #[cfg(unix)]
+            previous,
+        }
+    }
+}
+
+impl Drop for IgnoreSigpipe {
+    fn drop(&mut self) {
+        // SAFETY: puts back the disposition `signal` returned before.
+        #[cfg(unix)]
+        unsafe {
+            libc::signal(libc::SIGPIPE, self.previous);
+        }
+    }
 }
 
 /// The shell running `command`, in a process group of its own on Unix so a

@@ -315,3 +315,23 @@ fn an_edited_article_is_left_alone_until_reanchored() {
     let after = std::fs::read(sidecar::sidecar_path(&dir.path().join("a.txt"))).expect("read");
     assert_eq!(before, after);
 }
+
+#[test]
+fn a_program_that_exits_without_reading_its_input_is_reported_not_fatal() {
+    // More input than a pipe holds, so writing it meets the closed pipe
+    // (SIGPIPE used to end marginalia itself, with no message).
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "big.txt", &"Dehqan said no. ".repeat(20_000));
+    let o = marginalia(
+        &[
+            "suggest",
+            "--no-rules",
+            "--cmd",
+            "echo 'bad model' >&2; exit 4",
+            "big.txt",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bad model"), "{}", stderr(&o));
+}

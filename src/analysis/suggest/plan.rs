@@ -228,10 +228,7 @@ pub fn plan(
             };
             let role = &role;
             let lfp = link_fingerprint(role, &from_fp, &to_fp);
-            let link = Link {
-                role: role.clone(),
-                target,
-            };
+            let link = Link::new(role.clone(), target);
             match from_r {
                 Resolved::New(i) => {
                     if new[*i].links.iter().any(|l| l.role == *role) {
@@ -453,10 +450,8 @@ mod tests {
             Origin::Manual,
         )
         .expect("range");
-        mine.links.push(Link {
-            role: "speaker".into(),
-            target: AnnotationId("elsewhere".into()),
-        });
+        mine.links
+            .push(Link::new("speaker", AnnotationId("elsewhere".into())));
         set.insert(mine.clone());
         let c = run(&article, &mut set, &mut BTreeSet::new(), &w);
         assert_eq!(c.links, 0);
