@@ -791,12 +791,13 @@ mod tests {
     }
 
     #[test]
-    fn saves_keep_the_suggestion_fingerprints_small_and_big() {
+    fn saves_keep_the_suggestion_fingerprints_and_the_article_note_small_and_big() {
         for background_from in [u64::MAX, 0] {
             let (_d, path) = annotated(5);
             let sc_path = sidecar::sidecar_path(&path);
             let (mut sc, _) = sidecar::read(&sc_path).unwrap().unwrap();
             sc.suggested = vec!["0123456789abcdef".into()];
+            sc.note = Some("the whole article's note".into());
             sidecar::write_atomic(&sc_path, sidecar::to_string(&sc).as_bytes()).unwrap();
             let mut s = Session::open_with(&path, background_from).unwrap();
             s.tag(
@@ -810,6 +811,7 @@ mod tests {
             s.save().unwrap();
             let (back, _) = sidecar::read(&sc_path).unwrap().unwrap();
             assert_eq!(back.suggested, ["0123456789abcdef"]);
+            assert_eq!(back.note.as_deref(), Some("the whole article's note"));
             assert_eq!(back.annotations.len(), 6);
         }
     }
