@@ -6,7 +6,7 @@
 //! The user's files are never written: the bench works on copies in a
 //! temporary folder (see [`crate::window::bench`]).
 
-use crate::model::sample_text::sample;
+use crate::model::sample_text::{Shape, sample_shaped};
 use crate::store::sidecar::{self, DiskState, Sidecar};
 use crate::window::bench::{self, BenchConfig};
 use anyhow::Context as _;
@@ -21,10 +21,16 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<u8> {
 }
 
 /// Write a generated article of about `byte_len` bytes to `out` and its
-/// sidecar with `annotations` annotations next to it; the same `seed`
-/// always gives the same files.
-pub fn generate(out: &Path, byte_len: usize, annotations: usize, seed: u64) -> anyhow::Result<u8> {
-    let doc = sample(seed, byte_len, annotations);
+/// sidecar with `annotations` annotations of `shape` next to it; the same
+/// `seed` always gives the same files.
+pub fn generate(
+    out: &Path,
+    byte_len: usize,
+    annotations: usize,
+    seed: u64,
+    shape: Shape,
+) -> anyhow::Result<u8> {
+    let doc = sample_shaped(seed, byte_len, annotations, shape);
     std::fs::write(out, doc.article.text())
         .with_context(|| format!("writing {}", out.display()))?;
     let name = out
@@ -44,4 +50,12 @@ pub fn generate(out: &Path, byte_len: usize, annotations: usize, seed: u64) -> a
         sc_path.display()
     );
     Ok(0)
+}
+
+/// Parse `--shape` (clap value parser).
+pub fn parse_shape(name: &str) -> Result<Shape, String> {
+    Shape::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Shape::ALL.iter().map(|s| s.name()).collect();
+        format!("unknown shape {name:?}; one of {}", names.join(", "))
+    })
 }

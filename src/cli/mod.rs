@@ -150,6 +150,10 @@ pub enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// How paragraphs and spans are shaped: words, random, long-spans,
+        /// nested, short-spans, few-paragraphs or many-paragraphs.
+        #[arg(long, default_value = "words", value_parser = bench::parse_shape)]
+        shape: crate::model::sample_text::Shape,
     },
     /// Diagnostic: print how each article is read (encoding, its source, doubt, text) as JSON lines.
     #[command(name = "__decode", hide = true)]
@@ -205,6 +209,7 @@ pub fn warn_about_encoding(file: &ArticleFile) {
         eprintln!("warning: {}: {warning}", file.path.display());
     }
 }
+
 
 /// Import formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -284,7 +289,8 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             bytes,
             annotations,
             seed,
-        } => bench::generate(&out, bytes, annotations, seed),
+            shape,
+        } => bench::generate(&out, bytes, annotations, seed, shape),
         Command::Decode { paths, encoding } => decode::run(&paths, encoding.encoding),
         Command::StressWrite {
             sidecar,
