@@ -7,7 +7,7 @@
 //! sidecar. The scores are computed by [`crate::analysis::agree`].
 
 use crate::analysis::agree::{self, Disagreement, DocumentPair, GroupBy, Report, Side, SpanCounts};
-use crate::cli::warn_about_encoding;
+use crate::cli::{encoding_warnings, parallel};
 use crate::model::annotation::{Annotation, Status};
 use crate::model::decode::TextEncoding;
 use crate::store::article_file;
@@ -108,40 +108,62 @@ fn sidecar_and_article(path: &Path) -> (PathBuf, PathBuf) {
     }
 }
 
+/// One side's sidecar: its annotations and the hash of the article text it
+/// was written for (none when there is no sidecar but the article exists).
+struct SideRead {
+    annotations: Vec<Annotation>,
+    hash: Option<String>,
+}
+
 /// The annotations of one side: the sidecar's, or none when there is no
 /// sidecar but the article exists. `Ok(None)` when neither exists.
-fn side(path: &Path) -> anyhow::Result<Option<Vec<Annotation>>> {
+fn side(path: &Path) -> anyhow::Result<Option<SideRead>> {
     let (sc_path, article) = sidecar_and_article(path);
     match sidecar::read(&sc_path)? {
-        Some((sc, _)) => Ok(Some(sc.annotations)),
-        None if article.is_file() => Ok(Some(Vec::new())),
+        Some((sc, _)) => Ok(Some(SideRead {
+            annotations: sc.annotations,
+            hash: Some(sc.article.hash),
+        })),
+        None if article.is_file() => Ok(Some(SideRead {
+            annotations: Vec::new(),
+            hash: None,
+        })),
         None => Ok(None),
     }
 }
 
-/// The article text, if it can be read. Warns when a sidecar was written for
-/// a different text, since its offsets would not fit.
-fn text_of(path: &Path, encoding: Option<TextEncoding>) -> Option<String> {
+/// The article text, if it can be read. Warns (into `warnings`) when the
+/// sidecar was written for a different text (`hash`, from [`side`]), since
+/// its offsets would not fit.
+fn text_of(
+    path: &Path,
+    hash: Option<&str>,
+    encoding: Option<TextEncoding>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
     let (sc_path, article) = sidecar_and_article(path);
     let file = article_file::read_article_with(&article, encoding).ok()?;
-    warn_about_encoding(&file);
-    if let Ok(Some((sc, _))) = sidecar::read(&sc_path)
-        && !sc.matches(&file.article)
-    {
-        eprintln!(
+    warnings.extend(encoding_warnings(&file));
+    if hash.is_some_and(|h| h != file.article.hash()) {
+        warnings.push(format!(
             "warning: {}: the article changed since the sidecar was written; token scores may be off",
             sc_path.display()
-        );
+        ));
     }
     Some(file.article.text().to_owned())
 }
 
 fn pair(a: &Path, b: &Path, encoding: Option<TextEncoding>) -> anyhow::Result<Doc> {
-    let load = |p: &Path| -> anyhow::Result<Vec<Annotation>> {
+    let load = |p: &Path| -> anyhow::Result<SideRead> {
         side(p)?.with_context(|| format!("{}: no such sidecar or article", p.display()))
     };
-    let (a_anns, b_anns) = (load(a)?, load(b)?);
-    let text = text_of(a, encoding).or_else(|| text_of(b, encoding));
+    let (a_side, b_side) = (load(a)?, load(b)?);
+    let mut warnings = Vec::new();
+    let text = text_of(a, a_side.hash.as_deref(), encoding, &mut warnings)
+        .or_else(|| text_of(b, b_side.hash.as_deref(), encoding, &mut warnings));
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
     if text.is_none() {
         eprintln!("warning: article text not found next to either sidecar; κ is not computed");
     }
@@ -152,8 +174,8 @@ fn pair(a: &Path, b: &Path, encoding: Option<TextEncoding>) -> anyhow::Result<Do
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         text,
-        a: a_anns,
-        b: b_anns,
+        a: a_side.annotations,
+        b: b_side.annotations,
     })
 }
 
@@ -179,22 +201,35 @@ fn by_folders(
 ) -> anyhow::Result<Vec<Doc>> {
     let mut names = relative_articles(a_root)?;
     names.extend(relative_articles(b_root)?);
-    let mut docs = Vec::new();
-    for rel in names {
-        let (a_path, b_path) = (a_root.join(&rel), b_root.join(&rel));
+    let names: Vec<PathBuf> = names.into_iter().collect();
+    // Read on every core; warnings printed in order.
+    let read = parallel::map_in_order(&names, |rel| -> anyhow::Result<_> {
+        let (a_path, b_path) = (a_root.join(rel), b_root.join(rel));
+        let mut warnings = Vec::new();
         let (Some(a), Some(b)) = (side(&a_path)?, side(&b_path)?) else {
-            eprintln!(
+            warnings.push(format!(
                 "warning: {}: in only one of the two folders; skipped",
                 rel.display()
-            );
-            continue;
+            ));
+            return Ok((warnings, None));
         };
-        docs.push(Doc {
+        let text = text_of(&a_path, a.hash.as_deref(), encoding, &mut warnings)
+            .or_else(|| text_of(&b_path, b.hash.as_deref(), encoding, &mut warnings));
+        let doc = Doc {
             name: rel.display().to_string(),
-            text: text_of(&a_path, encoding).or_else(|| text_of(&b_path, encoding)),
-            a,
-            b,
-        });
+            text,
+            a: a.annotations,
+            b: b.annotations,
+        };
+        Ok((warnings, Some(doc)))
+    });
+    let mut docs = Vec::new();
+    for result in read {
+        let (warnings, doc) = result?;
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
+        docs.extend(doc);
     }
     Ok(docs)
 }
@@ -213,20 +248,32 @@ fn by_author(
         let name = article.file_name().map(PathBuf::from).unwrap_or_default();
         (root, BTreeSet::from([name]))
     };
-    let mut docs = Vec::new();
-    for rel in names {
-        let article = root.join(&rel);
+    let names: Vec<PathBuf> = names.into_iter().collect();
+    // Read on every core; warnings printed in order.
+    let read = parallel::map_in_order(&names, |rel| -> anyhow::Result<_> {
+        let article = root.join(rel);
         let Some(all) = side(&article)? else {
             bail!("{}: no such sidecar or article", article.display());
         };
-        let (a, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|n| n.author == x);
+        let mut warnings = Vec::new();
+        let text = text_of(&article, all.hash.as_deref(), encoding, &mut warnings);
+        let (a, rest): (Vec<_>, Vec<_>) = all.annotations.into_iter().partition(|n| n.author == x);
         let b = rest.into_iter().filter(|n| n.author == y).collect();
-        docs.push(Doc {
+        let doc = Doc {
             name: rel.display().to_string(),
-            text: text_of(&article, encoding),
+            text,
             a,
             b,
-        });
+        };
+        Ok((warnings, doc))
+    });
+    let mut docs = Vec::new();
+    for result in read {
+        let (warnings, doc) = result?;
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
+        docs.push(doc);
     }
     Ok(docs)
 }

@@ -2,10 +2,10 @@
 //! merge conflicts that `marginalia merge` left for a person to resolve (so a
 //! pre-commit hook or CI run catches them).
 
-use crate::cli::{paths, warn_about_encoding};
+use crate::cli::{encoding_warnings, parallel, paths};
 use crate::model::decode::TextEncoding;
 use crate::store::article_file::{self, OpenError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Print one line per problem. Exit code 0 when all is exact, 1 otherwise.
 /// An unreadable article or sidecar is a problem too (reported, then the
@@ -14,34 +14,14 @@ use std::path::PathBuf;
 pub fn run(inputs: &[PathBuf], encoding: Option<TextEncoding>) -> anyhow::Result<u8> {
     let articles = paths::expand(inputs)?;
     let mut problems = 0usize;
-    for path in &articles {
-        let opened = match article_file::open_with(path, encoding) {
-            Ok(o) => o,
-            Err(OpenError::Sidecar(e)) => {
-                println!("{e}");
-                problems += 1;
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        warn_about_encoding(&opened.file);
-        if opened.article_changed {
-            println!(
-                "{}: the article changed since its sidecar was written (hash differs)",
-                path.display()
-            );
-            problems += 1;
+    // Checked on every core; printed in order.
+    for checked in parallel::map_in_order(&articles, |path| check_one(path, encoding)) {
+        let (warnings, lines) = checked?;
+        for warning in warnings {
+            eprintln!("{warning}");
         }
-        for p in &opened.problems {
-            println!("{}: {}: {}", path.display(), p.id, p.kind);
-            problems += 1;
-        }
-        for a in opened.annotations.iter().filter(|a| a.conflict.is_some()) {
-            println!(
-                "{}: {}: unresolved merge conflict (both sides changed it; open the article and choose)",
-                path.display(),
-                a.id
-            );
+        for line in lines {
+            println!("{line}");
             problems += 1;
         }
     }
@@ -52,4 +32,36 @@ pub fn run(inputs: &[PathBuf], encoding: Option<TextEncoding>) -> anyhow::Result
         eprintln!("{} articles checked, {problems} problems", articles.len());
         Ok(1)
     }
+}
+
+/// The encoding warnings and the problems of one article, one line each;
+/// an error when the article itself cannot be read.
+fn check_one(
+    path: &Path,
+    encoding: Option<TextEncoding>,
+) -> Result<(Vec<String>, Vec<String>), OpenError> {
+    let opened = match article_file::open_with(path, encoding) {
+        Ok(o) => o,
+        Err(OpenError::Sidecar(e)) => return Ok((Vec::new(), vec![e.to_string()])),
+        Err(e) => return Err(e),
+    };
+    let warnings = encoding_warnings(&opened.file);
+    let mut lines = Vec::new();
+    if opened.article_changed {
+        lines.push(format!(
+            "{}: the article changed since its sidecar was written (hash differs)",
+            path.display()
+        ));
+    }
+    for p in &opened.problems {
+        lines.push(format!("{}: {}: {}", path.display(), p.id, p.kind));
+    }
+    for a in opened.annotations.iter().filter(|a| a.conflict.is_some()) {
+        lines.push(format!(
+            "{}: {}: unresolved merge conflict (both sides changed it; open the article and choose)",
+            path.display(),
+            a.id
+        ));
+    }
+    Ok((warnings, lines))
 }

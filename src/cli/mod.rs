@@ -18,6 +18,7 @@ pub mod decode;
 pub mod export;
 pub mod import;
 pub mod merge;
+pub mod parallel;
 pub mod paths;
 pub mod reanchor;
 pub mod stats;
@@ -205,11 +206,19 @@ pub struct EncodingArg {
 /// Print what an article's reader should know about its encoding (a
 /// doubtful guess, a recorded encoding not used) as warnings on stderr.
 pub fn warn_about_encoding(file: &ArticleFile) {
-    for warning in file.encoding_warnings() {
-        eprintln!("warning: {}: {warning}", file.path.display());
+    for warning in encoding_warnings(file) {
+        eprintln!("{warning}");
     }
 }
 
+/// The lines [`warn_about_encoding`] prints, for commands that print them
+/// later (in input order, after reading on several threads).
+pub fn encoding_warnings(file: &ArticleFile) -> Vec<String> {
+    file.encoding_warnings()
+        .into_iter()
+        .map(|warning| format!("warning: {}: {warning}", file.path.display()))
+        .collect()
+}
 
 /// Import formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

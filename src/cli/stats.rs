@@ -1,6 +1,6 @@
 //! `marginalia stats`: counts of articles and annotations.
 
-use crate::cli::paths;
+use crate::cli::{parallel, paths};
 use crate::store::sidecar;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,16 +12,30 @@ pub fn run(inputs: &[PathBuf]) -> anyhow::Result<u8> {
     let mut by_label = BTreeMap::new();
     let mut by_status = BTreeMap::new();
     let mut by_author = BTreeMap::new();
-    for path in &articles {
-        let Some((sc, _)) = sidecar::read(&sidecar::sidecar_path(path))? else {
+    // Read on every core; the sidecar itself is dropped once counted.
+    let counted = parallel::map_in_order(&articles, |path| {
+        let found = sidecar::read(&sidecar::sidecar_path(path))?;
+        Ok::<_, sidecar::SidecarError>(found.map(|(sc, _)| {
+            let mut by_author: BTreeMap<String, usize> = BTreeMap::new();
+            for a in &sc.annotations {
+                *by_author.entry(a.author.clone()).or_default() += 1;
+            }
+            let facts: Vec<_> = sc.annotations.iter().map(|a| (a.label, a.status)).collect();
+            (facts, by_author)
+        }))
+    });
+    for result in counted {
+        let Some((facts, authors)) = result? else {
             continue;
         };
         with_sidecar += 1;
-        for a in &sc.annotations {
+        for (label, status) in facts {
             total += 1;
-            *by_label.entry(a.label.name()).or_insert(0usize) += 1;
-            *by_status.entry(a.status.name()).or_insert(0usize) += 1;
-            *by_author.entry(a.author.clone()).or_insert(0usize) += 1;
+            *by_label.entry(label.name()).or_insert(0usize) += 1;
+            *by_status.entry(status.name()).or_insert(0usize) += 1;
+        }
+        for (author, n) in authors {
+            *by_author.entry(author).or_insert(0usize) += n;
         }
     }
     println!(
