@@ -221,21 +221,35 @@ impl Session {
         std::thread::Builder::new()
             .name("sidecar-reader".into())
             .spawn(move || {
-                let mut loaded_annotations = None;
-                let result = sidecar::read(&sc_path).map(|found| {
-                    found.map(|(sc, disk)| {
+                let mut kept = None;
+                let result = sidecar::read_with_text(&sc_path).map(|found| {
+                    found.map(|(sc, disk, text)| {
                         let article_changed = !sc.article.hash.eq(article.hash());
                         let note = sc.note;
                         let suggested = sc.suggested;
                         let mut anns = sc.annotations;
+                        // In the file's order (ours always is): its blocks
+                        // can then serve as the save cache.
+                        let in_file_order = !article_changed
+                            && anns.is_sorted_by(|a, b| a.sort_key() <= b.sort_key());
                         // Re-anchored here, like the small-sidecar path does on open.
                         let reanchored =
                             article_changed.then(|| reanchor_on_open(&article, &mut anns));
                         let annotations = Annotations::from_vec(anns);
-                        loaded_annotations = Some((
-                            annotations.as_slice().to_vec(),
-                            annotations.stamps().to_vec(),
-                        ));
+                        kept = Some(if in_file_order {
+                            let keys = annotations
+                                .iter()
+                                .zip(annotations.stamps())
+                                .map(|(a, stamp)| ((a.start, a.end, a.id.clone()), *stamp))
+                                .collect::<Vec<_>>();
+                            Ok((text, keys))
+                        } else {
+                            drop(text);
+                            Err((
+                                annotations.as_slice().to_vec(),
+                                annotations.stamps().to_vec(),
+                            ))
+                        });
                         LoadedSidecar {
                             note,
                             suggested,
@@ -251,11 +265,18 @@ impl Session {
                 if tx.send(result).is_err() {
                     return;
                 }
-                // Serialized now, off the UI thread and after the annotations
-                // are shown, so the first save is fast too.
-                if let Some((anns, stamps)) = loaded_annotations {
-                    let _ = blocks_tx.send(sidecar::BlockCache::from_annotations(&anns, &stamps));
-                }
+                // The save cache is made now, off the UI thread and after the
+                // annotations are shown, so the first save is fast too: from
+                // the file's own blocks when they are in order (no second copy
+                // of the annotations), else by serializing a copy.
+                let cache = match kept {
+                    Some(Ok((text, keys))) => sidecar::BlockCache::from_text(text, &keys),
+                    Some(Err((anns, stamps))) => {
+                        sidecar::BlockCache::from_annotations(&anns, &stamps)
+                    }
+                    None => return,
+                };
+                let _ = blocks_tx.send(cache);
             })
             .context("starting the sidecar reader")?;
         let disk = DiskState::probe(&sidecar_path);

@@ -14,8 +14,9 @@
 //! A sidecar path that is a symbolic link is followed: the file it points to
 //! is replaced (atomically, in *its* folder) and the link stays a link.
 
-use crate::model::annotation::{Annotation, Annotations, Stamp};
+use crate::model::annotation::{Annotation, AnnotationId, Annotations, Stamp};
 use crate::model::document::Article;
+use crate::model::offset::CharOffset;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs;
@@ -23,6 +24,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use thiserror::Error;
+
+#[path = "sidecar_fast.rs"]
+mod sidecar_fast;
 
 /// The sidecar format version this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -226,6 +230,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Sidecar, SidecarError> {
         }
     };
     if let Some(sc) = parse_blocks(text, &options) {
+        // Every sidecar a debug build reads (all those of the tests) is
+        // read by ron too: the fast reader must never read differently.
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(
+            Some(&sc),
+            options.from_str::<Sidecar>(text).ok().as_ref(),
+            "the fast sidecar reader differs from ron"
+        );
         return checked(sc);
     }
     match options.from_str::<Sidecar>(text) {
@@ -249,54 +261,94 @@ pub fn parse(text: &str, path: &Path) -> Result<Sidecar, SidecarError> {
 
 /// The fast path of [`parse`]: `None` whenever the text is not exactly in
 /// our own layout or any part fails, so the caller falls back.
+///
+/// The header is read by ron; the annotation blocks by
+/// [`sidecar_fast`], one slice of about equal size per core, each block it
+/// does not know handed to ron on its own.
 fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
-    const OPEN: &str = "\n  annotations: [\n";
-    const CLOSE: &str = "  ],\n)\n";
+    const OPEN: &str = BLOCK_LIST_OPEN;
+    const CLOSE: &str = BLOCK_LIST_CLOSE;
+    // Our own layout only (no `#![enable(..)]` extensions, which would
+    // change how the blocks read).
+    if !text.starts_with("(\n  version: ") {
+        return None;
+    }
     let open = text.find(OPEN)?;
     let body = text.get(open + OPEN.len()..)?.strip_suffix(CLOSE)?;
     let header = format!("{}\n  annotations: [],\n)", text.get(..open)?);
     let mut sc: Sidecar = options.from_str(&header).ok()?;
-    if sc.version != FORMAT_VERSION {
+    if sc.version != FORMAT_VERSION || !body.starts_with(BLOCK_START) {
         return None;
     }
-    // Block starts: lines that are exactly "    (".
-    let mut starts: Vec<usize> = body
-        .match_indices("\n    (\n")
-        .map(|(i, _)| i + 1)
-        .collect();
-    if !body.starts_with("    (\n") {
-        return None;
-    }
-    starts.insert(0, 0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = starts.len().div_ceil(threads).max(2048);
-    let cuts: Vec<usize> = starts
-        .iter()
-        .step_by(per)
-        .copied()
-        .chain([body.len()])
+    let parts = threads.min(body.len() / MIN_PARALLEL_BYTES).max(1);
+    // Cut at block starts: lines that are exactly "    (".
+    let mut cuts = vec![0];
+    for k in 1..parts {
+        let from = (body.len() * k / parts).max(cuts[cuts.len() - 1]);
+        match body.get(from..).and_then(|s| s.find(BLOCK_BREAK)) {
+            Some(i) => cuts.push(from + i + 1),
+            None => break,
+        }
+    }
+    cuts.push(body.len());
+    cuts.dedup();
+    let slices: Vec<&str> = cuts
+        .windows(2)
+        .filter_map(|w| body.get(w[0]..w[1]))
         .collect();
-    let parts: Vec<Option<Vec<Annotation>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .map(|w| {
-                let slice = body.get(w[0]..w[1]);
-                scope.spawn(move || {
-                    options
-                        .from_str::<Vec<Annotation>>(&format!("[\n{}]", slice?))
-                        .ok()
-                })
-            })
+    let mut pieces: Vec<Option<Vec<Annotation>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = slices
+            .iter()
+            .skip(1)
+            .map(|slice| scope.spawn(move || parse_block_slice(slice, options)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
+        let first = slices.first().and_then(|s| parse_block_slice(s, options));
+        std::iter::once(first)
+            .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
             .collect()
     });
-    for part in parts {
-        sc.annotations.extend(part?);
+    sc.annotations = pieces.first_mut()?.take()?;
+    for piece in pieces.into_iter().skip(1) {
+        sc.annotations.extend(piece?);
     }
     Some(sc)
+}
+
+/// What opens the list of annotation blocks in our layout.
+const BLOCK_LIST_OPEN: &str = "\n  annotations: [\n";
+/// What closes it, and the file.
+const BLOCK_LIST_CLOSE: &str = "  ],\n)\n";
+/// A line that opens an annotation block in our layout.
+const BLOCK_START: &str = "    (\n";
+/// The end of one line and a block start.
+const BLOCK_BREAK: &str = "\n    (\n";
+/// Below this many bytes of annotation blocks, one thread reads them all.
+const MIN_PARALLEL_BYTES: usize = 256 * 1024;
+
+/// Annotation blocks (each followed by a comma) read by [`sidecar_fast`];
+/// a block it does not know is read by ron, up to the next block start.
+fn parse_block_slice(slice: &str, options: &ron::Options) -> Option<Vec<Annotation>> {
+    let mut out = Vec::with_capacity(slice.len() / 400);
+    let mut rest = slice;
+    loop {
+        match sidecar_fast::annotation_list(rest, &mut out) {
+            Ok(()) => return Some(out),
+            Err(at) => {
+                let end = at
+                    .get(1..)
+                    .and_then(|s| s.find(BLOCK_BREAK))
+                    .map_or(at.len(), |i| i + 2);
+                let (hard, after) = at.split_at(end);
+                out.extend(
+                    options
+                        .from_str::<Vec<Annotation>>(&format!("[\n{hard}]"))
+                        .ok()?,
+                );
+                rest = after;
+            }
+        }
+    }
 }
 
 /// Serialize deterministically (annotations sorted, `\n` endings).
@@ -359,6 +411,9 @@ fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'
     out
 }
 
+/// An annotation's sort key, owned: `(start, end, id)`.
+pub type AnnotationKey = (CharOffset, CharOffset, AnnotationId);
+
 /// Serialized annotation blocks remembered between saves of one sidecar,
 /// so a save re-serializes only the annotations that changed.
 ///
@@ -366,9 +421,18 @@ fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'
 /// so a block is reused only for the very version it was made from, and a
 /// lookup never compares annotations (50,000 comparisons cost a frame or
 /// two). A missing entry costs time, never correctness.
+///
+/// The blocks live back to back in one string (a string per block cost
+/// 43 MB for 50,000 annotations, the text itself 22 MB); blocks of
+/// annotations no longer present are dropped when they make up half of it.
 #[derive(Debug, Default)]
 pub struct BlockCache {
-    blocks: HashMap<Stamp, String>,
+    /// Every cached block, back to back.
+    text: String,
+    /// Where each stamp's block sits in `text`.
+    blocks: HashMap<Stamp, std::ops::Range<usize>>,
+    /// Bytes of `text` that no entry points at any more.
+    dead_bytes: usize,
 }
 
 impl BlockCache {
@@ -379,7 +443,62 @@ impl BlockCache {
         let mut cache = BlockCache::default();
         let all = (0..annotations.len().min(stamps.len())).collect();
         cache.insert_serialized(annotations, stamps, all, 1);
+        cache.text.shrink_to_fit();
         cache
+    }
+
+    /// A cache that keeps `text`, a sidecar as read, and uses its annotation
+    /// blocks as they are. `annotations` are the sidecar's, in the file's
+    /// order (`(start, end, id)` and stamp of each). Block `i` is taken for
+    /// annotation `i` when it reads as an annotation with that sort key and
+    /// is exactly what serializing it gives (each block is read again and
+    /// serialized to check); nothing is cached unless the file is in our
+    /// layout with one block per annotation. Run on a background thread: it
+    /// costs what serializing them all costs, but no second copy of them.
+    pub fn from_text(text: String, annotations: &[(AnnotationKey, Stamp)]) -> BlockCache {
+        let mut blocks = HashMap::with_capacity(annotations.len());
+        let mut covered = 0;
+        let header_ok = text.starts_with("(\n  version: ")
+            && text.ends_with(BLOCK_LIST_CLOSE)
+            && text.find(BLOCK_LIST_OPEN).is_some_and(|open| {
+                let header = format!("{}\n  annotations: [],\n)", &text[..open]);
+                ron::from_str::<Sidecar>(&header).is_ok()
+            });
+        let open = text.find(BLOCK_LIST_OPEN).filter(|_| header_ok);
+        if let Some(open) = open {
+            let mut at = open + BLOCK_LIST_OPEN.len();
+            for (key, stamp) in annotations {
+                let Some(rest) = text.get(at..).filter(|r| r.starts_with(BLOCK_START)) else {
+                    break;
+                };
+                let len = rest.get(1..).and_then(|r| r.find(BLOCK_BREAK)).map_or_else(
+                    || rest.find(BLOCK_LIST_CLOSE).unwrap_or(rest.len()),
+                    |i| i + 2,
+                );
+                let block = &rest[..len];
+                let same = sidecar_fast::annotation(block).is_some_and(|(a, tail)| {
+                    tail == ",\n"
+                        && (a.start, a.end, &a.id) == (key.0, key.1, &key.2)
+                        && pretty_block(&a, 4) == block
+                });
+                if same {
+                    blocks.insert(*stamp, at..at + len);
+                    covered += len;
+                }
+                at += len;
+            }
+            // Blocks left over, or too few: the file is not one block per
+            // annotation, so none of it is trusted.
+            if text.len() - at != BLOCK_LIST_CLOSE.len() {
+                blocks.clear();
+                covered = 0;
+            }
+        }
+        BlockCache {
+            dead_bytes: text.len() - covered,
+            text,
+            blocks,
+        }
     }
 
     /// Serialize (on all cores) every annotation of `annotations` not
@@ -396,8 +515,33 @@ impl BlockCache {
         self.insert_serialized(annotations.as_slice(), annotations.stamps(), stale, threads);
         if self.blocks.len() != annotations.len() {
             let live: std::collections::HashSet<&Stamp> = annotations.stamps().iter().collect();
-            self.blocks.retain(|stamp, _| live.contains(stamp));
+            let mut dead = 0;
+            self.blocks.retain(|stamp, range| {
+                let keep = live.contains(stamp);
+                if !keep {
+                    dead += range.len();
+                }
+                keep
+            });
+            self.dead_bytes += dead;
         }
+        if self.dead_bytes > self.text.len() / 2 {
+            self.compact(annotations.stamps());
+        }
+    }
+
+    /// Rewrite `text` with only the live blocks, in `order`.
+    fn compact(&mut self, order: &[Stamp]) {
+        let mut text = String::with_capacity(self.text.len() - self.dead_bytes);
+        for stamp in order {
+            if let Some(range) = self.blocks.get_mut(stamp) {
+                let start = text.len();
+                text.push_str(&self.text[range.clone()]);
+                *range = start..text.len();
+            }
+        }
+        self.text = text;
+        self.dead_bytes = 0;
     }
 
     /// Serialize the annotations at `indices` on `threads` threads.
@@ -409,14 +553,21 @@ impl BlockCache {
         threads: usize,
     ) {
         let chunk = indices.len().div_ceil(threads.max(1)).max(256);
-        let parts: Vec<Vec<(Stamp, String)>> = std::thread::scope(|scope| {
+        // Each thread writes its blocks into one string, with their ends.
+        let parts: Vec<(String, Vec<(Stamp, usize)>)> = std::thread::scope(|scope| {
             let handles: Vec<_> = indices
                 .chunks(chunk)
                 .map(|part| {
                     scope.spawn(move || {
-                        part.iter()
-                            .map(|&i| (stamps[i], pretty_block(&items[i], 4)))
-                            .collect()
+                        let mut text = String::new();
+                        let ends = part
+                            .iter()
+                            .map(|&i| {
+                                text.push_str(&pretty_block(&items[i], 4));
+                                (stamps[i], text.len())
+                            })
+                            .collect();
+                        (text, ends)
                     })
                 })
                 .collect();
@@ -427,7 +578,24 @@ impl BlockCache {
                 .collect()
         });
         self.blocks.reserve(indices.len());
-        self.blocks.extend(parts.into_iter().flatten());
+        for (text, ends) in parts {
+            let base = self.text.len();
+            let mut start = base;
+            for (stamp, end) in ends {
+                if let Some(old) = self.blocks.insert(stamp, start..base + end) {
+                    self.dead_bytes += old.len();
+                }
+                start = base + end;
+            }
+            self.text.push_str(&text);
+        }
+    }
+
+    /// The cached block of `stamp`.
+    fn block(&self, stamp: &Stamp) -> Option<&str> {
+        self.blocks
+            .get(stamp)
+            .and_then(|range| self.text.get(range.clone()))
     }
 
     /// Number of cached blocks.
@@ -455,8 +623,8 @@ pub fn to_string_cached(
         .stamps()
         .iter()
         .zip(annotations.as_slice())
-        .map(|(stamp, a)| match cache.blocks.get(stamp) {
-            Some(block) => block.as_str().into(),
+        .map(|(stamp, a)| match cache.block(stamp) {
+            Some(block) => block.into(),
             None => pretty_block(a, 4).into(),
         })
         .collect();
@@ -507,6 +675,11 @@ fn pretty_block<T: Serialize>(value: &T, indent: usize) -> String {
 
 /// Read the sidecar at `path`. `Ok(None)` when there is none.
 pub fn read(path: &Path) -> Result<Option<(Sidecar, DiskState)>, SidecarError> {
+    Ok(read_with_text(path)?.map(|(sc, disk, _)| (sc, disk)))
+}
+
+/// [`read`], also giving the file's text (see [`BlockCache::from_text`]).
+pub fn read_with_text(path: &Path) -> Result<Option<(Sidecar, DiskState, String)>, SidecarError> {
     let io = |action: &'static str| {
         let path = path.to_owned();
         move |source| SidecarError::Io {
@@ -544,13 +717,11 @@ pub fn read(path: &Path) -> Result<Option<(Sidecar, DiskState)>, SidecarError> {
         }
     })?;
     let sidecar = parse(&text, path)?;
-    Ok(Some((
-        sidecar,
-        DiskState::Present {
-            byte_len: meta.len(),
-            modified: meta.modified().ok(),
-        },
-    )))
+    let disk = DiskState::Present {
+        byte_len: meta.len(),
+        modified: meta.modified().ok(),
+    };
+    Ok(Some((sidecar, disk, text)))
 }
 
 /// The `article` part of the sidecar at `path`, read from the head of the
@@ -871,6 +1042,64 @@ mod tests {
         let mut warm = BlockCache::from_annotations(set.as_slice(), set.stamps());
         assert_eq!(warm.len(), 2);
         assert_eq!(to_string_cached(&header, &set, &mut warm), text);
+    }
+
+    #[test]
+    fn the_block_cache_drops_dead_blocks_and_still_gives_the_same_bytes() {
+        let (article, sc) = sample();
+        let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
+        let mut set = Annotations::from_vec(sc.annotations.clone());
+        let mut cache = BlockCache::default();
+        for round in 0..20 {
+            let mut changed = set.as_slice()[round % 2].clone();
+            changed.note = Some(format!("round {round}"));
+            set.replace(changed);
+            let mut plain = Sidecar::new("a.txt", "utf-8", &article, set.as_slice().to_vec());
+            plain.note = None;
+            assert_eq!(
+                to_string_cached(&header, &set, &mut cache),
+                to_string(&plain)
+            );
+            assert_eq!(cache.len(), 2);
+            // Dead blocks never make up more than half of the text.
+            assert!(cache.dead_bytes <= cache.text.len() / 2, "round {round}");
+        }
+    }
+
+    #[test]
+    fn a_cache_made_from_the_file_text_reuses_only_canonical_blocks() {
+        let (article, mut sc) = sample();
+        sc.annotations
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let text = to_string(&sc);
+        let set = Annotations::from_vec(sc.annotations.clone());
+        let keys = |set: &Annotations| -> Vec<(AnnotationKey, Stamp)> {
+            set.iter()
+                .zip(set.stamps())
+                .map(|(a, s)| ((a.start, a.end, a.id.clone()), *s))
+                .collect()
+        };
+        let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
+        let mut cache = BlockCache::from_text(text.clone(), &keys(&set));
+        assert_eq!(cache.len(), 2);
+        assert_eq!(to_string_cached(&header, &set, &mut cache), text);
+        // A block written by hand (fields on one line) is not reused as is.
+        let first = &sc.annotations[0];
+        let hand = text.replacen(
+            &format!("      id: \"{}\",\n      label", first.id),
+            &format!("      id: \"{}\", label", first.id),
+            1,
+        );
+        assert_ne!(hand, text);
+        let mut cache = BlockCache::from_text(hand, &keys(&set));
+        assert_eq!(cache.len(), 1);
+        assert_eq!(to_string_cached(&header, &set, &mut cache), text);
+        // Keys that do not match the blocks: nothing is reused.
+        let other = Annotations::from_vec(vec![sc.annotations[0].clone()]);
+        assert!(BlockCache::from_text(text.clone(), &keys(&other)).is_empty());
+        let mut swapped = keys(&set);
+        swapped.swap(0, 1);
+        assert!(BlockCache::from_text(text, &swapped).is_empty());
     }
 
     #[test]
