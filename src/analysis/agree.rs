@@ -21,9 +21,9 @@
 //!   when p_e = 1 (both annotators marked all or nothing), κ = 1 if p_o = 1, else 0.
 
 use crate::model::annotation::{Annotation, Label};
-use crate::model::offset::CharRange;
+use crate::model::offset::{CharOffset, CharRange};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// What spans are compared by: they match only within one group.
@@ -280,12 +280,13 @@ pub fn compare_by(documents: &[DocumentPair<'_>], by: GroupBy) -> Report {
             if let (Some(text), Some(tokens)) = (doc.text, &tokens) {
                 scores.tokens.add(token_counts(text, tokens, &a, &b));
             }
-            let partner = |i: usize, a_side: bool| {
-                pairs.iter().find_map(|&(ia, ib)| match a_side {
-                    true if ia == i => b.get(ib).map(|x| x.range()),
-                    false if ib == i => a.get(ia).map(|x| x.range()),
-                    _ => None,
-                })
+            // Each side's overlap partner, looked up by index (a scan of
+            // the pairs per disagreement was quadratic at 50,000 spans).
+            let a_partner: HashMap<usize, usize> = pairs.iter().copied().collect();
+            let b_partner: HashMap<usize, usize> = pairs.iter().map(|&(i, j)| (j, i)).collect();
+            let partner = |i: usize, a_side: bool| match a_side {
+                true => a_partner.get(&i).and_then(|&j| b.get(j)).map(|x| x.range()),
+                false => b_partner.get(&i).and_then(|&j| a.get(j)).map(|x| x.range()),
             };
             for (side, spans, matched) in [(Side::OnlyA, &a, &exact_a), (Side::OnlyB, &b, &exact_b)]
             {
@@ -322,11 +323,16 @@ fn match_exact(a: &[&Annotation], b: &[&Annotation]) -> (SpanCounts, Vec<bool>, 
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
     let mut matched = 0;
+    // B's spans by range, each list in index order: the first one not yet
+    // used is the one a scan would find.
+    let mut by_range: HashMap<(CharOffset, CharOffset), VecDeque<usize>> = HashMap::new();
+    for (j, y) in b.iter().enumerate() {
+        by_range.entry((y.start, y.end)).or_default().push_back(j);
+    }
     for (i, x) in a.iter().enumerate() {
-        let found = b
-            .iter()
-            .enumerate()
-            .position(|(j, y)| !used_b[j] && y.start == x.start && y.end == x.end);
+        let found = by_range
+            .get_mut(&(x.start, x.end))
+            .and_then(VecDeque::pop_front);
         if let Some(j) = found {
             used_a[i] = true;
             used_b[j] = true;
@@ -344,10 +350,26 @@ fn match_exact(a: &[&Annotation], b: &[&Annotation]) -> (SpanCounts, Vec<bool>, 
 /// Greedy one-to-one overlap matching, largest overlap first. Returns the
 /// counts and the matched `(a index, b index)` pairs.
 fn match_overlap(a: &[&Annotation], b: &[&Annotation]) -> (SpanCounts, Vec<(usize, usize)>) {
+    // Only pairs that can overlap are tried: B sorted by start, and for each
+    // A span the B spans starting before its end and at most the longest B
+    // span before its start. The candidates are sorted below, so the order
+    // they are found in does not matter.
+    let mut by_start: Vec<usize> = (0..b.len()).collect();
+    by_start.sort_by_key(|&j| b[j].start);
+    let longest = b
+        .iter()
+        .map(|y| y.end.0.saturating_sub(y.start.0))
+        .max()
+        .unwrap_or(0);
     let mut candidates = Vec::new();
     for (i, x) in a.iter().enumerate() {
-        for (j, y) in b.iter().enumerate() {
-            if let Some(common) = x.range().intersection(&y.range()) {
+        let from = x.start.0.saturating_sub(longest);
+        let first = by_start.partition_point(|&j| b[j].start.0 < from);
+        for &j in by_start[first..]
+            .iter()
+            .take_while(|&&j| b[j].start < x.end)
+        {
+            if let Some(common) = x.range().intersection(&b[j].range()) {
                 candidates.push((common.char_len(), i, j));
             }
         }
@@ -733,5 +755,52 @@ mod tests {
         let t = r.label(Label::Quote).unwrap().tokens;
         assert_eq!(t.total(), 2);
         assert_eq!(t.a_only, 1);
+    }
+
+    /// The matching as first written: every pair tried.
+    fn naive_matches(a: &[&Annotation], b: &[&Annotation]) -> (Vec<bool>, Vec<(usize, usize)>) {
+        let mut used_b = vec![false; b.len()];
+        let mut exact_a = vec![false; a.len()];
+        for (i, x) in a.iter().enumerate() {
+            let found = (0..b.len()).find(|&j| !used_b[j] && b[j].range() == x.range());
+            if let Some(j) = found {
+                used_b[j] = true;
+                exact_a[i] = true;
+            }
+        }
+        let mut candidates = Vec::new();
+        for (i, x) in a.iter().enumerate() {
+            for (j, y) in b.iter().enumerate() {
+                if let Some(c) = x.range().intersection(&y.range()) {
+                    candidates.push((c.char_len(), i, j));
+                }
+            }
+        }
+        candidates.sort_by(|p, q| q.0.cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
+        let (mut ua, mut ub, mut pairs) = (vec![false; a.len()], vec![false; b.len()], Vec::new());
+        for (_, i, j) in candidates {
+            if !ua[i] && !ub[j] {
+                (ua[i], ub[j]) = (true, true);
+                pairs.push((i, j));
+            }
+        }
+        (exact_a, pairs)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn indexed_matching_equals_trying_every_pair(
+            a in proptest::collection::vec((0usize..200, 0usize..40), 0..40),
+            b in proptest::collection::vec((0usize..200, 0usize..40), 0..40),
+        ) {
+            let a: Vec<Annotation> = a.iter().map(|&(s, n)| ann(Label::Entity, s, s + n)).collect();
+            let b: Vec<Annotation> = b.iter().map(|&(s, n)| ann(Label::Entity, s, s + n)).collect();
+            let (a, b): (Vec<&Annotation>, Vec<&Annotation>) = (a.iter().collect(), b.iter().collect());
+            let (want_exact, want_pairs) = naive_matches(&a, &b);
+            let (_, exact_a, _) = match_exact(&a, &b);
+            let (_, pairs) = match_overlap(&a, &b);
+            proptest::prop_assert_eq!(exact_a, want_exact);
+            proptest::prop_assert_eq!(pairs, want_pairs);
+        }
     }
 }
