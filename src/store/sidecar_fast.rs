@@ -222,6 +222,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn some_number(&mut self) -> Option<Option<usize>> {
+        match self.ident(b"(, \n\t\r)")? {
+            "None" if !self.rest.starts_with('(') => Some(None),
+            "Some" if self.rest.starts_with('(') => {
+                self.expect(b'(')?;
+                let n = self.number()?;
+                self.expect(b')')?;
+                Some(Some(n))
+            }
+            _ => None,
+        }
+    }
+
     fn time(&mut self) -> Option<DateTime<Utc>> {
         // What chrono's serde visitor does with the string.
         let s = self.string()?;
@@ -312,6 +325,7 @@ impl<'a> Reader<'a> {
     fn link(&mut self) -> Option<Link> {
         let (mut role, mut target, mut input_role, mut from_role) = (None, None, None, None);
         let (mut event, mut relation, mut attrs, mut note) = (None, None, None, None);
+        let mut position = None;
         self.fields(|r, name| match name {
             "role" => set(&mut role, r.string()),
             "target" => set(&mut target, r.string().map(AnnotationId)),
@@ -321,6 +335,7 @@ impl<'a> Reader<'a> {
             "relation" => set(&mut relation, r.some_string()),
             "attrs" => set(&mut attrs, r.attrs()),
             "note" => set(&mut note, r.some_string()),
+            "position" => set(&mut position, r.some_number()),
             _ => None,
         })?;
         Some(Link {
@@ -332,6 +347,7 @@ impl<'a> Reader<'a> {
             relation: relation.flatten(),
             attrs: attrs.unwrap_or_default(),
             note: note.flatten(),
+            position: position.flatten(),
         })
     }
 
@@ -501,7 +517,8 @@ mod tests {
     }
 
     fn link() -> impl Strategy<Value = Link> {
-        (
+        let position = proptest::option::of(0usize..1_000_000);
+        let fields = (
             text(),
             text(),
             opt_text(),
@@ -509,20 +526,21 @@ mod tests {
             opt_text(),
             opt_text(),
             map(),
-            opt_text(),
-        )
-            .prop_map(
-                |(role, target, input_role, from_role, event, relation, attrs, note)| Link {
-                    role,
-                    target: AnnotationId(target),
-                    input_role,
-                    from_role,
-                    event,
-                    relation,
-                    attrs,
-                    note,
-                },
-            )
+        );
+        (fields, opt_text(), position).prop_map(|(fields, note, position)| {
+            let (role, target, input_role, from_role, event, relation, attrs) = fields;
+            Link {
+                role,
+                target: AnnotationId(target),
+                input_role,
+                from_role,
+                event,
+                relation,
+                attrs,
+                note,
+                position,
+            }
+        })
     }
 
     fn any_annotation() -> impl Strategy<Value = Annotation> {
