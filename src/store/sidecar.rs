@@ -232,12 +232,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Sidecar, SidecarError> {
     if let Some(sc) = parse_blocks(text, &options) {
         // Every sidecar a debug build reads (all those of the tests) is
         // read by ron too: the fast reader must never read differently.
+        // Big ones are left out, or timed tests (kill loops) would crawl.
         #[cfg(debug_assertions)]
-        debug_assert_eq!(
-            Some(&sc),
-            options.from_str::<Sidecar>(text).ok().as_ref(),
-            "the fast sidecar reader differs from ron"
-        );
+        if text.len() < 256 * 1024 {
+            debug_assert_eq!(
+                Some(&sc),
+                options.from_str::<Sidecar>(text).ok().as_ref(),
+                "the fast sidecar reader differs from ron"
+            );
+        }
         return checked(sc);
     }
     match options.from_str::<Sidecar>(text) {
