@@ -52,6 +52,19 @@ pub fn annotation_list<'t>(text: &'t str, out: &mut Vec<Annotation>) -> Result<(
     }
 }
 
+/// The first `"` or `\\` in `text`.
+fn quote_or_escape(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'"' || bytes[i] == b'\\' {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 struct Reader<'a> {
     rest: &'a str,
 }
@@ -94,10 +107,15 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
 }
 
 impl<'a> Reader<'a> {
+    // Plain byte loops below rather than `str` patterns: the patterns are
+    // several times slower in unoptimized (test) builds.
     fn ws(&mut self) {
-        self.rest = self
-            .rest
-            .trim_start_matches([' ', '\n', '\t', '\r'].as_slice());
+        let bytes = self.rest.as_bytes();
+        let mut n = 0;
+        while n < bytes.len() && matches!(bytes[n], b' ' | b'\n' | b'\t' | b'\r') {
+            n += 1;
+        }
+        self.rest = &self.rest[n..];
     }
 
     /// Skip whitespace, then consume `c` if it comes next.
@@ -123,10 +141,15 @@ impl<'a> Reader<'a> {
     fn ident(&mut self, follow: &[u8]) -> Option<&'a str> {
         self.ws();
         let bytes = self.rest.as_bytes();
-        let len = bytes
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))?;
-        if len == 0 || bytes[0].is_ascii_digit() || !follow.contains(&bytes[len]) {
+        let mut len = 0;
+        while len < bytes.len() && (bytes[len].is_ascii_alphanumeric() || bytes[len] == b'_') {
+            len += 1;
+        }
+        if len == bytes.len()
+            || len == 0
+            || bytes[0].is_ascii_digit()
+            || !follow.contains(&bytes[len])
+        {
             return None;
         }
         let (word, rest) = self.rest.split_at(len);
@@ -144,10 +167,10 @@ impl<'a> Reader<'a> {
     fn number(&mut self) -> Option<usize> {
         self.ws();
         let bytes = self.rest.as_bytes();
-        let len = bytes
-            .iter()
-            .position(|b| !b.is_ascii_digit())
-            .unwrap_or(bytes.len());
+        let mut len = 0;
+        while len < bytes.len() && bytes[len].is_ascii_digit() {
+            len += 1;
+        }
         if len == 0 || len > 18 || (len > 1 && bytes[0] == b'0') {
             return None;
         }
@@ -165,7 +188,7 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Option<String> {
         self.ws();
         let body = self.rest.strip_prefix('"')?;
-        let stop = body.find(['"', '\\'])?;
+        let stop = quote_or_escape(body)?;
         if body.as_bytes()[stop] == b'"' {
             self.rest = &body[stop + 1..];
             return Some(body[..stop].to_owned());
@@ -205,7 +228,7 @@ impl<'a> Reader<'a> {
             };
             out.push(c);
             rest = &after[used..];
-            stop = rest.find(['"', '\\'])?;
+            stop = quote_or_escape(rest)?;
         }
     }
 
