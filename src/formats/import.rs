@@ -99,9 +99,7 @@ impl Format {
     /// Read a records file (every format but the standoff ones).
     pub fn read_records(self, content: &str) -> Parsed {
         match self {
-            Format::Spacy => read_jsonl(content, |l| {
-                crate::formats::spacy::parse_line(l).map(InDoc::from)
-            }),
+            Format::Spacy => read_jsonl(content, crate::formats::spacy::parse_line),
             Format::Doccano => read_jsonl(content, |l| {
                 crate::formats::doccano::parse_line(l).map(InDoc::from)
             }),

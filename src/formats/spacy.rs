@@ -6,10 +6,10 @@
 //! `str` indexing and spaCy's `Doc.char_span` use. Reading accepts the subset
 //! written here plus anything extra (ignored); writing is deterministic.
 
-use crate::formats::{
-    ExportDoc, InMeta, Omission, SpanRecord, TextRecord, exported_links, link_to_json,
-};
-use crate::model::annotation::{EventInfo, Normalization, Status};
+use crate::formats::import::{InDoc, InLink, InNote, InSpan as PipelineSpan};
+use crate::formats::{ExportDoc, Omission, exported_links, link_from_json, link_to_json};
+use crate::model::annotation::{AnnotationId, EventInfo, Normalization, Status};
+use crate::model::offset::CharRange;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -23,7 +23,18 @@ struct InRecord {
     #[serde(default)]
     ents: Vec<InSpan>,
     #[serde(default)]
-    meta: Option<InMeta>,
+    meta: Option<InRecordMeta>,
+    /// Links between spans, by span `id` (what [`export_line`] writes).
+    #[serde(default)]
+    links: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+struct InRecordMeta {
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 /// Marginalia writes a list; spaCy's `Doc.to_json()` writes span groups
@@ -48,36 +59,100 @@ struct InSpan {
     label: String,
     #[serde(default)]
     kind: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    attrs: BTreeMap<String, String>,
+    #[serde(default)]
+    events: Vec<Value>,
+    #[serde(default)]
+    norms: Vec<Value>,
 }
 
-/// Parse one JSONL line. The error is a one-line reason for the report.
+/// Parse one JSONL line into the import pipeline's document: spans with
+/// their `id`, `status`, `author`, `note` and `attrs` when the record has
+/// them (a Marginalia export read back), the record's `links` by span id,
+/// and `meta.note` as the note on the whole article. Records of other tools
+/// (no such fields; spaCy's own `Doc.to_json()` with `ents` and span groups)
+/// read as plain spans. The error is a one-line reason for the report.
 ///
 /// ```
 /// let r = marginalia::formats::spacy::parse_line(
 ///     r#"{"text": "Hi Ana", "spans": [{"start": 3, "end": 6, "label": "PER"}], "meta": {"source": "a.txt"}}"#,
 /// ).unwrap();
-/// assert_eq!((r.spans[0].start, r.source.as_deref()), (3, Some("a.txt")));
+/// assert_eq!((r.spans[0].fragments[0].start.0, r.source.as_deref()), (3, Some("a.txt")));
 /// ```
-pub fn parse_line(line: &str) -> Result<TextRecord, String> {
+pub fn parse_line(line: &str) -> Result<InDoc, String> {
     let rec: InRecord =
         serde_json::from_str(line).map_err(|e| format!("not a spaCy record: {e}"))?;
-    Ok(TextRecord {
+    let spans = match rec.spans {
+        InSpans::List(list) => list,
+        InSpans::Groups(groups) => groups.into_values().flatten().collect(),
+    };
+    let mut doc = InDoc {
         text: rec.text,
-        source: rec.meta.and_then(|m| m.source),
-        spans: match rec.spans {
-            InSpans::List(list) => list,
-            InSpans::Groups(groups) => groups.into_values().flatten().collect(),
+        source: rec.meta.as_ref().and_then(|m| m.source.clone()),
+        ..InDoc::default()
+    };
+    if let Some(note) = rec.meta.and_then(|m| m.note) {
+        doc.notes.push(InNote {
+            text: note,
+            ..InNote::default()
+        });
+    }
+    for (i, s) in spans.into_iter().chain(rec.ents).enumerate() {
+        let key = s.id.clone().unwrap_or_else(|| format!("#{i}"));
+        let status = match s.status.as_deref().map(|st| (st, Status::parse(st))) {
+            None => None,
+            Some((_, Some(st))) => Some(st),
+            Some((st, None)) => {
+                doc.problems.push((
+                    0,
+                    format!("{key}: unknown status {st:?}; span not imported"),
+                ));
+                continue;
+            }
+        };
+        if !s.events.is_empty() || !s.norms.is_empty() {
+            doc.problems.push((
+                0,
+                format!("{key}: brat events and normalizations in spaCy JSONL are not read back"),
+            ));
         }
-        .into_iter()
-        .chain(rec.ents)
-        .map(|s| SpanRecord {
-            start: s.start,
-            end: s.end,
-            label: s.label,
-            kind: s.kind,
-        })
-        .collect(),
-    })
+        let mut span = PipelineSpan::new(
+            0,
+            &key,
+            &s.label,
+            vec![CharRange::from_usize(s.start, s.end.max(s.start))],
+        );
+        span.kind = s.kind;
+        span.id = s.id.map(AnnotationId);
+        span.status = status;
+        span.author = s.author;
+        span.note = s.note;
+        span.attrs = s.attrs;
+        doc.spans.push(span);
+    }
+    for v in &rec.links {
+        match link_from_json(v) {
+            Ok((from, link)) => doc.links.push(InLink {
+                line: 0,
+                key: None,
+                from: from.0,
+                to: link.target.0.clone(),
+                written_role: link.role.clone(),
+                link,
+            }),
+            Err(reason) => doc.problems.push((0, reason)),
+        }
+    }
+    Ok(doc)
 }
 
 #[derive(Serialize)]
@@ -175,7 +250,13 @@ mod tests {
         let spans: Vec<(usize, usize, &str)> = r
             .spans
             .iter()
-            .map(|s| (s.start, s.end, s.label.as_str()))
+            .map(|s| {
+                (
+                    s.fragments[0].start.0,
+                    s.fragments[0].end.0,
+                    s.label.as_str(),
+                )
+            })
             .collect();
         assert_eq!(spans, [(0, 3, "PER"), (14, 18, "GPE")]);
         assert!(parse_line(r#"{"text": "x", "spans": 3}"#).is_err());

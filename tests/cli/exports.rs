@@ -320,3 +320,85 @@ fn hf_label_ids_are_the_schema_kinds_then_the_rest_sorted_in_every_export() {
     let piped = marginalia(&["export", "--format", "hf", "2.txt"], root);
     assert_eq!(stdout(&piped), raw("one"));
 }
+
+/// Issue 10, "spaCy JSONL round trip": export -> import dropped ids,
+/// statuses, authors, notes, attributes and links, and said "0 problems".
+#[test]
+fn spacy_export_imports_back_losslessly_into_a_fresh_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    quote_corpus(dir.path());
+    let out = marginalia(&["export", "--out", "x.jsonl", "a.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let fresh = dir.path().join("fresh");
+    std::fs::create_dir_all(&fresh).unwrap();
+    std::fs::copy(dir.path().join("a.txt"), fresh.join("a.txt")).unwrap();
+    let imp = marginalia(
+        &[
+            "import", "--format", "spacy", "--root", "fresh", "--author", "bot", "x.jsonl",
+        ],
+        dir.path(),
+    );
+    assert_eq!(imp.status.code(), Some(0), "{}", stderr(&imp));
+    let read = |p: &Path| {
+        let (sc, _) = sidecar::read(&sidecar::sidecar_path(p)).unwrap().unwrap();
+        let mut anns = sc.annotations;
+        anns.sort_by(|a, b| a.id.cmp(&b.id));
+        anns
+    };
+    let (orig, back) = (read(&dir.path().join("a.txt")), read(&fresh.join("a.txt")));
+    let key = |a: &Annotation| {
+        (
+            a.id.clone(),
+            a.range(),
+            a.label,
+            a.kind.clone(),
+            a.status,
+            a.author.clone(),
+            a.note.clone(),
+            a.attrs.clone(),
+            a.links.clone(),
+        )
+    };
+    assert_eq!(
+        back.iter().map(key).collect::<Vec<_>>(),
+        orig.iter().map(key).collect::<Vec<_>>()
+    );
+    // Twice: every span is a duplicate, nothing new.
+    let again = marginalia(
+        &["import", "--format", "spacy", "--root", "fresh", "x.jsonl"],
+        dir.path(),
+    );
+    assert!(
+        stderr(&again).contains("0 not imported"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(read(&fresh.join("a.txt")).len(), 4);
+    // Records without these fields import as before, with --as and --author.
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::write(plain.join("b.txt"), "Ana met Bo.").unwrap();
+    std::fs::write(
+        plain.join("in.jsonl"),
+        r#"{"text": "Ana met Bo.", "spans": [{"start": 0, "end": 3, "label": "PER"}, {"start": 8, "end": 10, "label": "PER", "status": "rejected", "author": "cy"}], "meta": {"source": "b.txt"}}"#,
+    )
+    .unwrap();
+    let imp = marginalia(
+        &["import", "--as", "accepted", "--author", "bot", "in.jsonl"],
+        &plain,
+    );
+    assert_eq!(imp.status.code(), Some(0), "{}", stderr(&imp));
+    let b = read(&plain.join("b.txt"));
+    let mut got: Vec<(String, Status, String)> = b
+        .iter()
+        .map(|a| (a.quote.clone(), a.status, a.author.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("Ana".to_owned(), Status::Accepted, "bot".to_owned()),
+            ("Bo".to_owned(), Status::Rejected, "cy".to_owned())
+        ]
+    );
+}
