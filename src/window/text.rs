@@ -56,6 +56,54 @@ pub fn history_lines(a: &Annotation) -> Vec<String> {
     lines
 }
 
+/// The fields in which two versions of one annotation differ, as rows of
+/// (field, mine, theirs) for people; "—" stands for no value.
+pub fn differing_fields(mine: &Annotation, theirs: &Annotation) -> Vec<(String, String, String)> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+    let span = |a: &Annotation| format!("“{}” ({}..{})", excerpt(&a.quote, 40), a.start, a.end);
+    let links = |a: &Annotation| {
+        let texts: Vec<String> = a
+            .links
+            .iter()
+            .map(|l| format!("{} → {}", l.role, l.target))
+            .collect();
+        if texts.is_empty() {
+            "—".to_owned()
+        } else {
+            texts.join(", ")
+        }
+    };
+    let mut rows: Vec<(String, String, String)> = [
+        (
+            "label",
+            mine.label.name().to_owned(),
+            theirs.label.name().to_owned(),
+        ),
+        ("span", span(mine), span(theirs)),
+        ("kind", opt(&mine.kind), opt(&theirs.kind)),
+        (
+            "status",
+            mine.status.name().to_owned(),
+            theirs.status.name().to_owned(),
+        ),
+        ("note", opt(&mine.note), opt(&theirs.note)),
+        ("links", links(mine), links(theirs)),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .map(|(f, a, b)| (f.to_owned(), a, b))
+    .collect();
+    let keys: std::collections::BTreeSet<&String> =
+        mine.attrs.keys().chain(theirs.attrs.keys()).collect();
+    for k in keys {
+        let (a, b) = (mine.attrs.get(k).cloned(), theirs.attrs.get(k).cloned());
+        if a != b {
+            rows.push((k.clone(), opt(&a), opt(&b)));
+        }
+    }
+    rows
+}
+
 /// An error and its causes on one line, each reason once: a cause whose
 /// text its parent already ends with is not repeated (`path: reason:
 /// reason` reads `path: reason`).
@@ -77,6 +125,38 @@ pub fn error_text(e: &anyhow::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_fields_that_differ_are_listed() {
+        let article = crate::model::document::Article::new("Zakir Hasanov spoke.".into());
+        let range = crate::model::offset::CharRange::from_usize(0, 13);
+        let now = chrono::Utc::now();
+        let mut mine = Annotation::new(
+            &article,
+            range,
+            crate::model::annotation::Label::Entity,
+            "ana",
+            now,
+            Origin::Manual,
+        )
+        .unwrap();
+        let mut theirs = mine.clone();
+        mine.kind = Some("Minister".into());
+        theirs.kind = Some("Politician".into());
+        theirs.attrs.insert("rank".into(), "general".into());
+        assert_eq!(
+            differing_fields(&mine, &theirs),
+            [
+                (
+                    "kind".to_owned(),
+                    "Minister".to_owned(),
+                    "Politician".to_owned()
+                ),
+                ("rank".to_owned(), "—".to_owned(), "general".to_owned()),
+            ]
+        );
+        assert!(differing_fields(&mine, &mine).is_empty());
+    }
 
     #[test]
     fn an_error_chain_says_each_reason_once() {

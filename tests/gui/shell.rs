@@ -397,3 +397,44 @@ fn an_empty_file_says_so() {
     h.get_by_label_contains("empty.txt is empty");
     h.get_by_label("Open another file…");
 }
+
+#[test]
+fn a_merge_conflict_shows_the_fields_that_differ_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    let text = "Defence minister Zakir Hasanov met the envoy.\n";
+    std::fs::write(&article, text).unwrap();
+    let sidecar_path = sidecar::sidecar_path(&article);
+    let mut h = harness(&article);
+    let start = text[..text.find("Zakir").unwrap()].chars().count();
+    h.state_mut().select(CharRange::from_usize(
+        start,
+        start + "Zakir Hasanov".chars().count(),
+    ));
+    press(&mut h, Modifiers::NONE, Key::E);
+    h.state_mut().save().unwrap();
+    // Mine: the kind Minister, typed in the editor.
+    h.get_by_label("Kind:").click();
+    h.run();
+    type_text(&mut h, "Minister");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    // Theirs, meanwhile: Politician.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let file = marginalia::store::article_file::read_article(&article).unwrap();
+    let mut theirs = sidecar::read(&sidecar_path).unwrap().unwrap().0.annotations;
+    theirs[0].kind = Some("Politician".into());
+    let sc = file.sidecar(theirs);
+    sidecar::write_atomic(&sidecar_path, sidecar::to_string(&sc).as_bytes()).unwrap();
+    h.event(egui::Event::WindowFocused(true));
+    h.run();
+    h.get_by_label("Merge").click();
+    h.run();
+    // The card names the field and both values, mine beside theirs.
+    let kind = h.get_by_label("kind").rect();
+    let mine = h.get_by_label("Minister").rect();
+    let theirs = h.get_by_label("Politician").rect();
+    assert!(kind.right() <= mine.left() && mine.right() <= theirs.left());
+    assert!((mine.center().y - theirs.center().y).abs() < 2.0, "one row");
+    h.get_by_label("mine");
+    h.get_by_label("theirs");
+}

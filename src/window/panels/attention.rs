@@ -10,7 +10,7 @@
 //! nothing here drops an annotation unasked.
 use crate::model::annotation::{AnchorState, Annotation};
 use crate::window::panels::Panel;
-use crate::window::text::excerpt;
+use crate::window::text::{differing_fields, excerpt};
 use crate::window::workspace::{Resolve, Workspace};
 use eframe::egui;
 
@@ -105,21 +105,31 @@ fn card_ui(ui: &mut egui::Ui, a: &Annotation, has_selection: bool) -> Option<Res
     decision
 }
 
-/// A merge conflict: the other writer's version, Keep mine or Take theirs.
+/// A merge conflict: the fields that differ, mine beside theirs, then Keep
+/// mine or Take theirs.
 fn conflict_ui(ui: &mut egui::Ui, a: &Annotation) -> Option<Resolve> {
     let theirs = a.conflict.as_ref()?;
-    ui.label(format!(
-        "Theirs: {} “{}”{}",
-        theirs.label,
-        excerpt(&theirs.quote, 60),
-        theirs
-            .note
-            .as_deref()
-            .map(|n| format!(" — {}", excerpt(n, 40)))
-            .unwrap_or_default()
-    ));
+    let rows = differing_fields(a, theirs);
+    egui::Grid::new(("conflict", &a.id))
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("");
+            ui.strong("mine");
+            ui.strong("theirs");
+            ui.end_row();
+            for (field, mine, theirs) in &rows {
+                ui.weak(field);
+                ui.add(egui::Label::new(mine).wrap());
+                ui.add(egui::Label::new(theirs).wrap());
+                ui.end_row();
+            }
+        });
+    if rows.is_empty() {
+        ui.weak("Both versions now read the same; keep either.");
+    }
     let mut decision = None;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Keep mine").clicked() {
             decision = Some(Resolve::KeepMine(a.id.clone()));
         }
