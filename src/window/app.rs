@@ -329,9 +329,14 @@ impl MarginaliaApp {
                 .default_size(340.0)
                 .show(ui, |ui| {
                     if ws.selected.is_some() {
+                        // The list keeps room for its filters and a few rows;
+                        // the editor scrolls in what is left.
+                        let height = ui.available_height();
+                        let list = AnnotationList::min_height(ui).min(height * 0.6);
                         egui::Panel::bottom("editor")
                             .resizable(true)
-                            .default_size(ui.available_height() * 0.55)
+                            .default_size((height * 0.55).min(height - list))
+                            .max_size(height - list)
                             .show(ui, |ui| {
                                 egui::ScrollArea::vertical()
                                     .id_salt("editor_scroll")

@@ -438,3 +438,54 @@ fn a_merge_conflict_shows_the_fields_that_differ_side_by_side() {
     h.get_by_label("mine");
     h.get_by_label("theirs");
 }
+
+/// An article with seven entities tagged, in review mode, the first selected.
+fn seven_in_review(size: [f32; 2]) -> (tempfile::TempDir, Harness<'static, MarginaliaApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    let words = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+    ];
+    let text = format!("{}.\n", words.join(" met "));
+    std::fs::write(&article, &text).unwrap();
+    let mut h = harness_sized(&article, size);
+    for w in words {
+        let start = text[..text.find(w).unwrap()].chars().count();
+        h.state_mut()
+            .select(CharRange::from_usize(start, start + w.len()));
+        press(&mut h, Modifiers::NONE, Key::E);
+    }
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    (dir, h)
+}
+
+/// The list rows shown on screen (built, and above the editor, whose first
+/// line is the selected annotation's quote).
+fn rows_on_screen(h: &Harness<'_, MarginaliaApp>) -> Vec<String> {
+    let selected = h.state().state.selected_annotation().unwrap().quote.clone();
+    let editor_top = h.get_by_label(&format!("“{selected}”")).rect().top();
+    h.query_all_by_label_contains("Entity · “")
+        .filter(|n| n.rect().bottom() <= editor_top + 1.0 && n.rect().top() >= 0.0)
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn the_review_list_shows_every_row_it_has_room_for() {
+    let (_dir, h) = seven_in_review([1200.0, 800.0]);
+    assert_eq!(rows_on_screen(&h).len(), 7, "{:?}", rows_on_screen(&h));
+}
+
+#[test]
+fn stepping_through_review_keeps_the_current_row_in_view() {
+    let (_dir, mut h) = seven_in_review([900.0, 520.0]);
+    for _ in 0..7 {
+        let current = h.state().state.selected_annotation().unwrap().quote.clone();
+        let rows = rows_on_screen(&h);
+        assert!(
+            rows.iter().any(|r| r.contains(&format!("“{current}”"))),
+            "{current} is not in view: {rows:?}"
+        );
+        press(&mut h, Modifiers::NONE, Key::J);
+    }
+}

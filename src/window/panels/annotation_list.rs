@@ -5,7 +5,7 @@
 //! filtered index list is rebuilt only when the annotations or the filters
 //! change, so the panel stays fast with tens of thousands of annotations.
 //! Row texts are made once per annotation version ([`Stamp`]) and minute.
-use crate::model::annotation::{Annotation, Label, Stamp, Status};
+use crate::model::annotation::{Annotation, AnnotationId, Label, Stamp, Status};
 use crate::model::filter::Filter;
 use crate::window::palette::Palette;
 use crate::window::panels::{Panel, chip_ui, palette};
@@ -30,6 +30,11 @@ pub struct AnnotationList {
     /// looked up and its time zone applied, every frame cost more than
     /// drawing it.
     row_texts: RowTexts,
+    /// The selected annotation the list last brought into view, and the
+    /// list's height then.
+    followed: (Option<AnnotationId>, f32),
+    /// The visible part of the rows after the last frame (offset, height).
+    viewport: (f32, f32),
 }
 
 #[derive(Debug, Default)]
@@ -78,7 +83,7 @@ impl AnnotationList {
         ui: &mut egui::Ui,
         ws: &Workspace,
         palette: &Palette,
-    ) -> Option<crate::model::annotation::AnnotationId> {
+    ) -> Option<AnnotationId> {
         let doc = ws.doc.as_ref()?;
         let row_height =
             ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
@@ -90,13 +95,28 @@ impl AnnotationList {
                 texts: HashMap::new(),
             };
         }
+        let pitch = row_height + ui.spacing().item_spacing.y;
+        let follow = self.follow_selection(doc, ws.selected.as_ref(), pitch);
         let texts = &mut self.row_texts.texts;
         let mut clicked = None;
-        egui::ScrollArea::vertical()
+        // A solid bar, shown whenever rows are out of view (a floating one
+        // only shows on hover, so rows looked missing).
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+        let out = egui::ScrollArea::vertical()
             .id_salt("annotation_list")
             .max_height(ui.available_height())
             .auto_shrink([false, true])
+            .animated(false)
             .show_rows(ui, row_height, self.rows.len(), |ui, visible| {
+                if let Some(row) = follow {
+                    // Rows before `visible` are not built; place the row by its index.
+                    let top = ui.max_rect().top() + (row as f32 - visible.start as f32) * pitch;
+                    let rect = egui::Rect::from_min_size(
+                        egui::pos2(ui.max_rect().left(), top),
+                        egui::vec2(1.0, row_height),
+                    );
+                    ui.scroll_to_rect(rect, Some(egui::Align::Center));
+                }
                 for &i in self.rows.get(visible).unwrap_or_default() {
                     let (Some(a), Some(&stamp)) = (
                         doc.annotations.as_slice().get(i),
@@ -117,6 +137,12 @@ impl AnnotationList {
                     }
                 }
             });
+        let viewport = (out.state.clamped_offset().y, out.inner_rect.height());
+        if viewport.1 != self.viewport.1 {
+            // One more frame, to bring the selected row back into view.
+            ui.ctx().request_repaint();
+        }
+        self.viewport = viewport;
         if self.rows.is_empty() {
             ui.weak(if doc.annotations.is_empty() {
                 "No annotations yet: select text and press E, C or Q."
@@ -125,6 +151,39 @@ impl AnnotationList {
             });
         }
         clicked
+    }
+}
+
+impl AnnotationList {
+    /// The height the list needs for its heading, filters and five rows.
+    pub fn min_height(ui: &egui::Ui) -> f32 {
+        let line = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+        let heading = ui.text_style_height(&egui::TextStyle::Heading);
+        heading + 4.0 * line + 5.0 * line
+    }
+
+    /// When the selection moved to an annotation whose row is out of view
+    /// (review mode's J/K, a click in the text), or the list changed height,
+    /// that row, to bring into view.
+    fn follow_selection(
+        &mut self,
+        doc: &crate::store::session::Session,
+        selected: Option<&AnnotationId>,
+        pitch: f32,
+    ) -> Option<usize> {
+        let (offset, height) = self.viewport;
+        // Again when the list changed height (review mode's bar came, the
+        // editor was resized), which can hide the row.
+        let seen = self.followed.0.as_ref() == selected && self.followed.1 == height;
+        if seen || height <= 0.0 {
+            return None;
+        }
+        self.followed = (selected.cloned(), height);
+        let index = doc.annotations.position(selected?)?;
+        let row = self.rows.iter().position(|&i| i == index)?;
+        let (top, bottom) = (row as f32 * pitch, (row as f32 + 1.0) * pitch);
+        let in_view = top >= offset && bottom <= offset + height;
+        (!in_view).then_some(row)
     }
 }
 
