@@ -106,7 +106,7 @@ shutil.copytree(os.path.join(RUN, "corpus"), fresh, ignore=shutil.ignore_pattern
 code, out, err = marginalia("import", "--format", "doccano", "--root", "fresh-doccano", "from-doccano.jsonl")
 summary = (err.strip().splitlines() or ["(no summary)"])[-1]
 row(f"its exporter's JSONL (keys {sorted(first)}) imported into a fresh corpus",
-    code == 0 and f"{spans} spans imported" in summary, summary + f" (exit {code})")
+    code == 0 and f"({spans} spans" in summary and " 0 not imported" in summary, summary + f" (exit {code})")
 
 for r in rows:
     print("\t".join(r))
