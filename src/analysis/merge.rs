@@ -438,4 +438,68 @@ mod tests {
         assert!(matches!(o.notes[0], MergeNote::ArticleDiffers { .. }));
         assert_eq!(o.conflict_count(), 0);
     }
+
+    #[test]
+    fn the_document_note_follows_the_side_that_changed_it_and_both_are_kept_otherwise() {
+        let with = |note: Option<&str>| {
+            let mut s = sc(&[]);
+            s.note = note.map(str::to_owned);
+            s
+        };
+        let base = with(Some("base"));
+        let o = merge(Some(&base), Some(&base), Some(&with(Some("theirs"))));
+        assert_eq!(o.sidecar.note.as_deref(), Some("theirs"));
+        assert!(o.notes.is_empty());
+        let o = merge(Some(&base), Some(&with(None)), Some(&base));
+        assert_eq!(o.sidecar.note, None, "a note removed on one side");
+        let o = merge(
+            Some(&base),
+            Some(&with(Some("mine"))),
+            Some(&with(Some("other"))),
+        );
+        assert_eq!(o.sidecar.note.as_deref(), Some("mine\n\nother"));
+        assert_eq!(o.notes, [MergeNote::NoteJoined]);
+        assert_eq!(o.conflict_count(), 0, "nothing lost, nothing to resolve");
+    }
+
+    #[test]
+    fn link_details_events_and_references_are_carried_through_a_merge() {
+        use crate::model::annotation::{EventInfo, Link, Normalization};
+        let x = ann("x", 0);
+        let y = ann("y", 10);
+        let mut theirs_x = x.clone();
+        let mut link = Link::new("source", y.id.clone());
+        link.input_role = Some("Source".into());
+        link.event = Some("e1".into());
+        link.attrs.insert("Certainty".into(), "Low".into());
+        theirs_x.links.push(link);
+        theirs_x.events.push(EventInfo {
+            id: "e1".into(),
+            kind: "Attribution".into(),
+            ..EventInfo::default()
+        });
+        theirs_x.norms.push(Normalization {
+            kind: "Reference".into(),
+            db: "Wikipedia".into(),
+            entry: "1".into(),
+            text: String::new(),
+        });
+        let base = sc(&[x.clone(), y.clone()]);
+        let o = merge(
+            Some(&base),
+            Some(&sc(&[x.clone(), noted(&y, "ours")])),
+            Some(&sc(&[theirs_x.clone(), y.clone()])),
+        );
+        let merged = o.sidecar.annotations.iter().find(|a| a.id == x.id).unwrap();
+        assert_eq!(merged, &theirs_x);
+        // Both sides changing the same annotation keeps theirs whole in `conflict`.
+        let ours_x = noted(&x, "mine");
+        let o = merge(
+            Some(&base),
+            Some(&sc(&[ours_x, y.clone()])),
+            Some(&sc(&[theirs_x.clone(), y])),
+        );
+        let merged = o.sidecar.annotations.iter().find(|a| a.id == x.id).unwrap();
+        assert_eq!(merged.conflict.as_deref(), Some(&theirs_x));
+    }
 }
