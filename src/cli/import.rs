@@ -70,6 +70,12 @@ impl ImportArgs {
                 Format::guess(&name, &first)
             }
         };
+        if format != Format::Brat && (self.texts.is_some() || self.annotator_sep.is_some()) {
+            anyhow::bail!(
+                "--texts and --annotator-sep are for brat imports; {} records name their article themselves (see --root)",
+                format.name()
+            );
+        }
         let mut req = ImportRequest::new(&self.input, format);
         req.root = self.root.clone();
         req.texts = self.texts.clone();

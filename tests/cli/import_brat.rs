@@ -506,3 +506,16 @@ fn brat_export_writes_an_annotation_conf_for_what_it_uses() {
     );
     assert!(attributes.iter().any(|l| l.starts_with("Negated\t")));
 }
+
+#[test]
+fn brat_options_are_refused_for_record_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.jsonl"), "{}\n").unwrap();
+    let out = marginalia(&["import", "--texts", "text", "in.jsonl"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--texts and --annotator-sep are for brat"),
+        "{}",
+        stderr(&out)
+    );
+}
