@@ -72,7 +72,7 @@ pub fn run(command: &str, input: String, limit: Duration) -> Result<String, RunE
     // A program may exit without reading all its input; writing to its
     // closed stdin must then be an error we ignore, not a SIGPIPE that ends
     // `marginalia` (the CLI restores SIGPIPE's default action).
-    let _pipe = IgnoreSigpipe::new();
+    let pipe = IgnoreSigpipe::new();
     let mut cmd = shell(command);
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -84,11 +84,13 @@ pub fn run(command: &str, input: String, limit: Duration) -> Result<String, RunE
             source,
         })?;
     let stdin = child.stdin.take();
+    let (written_tx, written) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
         if let Some(mut stdin) = stdin {
             // A program that stops reading early closes the pipe: not our error.
             let _ = stdin.write_all(input.as_bytes());
         }
+        let _ = written_tx.send(());
     });
     let out = collect(
         child
@@ -114,6 +116,11 @@ pub fn run(command: &str, input: String, limit: Duration) -> Result<String, RunE
             Err(_) => break None,
         }
     };
+    // The writer may still be writing into a pipe nobody reads; SIGPIPE's
+    // default action must not come back while it does.
+    if written.recv_timeout(Duration::from_secs(1)).is_err() {
+        std::mem::forget(pipe);
+    }
     let Some(status) = status else {
         // Whatever it wrote so far; its readers are left to finish on their own.
         let stderr = String::from_utf8_lossy(&err.snapshot()).into_owned();
