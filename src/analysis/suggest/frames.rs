@@ -95,9 +95,12 @@ pub fn find(text: &Text, lexicon: &Lexicon) -> Found {
         quote_frame: vec![None; text.quotations.len()],
         frames: Vec::new(),
         frame_sentence: Vec::new(),
+        sentences: Vec::new(),
     };
-    for (si, s) in text.sentences.iter().enumerate() {
-        for frame in r.frames_in(*s) {
+    r.sentences = r.joined_sentences();
+    for si in 0..r.sentences.len() {
+        let s = r.sentences[si];
+        for frame in r.frames_in(s) {
             r.mark_used(&frame, r.frames.len());
             r.frames.push(frame);
             r.frame_sentence.push(si);
@@ -131,6 +134,8 @@ struct Reader<'t, 'a> {
     frames: Vec<Frame>,
     /// The sentence of each frame.
     frame_sentence: Vec<usize>,
+    /// The text's sentences, with `“…?” Trump asked.` joined into one.
+    sentences: Vec<Sentence>,
 }
 
 impl Reader<'_, '_> {
@@ -149,6 +154,38 @@ impl Reader<'_, '_> {
 
     fn in_quotation(&self, i: usize) -> bool {
         self.quotation_of(i).is_some()
+    }
+
+    /// The text's sentences, a quotation ending in `.`, `?` or `!` joined
+    /// with a short attribution after it that starts with a capital:
+    /// `“Have I?” Sanders replied.`, `“Yes.” Trump added during the show.`
+    fn joined_sentences(&self) -> Vec<Sentence> {
+        let toks = self.toks();
+        let mut out: Vec<Sentence> = Vec::new();
+        for &s in &self.text.sentences {
+            let joins = out.last().is_some_and(|prev| {
+                let ends_in_quotation = self.quotation_ends_before(s.first);
+                let same_line = toks[s.first].gap != Gap::Line;
+                // Up to four name words or a pronoun, then a cue.
+                let cue_at = (s.first..(s.first + 5).min(s.end)).find(|&k| {
+                    self.lexicon.cue_at(toks, k).is_some()
+                        && (s.first..k).all(|m| {
+                            names::is_name_word(&toks[m])
+                                || names::is_pronoun(&toks[m])
+                                || toks[m].is('.')
+                        })
+                });
+                prev.end == s.first
+                    && ends_in_quotation
+                    && same_line
+                    && cue_at.is_some_and(|k| k > s.first)
+            });
+            match out.last_mut() {
+                Some(prev) if joins => prev.end = s.end,
+                _ => out.push(s),
+            }
+        }
+        out
     }
 
     /// The cues of sentence `s` outside quotations, each with its source.
@@ -186,11 +223,24 @@ impl Reader<'_, '_> {
             if next_is_verb {
                 continue;
             }
-            if let Some(c) = self.candidate(s, cue, out.last()) {
+            let prev = out.iter().rev().find(|c| !c.cue.options.weak);
+            if let Some(c) = self.candidate(s, cue, prev)
+                && !self.is_noun_reading(&c)
+            {
                 out.push(c);
             }
         }
         out
+    }
+
+    /// `a Twitter comment`, `an estimate`: a cue in its base form after a
+    /// phrase opened by `a` or `an` is a noun.
+    fn is_noun_reading(&self, c: &Candidate) -> bool {
+        let toks = self.toks();
+        !c.inverted
+            && c.source.end == c.cue.first
+            && is_in(&["a", "an"], toks[c.source.first].s)
+            && self.lexicon.is_base_form(toks, c.cue)
     }
 
     /// True when most words of `s` are capitalized (a headline).
@@ -309,11 +359,27 @@ impl Reader<'_, '_> {
         let toks = self.toks();
         let mut chosen: Vec<Candidate> = Vec::new();
         for c in self.candidates(s) {
-            let fits = match chosen.last() {
-                None => true,
-                Some(p) => c.clause_start >= p.cue.end && self.is_clause_start(s, c.clause_start),
+            let Some(p) = chosen.last() else {
+                chosen.push(c);
+                continue;
             };
-            if fits {
+            // `Reid, who endorsed Clinton, reiterated …`: the main verb's
+            // frame replaces the relative clause's.
+            let p_is_relative = is_in(&["who", "which"], toks[p.source.first].s)
+                && p.source.end == p.source.first + 1;
+            if p_is_relative
+                && !c.inverted
+                && c.source.end <= p.source.first
+                && c.clause_start < p.source.first
+            {
+                chosen.pop();
+                chosen.push(c);
+                continue;
+            }
+            let after_inverted = p.inverted && c.clause_start >= p.source.end;
+            if c.clause_start >= p.cue.end
+                && (after_inverted || self.is_clause_start(s, c.clause_start))
+            {
                 chosen.push(c);
             }
         }
@@ -409,7 +475,7 @@ impl Reader<'_, '_> {
         if contents.is_empty() {
             return None;
         }
-        if cue.options.weak && !self.weak_cue_fits(cue, &contents) {
+        if cue.options.weak && !self.weak_cue_fits(cue, &contents, names::kind_of(toks, c.source)) {
             return None;
         }
         let src_span = Span {
@@ -433,14 +499,24 @@ impl Reader<'_, '_> {
 
     /// A weak cue (`called`, `shows`) counts only next to a quotation or
     /// before `that`.
-    fn weak_cue_fits(&self, cue: CueMatch, contents: &[Content]) -> bool {
+    fn weak_cue_fits(
+        &self,
+        cue: CueMatch,
+        contents: &[Content],
+        source: Option<EntityKind>,
+    ) -> bool {
         let toks = self.toks();
-        contents
-            .iter()
-            .any(|c| c.label == Label::Quote || self.holds_quotation(c.span))
-            || toks
-                .get(cue.end)
-                .is_some_and(|t| t.s.eq_ignore_ascii_case("that"))
+        let next = toks.get(cue.end);
+        // `appeared to suggest`, `plans to build`: an infinitive, not `to the court`.
+        let infinitive = next.is_some_and(|t| t.s.eq_ignore_ascii_case("to"))
+            && toks.get(cue.end + 1).is_some_and(|n| {
+                n.is_word() && !n.is_capitalized() && !is_in(lexicon::DETERMINERS, n.s)
+            });
+        contents.iter().any(|c| c.label == Label::Quote || self.holds_quotation(c.span))
+            || next.is_some_and(|t| t.s.eq_ignore_ascii_case("that"))
+            || infinitive
+            // `the poll shows`, `a study found`.
+            || source == Some(EntityKind::Organization)
     }
 
     /// True when only openers (`But`, `And`, a comma) precede token `i` in `s`.
@@ -454,11 +530,7 @@ impl Reader<'_, '_> {
     fn source_before(&self, s: Sentence, cue_first: usize) -> Option<Phrase> {
         let toks = self.toks();
         let mut j = cue_first;
-        while j > s.first
-            && toks[j - 1].is_word()
-            && !toks[j - 1].is_capitalized()
-            && is_in(BETWEEN_SOURCE_AND_CUE, toks[j - 1].s)
-        {
+        while j > s.first && self.is_between_source_and_cue(&toks[j - 1]) {
             j -= 1;
         }
         if j == s.first {
@@ -472,10 +544,44 @@ impl Reader<'_, '_> {
         if p.is(',') {
             return self.apposition_source(s, j - 1);
         }
+        // `Joseph R. Biden Jr. said`: a period that ends an abbreviation.
+        if p.is('.')
+            && j >= 2
+            && toks[j - 2].is_word()
+            && toks[j - 2].end == p.start
+            && is_in(
+                &["jr", "sr", "inc", "co", "corp", "ltd", "llc"],
+                toks[j - 2].s,
+            )
+        {
+            return names::phrase_ending_at(toks, j - 2, s.first);
+        }
         if !p.is_word() || self.in_quotation(j - 1) {
             return None;
         }
         names::phrase_ending_at(toks, j - 1, s.first)
+    }
+
+    /// Words between a source and its cue: `also`, `has`, `Thursday`,
+    /// `truly`, `repeatedly`.
+    fn is_between_source_and_cue(&self, t: &super::text::Tok) -> bool {
+        if !t.is_word() {
+            return false;
+        }
+        let lower = t.s.to_lowercase();
+        let adverb = lower.len() >= 5
+            && lower.ends_with("ly")
+            && !t.is_capitalized()
+            && !is_in(
+                &[
+                    "family", "ally", "rally", "supply", "assembly", "reply", "monopoly",
+                    "anomaly", "bully", "italy",
+                ],
+                &lower,
+            );
+        (!t.is_capitalized() && is_in(BETWEEN_SOURCE_AND_CUE, &lower))
+            || adverb
+            || is_in(lexicon::TIME_WORDS, &lower)
     }
 
     /// The name before an apposition that ends with the comma at `close`:
@@ -483,41 +589,65 @@ impl Reader<'_, '_> {
     /// `Smith, 45, said`.
     fn apposition_source(&self, s: Sentence, close: usize) -> Option<Phrase> {
         let toks = self.toks();
-        let open = (s.first.max(close.saturating_sub(40))..close)
-            .rev()
-            .find(|&k| toks[k].is(','))?;
-        if open + 1 >= close || (open..close).any(|k| self.in_quotation(k)) {
-            return None;
+        let floor = s.first.max(close.saturating_sub(40));
+        // Every comma that could open the apposition, nearest first; one whose
+        // apposition opens like one (`who`, `the`, `45`, `speaking`) wins over
+        // one that opens with a capital (`Wilmington, N.C.,`).
+        let mut weak = None;
+        for open in (floor..close).rev().filter(|&k| toks[k].is(',')) {
+            // A cue inside a relative clause (`Reid, who endorsed Clinton,
+            // said`) belongs to it; any other ends the search.
+            let relative_clause = toks
+                .get(open + 1)
+                .is_some_and(|t| is_in(&["who", "whose", "which"], t.s));
+            let cue_inside = !relative_clause
+                && (open + 1..close)
+                    .any(|k| self.lexicon.cue_at(toks, k).is_some() && !toks[k].s.ends_with("ing"));
+            if (open..close).any(|k| self.in_quotation(k)) || cue_inside {
+                break;
+            }
+            let Some(first) = toks.get(open + 1).filter(|_| open + 1 < close) else {
+                continue;
+            };
+            let relative = is_in(&["who", "whose", "which"], first.s);
+            let strong = relative
+                || first.s.chars().next().is_some_and(|c| c.is_ascii_digit())
+                || is_in(lexicon::DETERMINERS, first.s)
+                || (!first.is_capitalized() && first.s.ends_with("ing"))
+                || (!first.is_capitalized() && is_in(PERSON_TITLES, first.s))
+                || is_in(
+                    &[
+                        "himself",
+                        "herself",
+                        "themselves",
+                        "now",
+                        "then",
+                        "once",
+                        "also",
+                    ],
+                    first.s,
+                );
+            if !strong && !first.is_capitalized() {
+                continue;
+            }
+            let Some(phrase) = open
+                .checked_sub(1)
+                .and_then(|e| names::phrase_ending_at(toks, e, s.first))
+            else {
+                continue;
+            };
+            let last = &toks[phrase.end - 1];
+            let named =
+                last.is_capitalized() || names::is_pronoun(last) || is_in(PERSON_TITLES, last.s);
+            if phrase.end - phrase.first > 6 || !(relative || named) {
+                continue;
+            }
+            if strong {
+                return Some(phrase);
+            }
+            weak = weak.or(Some(phrase));
         }
-        let first = &toks[open + 1];
-        let opens_apposition = first.is_capitalized()
-            || first.s.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || is_in(lexicon::DETERMINERS, first.s)
-            || is_in(
-                &[
-                    "who",
-                    "whose",
-                    "which",
-                    "himself",
-                    "herself",
-                    "themselves",
-                    "now",
-                    "then",
-                    "once",
-                ],
-                first.s,
-            );
-        if !opens_apposition {
-            return None;
-        }
-        let phrase = names::phrase_ending_at(toks, open.checked_sub(1)?, s.first)?;
-        let last = &toks[phrase.end - 1];
-        // A relative clause tells its head is a noun; otherwise the head must
-        // look like a name or a person.
-        let relative = is_in(&["who", "whose", "which"], first.s);
-        let named =
-            last.is_capitalized() || names::is_pronoun(last) || is_in(PERSON_TITLES, last.s);
-        (phrase.end - phrase.first <= 6 && (relative || named)).then_some(phrase)
+        weak
     }
 
     /// The content after the cue ending at token `k`: to the end of `s`.
@@ -750,12 +880,12 @@ impl Reader<'_, '_> {
                 .iter()
                 .filter(|t| t.is_word())
                 .count();
-            let Some(si) = text.sentences.iter().position(|s| {
+            let Some(si) = self.sentences.iter().position(|s| {
                 text.toks[s.first].start <= q.start && q.start < text.toks[s.end - 1].end
             }) else {
                 continue;
             };
-            let sentence = text.sentences[si];
+            let sentence = self.sentences[si];
             let sentence_words = text.toks[sentence.first..sentence.end]
                 .iter()
                 .filter(|t| t.is_word())
@@ -812,7 +942,7 @@ impl Reader<'_, '_> {
 
     /// The paragraph (line) a sentence is in: index of its first sentence.
     fn paragraph_of(&self, si: usize) -> usize {
-        let sentences = &self.text.sentences;
+        let sentences = &self.sentences;
         let mut p = si;
         while p > 0 && self.text.toks[sentences[p].first].gap != Gap::Line {
             p -= 1;
@@ -1178,6 +1308,70 @@ mod tests {
     fn scare_quotes_are_left_alone() {
         assert_eq!(
             frames("The so-called “alt-right” gathered in the “Taj Mahal” hall."),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_question_quoted_then_its_speaker_is_one_attribution() {
+        assert_eq!(
+            frames("“Have I started writing my speech?” Sanders replied."),
+            ["Sanders | replied | Q:“Have I started writing my speech?”"]
+        );
+    }
+
+    #[test]
+    fn coordinated_and_relative_clauses_get_the_main_subject() {
+        assert_eq!(
+            frames("Ryan criticized the policy and said allies wanted help."),
+            [
+                "Ryan | criticized | C:the policy",
+                "Ryan | said | C:allies wanted help"
+            ]
+        );
+        assert_eq!(
+            frames("Reid, who endorsed Clinton in February, reiterated those feelings."),
+            ["Reid | reiterated | C:those feelings"]
+        );
+    }
+
+    #[test]
+    fn an_apposition_opened_like_one_wins_over_a_place() {
+        assert_eq!(
+            frames("Trump, speaking at a rally in Wilmington, N.C., warned that taxes would rise."),
+            ["Trump | warned | C:that taxes would rise"]
+        );
+        assert_eq!(
+            frames("Cory James, 22, of Flint, Mich., said he had not given up."),
+            ["Cory James | said | C:he had not given up"]
+        );
+        assert_eq!(
+            frames("Vice President Joseph R. Biden Jr. said the remarks were dangerous."),
+            ["Vice President Joseph R. Biden Jr | said | C:the remarks were dangerous"]
+        );
+    }
+
+    #[test]
+    fn weak_cues_count_before_an_infinitive_or_after_an_organization() {
+        assert_eq!(
+            frames("Trump appeared to suggest a second term."),
+            ["Trump | appeared | C:to suggest a second term"]
+        );
+        assert_eq!(frames("Trump appeared on Fox News."), Vec::<String>::new());
+        assert_eq!(
+            frames("A new poll shows Clinton leading in Ohio."),
+            ["A new poll | shows | C:Clinton leading in Ohio"]
+        );
+    }
+
+    #[test]
+    fn a_noun_that_looks_like_a_cue_is_not_one() {
+        assert_eq!(
+            frames("A 2014 House report found “no evidence of a stand down order.”"),
+            ["A 2014 House report | found | Q:“no evidence of a stand down order.”"]
+        );
+        assert_eq!(
+            frames("She posted a Twitter comment of her own."),
             Vec::<String>::new()
         );
     }

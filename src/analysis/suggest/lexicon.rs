@@ -28,6 +28,8 @@ pub struct CueOptions {
 struct Form {
     words: Vec<String>,
     options: CueOptions,
+    /// The first form of its line (`say`, `call_for`): the base form.
+    is_base: bool,
 }
 
 /// A problem in a cue file: its line and what is wrong.
@@ -91,7 +93,7 @@ impl Lexicon {
                     }),
                 }
             }
-            for form in forms.split_whitespace() {
+            for (n, form) in forms.split_whitespace().enumerate() {
                 let words: Vec<String> = form
                     .split('_')
                     .filter(|w| !w.is_empty())
@@ -102,7 +104,11 @@ impl Lexicon {
                 };
                 let list = self.by_first.entry(first).or_default();
                 list.retain(|f| f.words != words);
-                list.push(Form { words, options });
+                list.push(Form {
+                    words,
+                    options,
+                    is_base: n == 0,
+                });
                 // Longest forms first, so `according to` wins over `according`.
                 list.sort_by_key(|f| std::cmp::Reverse(f.words.len()));
             }
@@ -118,6 +124,21 @@ impl Lexicon {
     /// True when no cue is known.
     pub fn is_empty(&self) -> bool {
         self.by_first.is_empty()
+    }
+
+    /// True when the cue `m` was matched in its base form (`comment`, not
+    /// `commented`).
+    pub fn is_base_form(&self, toks: &[Tok], m: CueMatch) -> bool {
+        let Some(first) = toks.get(m.first) else {
+            return false;
+        };
+        let words: Vec<String> = toks[m.first..m.end]
+            .iter()
+            .map(|t| t.s.to_lowercase())
+            .collect();
+        self.by_first
+            .get(&first.s.to_lowercase())
+            .is_some_and(|forms| forms.iter().any(|f| f.is_base && f.words == words))
     }
 
     /// The cue starting at token `i`, if any (the longest form).

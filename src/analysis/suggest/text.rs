@@ -145,7 +145,13 @@ fn tokenize<'a>(text: &'a str, chars: &[char]) -> Vec<Tok<'a>> {
             i += 1;
             while i < chars.len() {
                 let d = chars[i];
-                let joined = is_joiner(d) && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                // `20,000`: a comma between digits joins too.
+                let digits = d == ','
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+                let joined = (is_joiner(d)
+                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()))
+                    || digits;
                 if d.is_alphanumeric() || d == '_' || joined {
                     i += 1;
                 } else {
