@@ -60,6 +60,9 @@ pub struct SuggestArgs {
     /// Print what would be suggested (one line per annotation) and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// `--encoding NAME`.
+    #[command(flatten)]
+    pub encoding: crate::cli::EncodingArg,
 }
 
 /// One article read for suggesting.
@@ -85,16 +88,19 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<u8> {
     let mut problems: Vec<String> = Vec::new();
     let mut targets = Vec::new();
     for path in articles {
-        match article_file::open(&path) {
+        match article_file::open_with(&path, args.encoding.encoding) {
             Ok(opened) if opened.article_changed => problems.push(format!(
                 "{}: the article changed since its sidecar was written; run `marginalia reanchor` first",
                 path.display()
             )),
-            Ok(opened) => targets.push(Target {
-                name: path.display().to_string(),
+                        Ok(opened) => {
+                crate::cli::warn_about_encoding(&opened.file);
+                targets.push(Target {
+                                name: path.display().to_string(),
                 path,
                 opened,
-            }),
+            })
+            }
             Err(e) => problems.push(format!("{}: {e}", path.display())),
         }
     }

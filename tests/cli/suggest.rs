@@ -335,3 +335,22 @@ fn a_program_that_exits_without_reading_its_input_is_reported_not_fatal() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("bad model"), "{}", stderr(&o));
 }
+
+#[test]
+fn suggest_reads_a_legacy_encoding_when_told() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // windows-1252: « » and é are single bytes.
+    let bytes: Vec<u8> = b"\xabNous gagnerons \xe0 Gen\xe8ve,\xbb a dit le ministre.\n".to_vec();
+    std::fs::write(dir.path().join("fr.txt"), &bytes).expect("write");
+    let o = marginalia(&["suggest", "--encoding", "cp1252", "fr.txt"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sc = read(dir.path(), "fr.txt");
+    assert_eq!(sc.article.encoding, "cp1252");
+    assert!(
+        sc.annotations
+            .iter()
+            .any(|a| a.quote == "«Nous gagnerons à Genève,»" && a.label == Label::Quote),
+        "{:?}",
+        sc.annotations.iter().map(|a| &a.quote).collect::<Vec<_>>()
+    );
+}
