@@ -35,25 +35,11 @@ fn fixture() -> Fixture {
 }
 
 fn prefs() -> Prefs {
-    Prefs {
-        author: "tester".into(),
-        autosave: false,
-        ..Prefs::default()
-    }
+    crate::test_prefs("tester")
 }
 
 fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
-    let data = tempfile::tempdir().unwrap().keep();
-    let app = MarginaliaApp::new_for_test(Some(path), prefs(), data);
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        // The view flashes an annotation for a second after scrolling to it.
-        .with_max_steps(16)
-        // Headless tests have no system fonts: Persian and emoji draw as tofu.
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    h
+    crate::open_window(path, "tester", [1200.0, 800.0])
 }
 
 /// Char range of the first `needle` in the article (the test's own oracle,
@@ -339,13 +325,7 @@ fn autosave_writes_about_a_second_after_the_last_change() {
         ..prefs()
     };
     let app = MarginaliaApp::new_for_test(Some(&f.article), prefs, data.path().to_owned());
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        // The view flashes an annotation for a second after scrolling to it.
-        .with_max_steps(16)
-        .allow_missing_glyphs()
-        .with_step_dt(0.1)
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
+    let mut h = crate::window_harness(app, [1200.0, 800.0]);
     h.state_mut().select(char_range_of("envoy"));
     h.key_press(Key::E);
     h.step();

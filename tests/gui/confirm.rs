@@ -9,27 +9,12 @@ use marginalia::model::offset::CharRange;
 use marginalia::store::article_file::read_article;
 use marginalia::store::sidecar;
 use marginalia::window::app::MarginaliaApp;
-use marginalia::window::prefs::Prefs;
 use std::path::Path;
 
 const ARTICLE: &str = "UPDATE: corrected.\n\nDehqan met Hasanov in Baku. The talks ended.\n";
 
 fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
-    let data = tempfile::tempdir().unwrap().keep();
-    let prefs = Prefs {
-        author: "bo".into(),
-        autosave: false,
-        ..Prefs::default()
-    };
-    let app = MarginaliaApp::new_for_test(Some(path), prefs, data);
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        .with_max_steps(16)
-        .with_step_dt(0.1)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    h
+    crate::open_window(path, "bo", [1200.0, 800.0])
 }
 
 fn anchors(path: &Path) -> Vec<(String, AnchorState)> {

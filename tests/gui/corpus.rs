@@ -8,27 +8,11 @@ use marginalia::model::offset::CharRange;
 use marginalia::store::article_file;
 use marginalia::store::sidecar::{self, DiskState};
 use marginalia::window::app::MarginaliaApp;
-use marginalia::window::prefs::Prefs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn prefs() -> Prefs {
-    Prefs {
-        author: "tester".into(),
-        autosave: false,
-        ..Prefs::default()
-    }
-}
-
 fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
-    let data = tempfile::tempdir().unwrap().keep();
-    let app = MarginaliaApp::new_for_test(Some(path), prefs(), data);
-    let mut h = Harness::builder()
-        .with_size([1400.0, 800.0])
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    h
+    crate::open_window(path, "tester", [1400.0, 800.0])
 }
 
 /// Char range of the first `needle` in `text` (counting chars, not bytes).

@@ -10,7 +10,6 @@ use marginalia::model::document::{Article, content_hash};
 use marginalia::model::offset::CharRange;
 use marginalia::store::sidecar::{self, Sidecar};
 use marginalia::window::app::MarginaliaApp;
-use marginalia::window::prefs::Prefs;
 use std::path::Path;
 
 /// A news paragraph in windows-1252 that reads "tempęte" as windows-1250.
@@ -29,21 +28,7 @@ fn cp1252_bytes(text: &str) -> Vec<u8> {
 }
 
 fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
-    let data = tempfile::tempdir().unwrap().keep();
-    let prefs = Prefs {
-        author: "ana".into(),
-        autosave: false,
-        ..Prefs::default()
-    };
-    let app = MarginaliaApp::new_for_test(Some(path), prefs, data);
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        .with_max_steps(16)
-        .with_step_dt(0.1)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    h
+    crate::open_window(path, "ana", [1200.0, 800.0])
 }
 
 fn text_of(h: &Harness<'_, MarginaliaApp>) -> String {

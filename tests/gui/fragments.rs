@@ -8,7 +8,6 @@ use marginalia::model::annotation::{Label, Status};
 use marginalia::model::offset::CharRange;
 use marginalia::store::sidecar;
 use marginalia::window::app::MarginaliaApp;
-use marginalia::window::prefs::Prefs;
 use std::path::PathBuf;
 
 const ARTICLE: &str = "“No,” he said, “never.” Dehqan left.\n";
@@ -32,20 +31,7 @@ fn imported() -> (tempfile::TempDir, PathBuf, Harness<'static, MarginaliaApp>) {
     );
     let input = dir.path().join("report.ann");
     std::fs::write(&input, ann).unwrap();
-    let prefs = Prefs {
-        author: "reviewer-ana".into(),
-        autosave: false,
-        ..Prefs::default()
-    };
-    let data = tempfile::tempdir().unwrap().keep();
-    let app = MarginaliaApp::new_for_test(Some(&article), prefs, data);
-    let mut h = Harness::builder()
-        .with_size([1000.0, 600.0])
-        .with_max_steps(16)
-        .with_step_dt(0.1)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
+    let mut h = crate::open_window(&article, "reviewer-ana", [1000.0, 600.0]);
     h.state_mut().import_preannotations(&input);
     h.run();
     assert_eq!(

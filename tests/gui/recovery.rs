@@ -7,25 +7,12 @@ use marginalia::model::offset::CharRange;
 use marginalia::store::journal;
 use marginalia::store::sidecar;
 use marginalia::window::app::MarginaliaApp;
-use marginalia::window::prefs::Prefs;
 use std::path::Path;
 
 const TEXT: &str = "Dehqan met Hasanov in Baku.\n";
 
 fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
-    let data = tempfile::tempdir().unwrap().keep();
-    let prefs = Prefs {
-        author: "tester".into(),
-        autosave: false,
-        ..Prefs::default()
-    };
-    let app = MarginaliaApp::new_for_test(Some(path), prefs, data);
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    h
+    crate::open_window(path, "tester", [1200.0, 800.0])
 }
 
 fn tag_hasanov(h: &mut Harness<'_, MarginaliaApp>) {

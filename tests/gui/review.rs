@@ -7,7 +7,6 @@ use marginalia::model::annotation::{Label, Status};
 use marginalia::model::offset::CharRange;
 use marginalia::store::sidecar;
 use marginalia::window::app::MarginaliaApp;
-use marginalia::window::prefs::Prefs;
 use std::path::{Path, PathBuf};
 
 const ARTICLE: &str = "Dehqan said «سلام» and then: “peace now”, he said. \
@@ -54,22 +53,7 @@ fn fixture() -> Fixture {
 }
 
 fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {
-    let data = tempfile::tempdir().unwrap().keep();
-    let prefs = Prefs {
-        author: "reviewer-ana".into(),
-        autosave: false,
-        ..Prefs::default()
-    };
-    let app = MarginaliaApp::new_for_test(Some(path), prefs, data);
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        // The view flashes an annotation for a second after scrolling to it.
-        .with_max_steps(16)
-        .with_step_dt(0.1)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    h
+    crate::open_window(path, "reviewer-ana", [1200.0, 800.0])
 }
 
 /// The harness with the doccano pre-annotations imported.

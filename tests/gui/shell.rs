@@ -7,7 +7,6 @@ use marginalia::model::offset::CharRange;
 use marginalia::store::sidecar;
 use marginalia::window::app::MarginaliaApp;
 use marginalia::window::commands::{Command, Scope, chord_text};
-use marginalia::window::prefs::Prefs;
 use std::path::{Path, PathBuf};
 
 const ARTICLE: &str = "Dehqan said «سلام» and then: “peace now”, he said. \
@@ -32,21 +31,7 @@ fn fixture() -> Fixture {
 }
 
 fn harness_sized(path: &Path, size: [f32; 2]) -> Harness<'static, MarginaliaApp> {
-    let data = tempfile::tempdir().unwrap().keep();
-    let prefs = Prefs {
-        author: "ana".into(),
-        autosave: false,
-        ..Prefs::default()
-    };
-    let app = MarginaliaApp::new_for_test(Some(path), prefs, data);
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(16)
-        .with_step_dt(0.1)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    h
+    crate::open_window(path, "ana", size)
 }
 
 fn harness(path: &Path) -> Harness<'static, MarginaliaApp> {

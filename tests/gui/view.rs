@@ -14,7 +14,6 @@ use marginalia::store::{article_file, sidecar};
 use marginalia::window::app::MarginaliaApp;
 use marginalia::window::article_view::{ArticleView, ViewInput, ViewOutput};
 use marginalia::window::palette::Palette;
-use marginalia::window::prefs::Prefs;
 
 struct State {
     view: ArticleView,
@@ -387,19 +386,9 @@ pub(crate) fn app_harness(
         sidecar::to_string(&sc).as_bytes(),
     )
     .unwrap();
-    let prefs = Prefs {
-        author: "tester".into(),
-        autosave: false,
-        ..Prefs::default()
-    };
+    let prefs = crate::test_prefs("tester");
     let app = MarginaliaApp::new_for_test(Some(&path), prefs, dir.path().join("data"));
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        .with_max_steps(16)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui_body(ui), app);
-    h.run();
-    (dir, h)
+    (dir, crate::window_harness(app, [1200.0, 800.0]))
 }
 
 fn highlighted_labels(h: &Harness<'_, MarginaliaApp>) -> Vec<Label> {
