@@ -161,24 +161,69 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         frame: 0,
     };
     crate::window::fonts::install(&driver.ctx);
-    // The window (fonts, atlas) exists before an article is opened; warm it
-    // with an empty app so the figures below are about the article.
+    warm_up(&mut driver, work.path());
+    let (mut app, opened) = open_timed(&mut driver, &copy, work.path(), expected)?;
+    let times = scroll_timed(&mut driver, &mut app, &config)?;
+
+    driver.size.x = (driver.size.x * 0.8).round();
+    let resize = driver.frame(&mut app, Vec::new());
+    driver.frame(&mut app, Vec::new());
+    let tag = tag_timed(&mut driver, &mut app)?;
+
+    // A save is timed on an idle app: after a load, the sidecar is
+    // serialized on a background thread for fast saves (one core, ~0.4 s
+    // for 50,000 annotations); a save made before that waits for it.
+    app.wait_for_background();
+    let started = Instant::now();
+    app.save().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let save = started.elapsed();
+
+    Ok(BenchReport {
+        open_ms: ms(opened.open),
+        first_frame_ms: ms(opened.first_frame),
+        ready_ms: ms(opened.ready),
+        frame_median_ms: quantile(&times, 0.5),
+        frame_p99_ms: quantile(&times, 0.99),
+        resize_ms: ms(resize),
+        tag_ms: ms(tag),
+        save_ms: ms(save),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+/// The window (fonts, atlas) exists before an article is opened; warm it
+/// with an empty app so the figures are about the article.
+fn warm_up(driver: &mut Driver, work: &Path) {
     let mut empty = MarginaliaApp::new_for_test(
-        Some(&work.path().join("no-such-article.txt")),
+        Some(&work.join("no-such-article.txt")),
         Prefs::default(),
-        work.path().to_owned(),
+        work.to_owned(),
     );
     for _ in 0..3 {
         driver.frame(&mut empty, Vec::new());
     }
-    drop(empty);
+}
 
+/// How long opening took, each time from the start of the open.
+struct Opened {
+    open: Duration,
+    first_frame: Duration,
+    ready: Duration,
+}
+
+/// Open `copy` and draw until its `expected` annotations are all loaded.
+fn open_timed(
+    driver: &mut Driver,
+    copy: &Path,
+    work: &Path,
+    expected: usize,
+) -> anyhow::Result<(MarginaliaApp, Opened)> {
     let prefs = Prefs {
         autosave: false,
         ..Prefs::default()
     };
     let started = Instant::now();
-    let mut app = MarginaliaApp::new_for_test(Some(&copy), prefs, work.path().to_owned());
+    let mut app = MarginaliaApp::new_for_test(Some(copy), prefs, work.to_owned());
     let open = started.elapsed();
     if let Some(e) = &app.state.open_error {
         bail!("{e}");
@@ -186,20 +231,15 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     driver.frame(&mut app, Vec::new());
     let first_frame = started.elapsed();
     // Annotations may arrive after the first frame (loaded in the background).
-    let mut ready = None;
     let deadline = Instant::now() + Duration::from_secs(120);
-    while ready.is_none() {
-        if app.annotations_loaded() {
-            ready = Some(started.elapsed());
-            break;
-        }
+    while !app.annotations_loaded() {
         if Instant::now() > deadline {
             bail!("the annotations did not load within 120 s");
         }
         std::thread::sleep(Duration::from_millis(1));
         driver.frame(&mut app, Vec::new());
     }
-    let ready = ready.unwrap_or(first_frame);
+    let ready = started.elapsed();
     let loaded = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
     if loaded != expected {
         bail!("opened {loaded} annotations, the sidecar holds {expected}");
@@ -208,16 +248,28 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     for _ in 0..3 {
         driver.frame(&mut app, Vec::new());
     }
+    let opened = Opened {
+        open,
+        first_frame,
+        ready,
+    };
+    Ok((app, opened))
+}
 
-    // Find the bottom, go back to the top (not timed), then scroll down in
-    // equal steps.
+/// Find the bottom, go back to the top (not timed), then scroll down in
+/// equal steps; each frame's time in ms, sorted.
+fn scroll_timed(
+    driver: &mut Driver,
+    app: &mut MarginaliaApp,
+    config: &BenchConfig,
+) -> anyhow::Result<Vec<f64>> {
     app.scroll_view_by(1.0e9);
-    driver.frame(&mut app, Vec::new());
-    driver.frame(&mut app, Vec::new());
+    driver.frame(app, Vec::new());
+    driver.frame(app, Vec::new());
     let bottom = app.view_scroll_offset_y();
     app.scroll_view_by(-1.0e9);
-    driver.frame(&mut app, Vec::new());
-    driver.frame(&mut app, Vec::new());
+    driver.frame(app, Vec::new());
+    driver.frame(app, Vec::new());
     let frames = config.frames.max(1);
     let mut step = config.step_points.map_or(bottom / frames as f32, f32::abs);
     let mut times = Vec::with_capacity(frames);
@@ -233,7 +285,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
             delta = step.clamp(-y, (bottom - y).max(0.0));
         }
         app.scroll_view_by(delta);
-        times.push(ms(driver.frame(&mut app, Vec::new())));
+        times.push(ms(driver.frame(app, Vec::new())));
         highest = highest.max(app.view_scroll_offset_y());
     }
     // The frames above must really have scrolled (a view that ignored the
@@ -243,12 +295,12 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         bail!("the view scrolled to {highest} points of the expected {expected}");
     }
     times.sort_by(f64::total_cmp);
+    Ok(times)
+}
 
-    driver.size.x = (driver.size.x * 0.8).round();
-    let resize = driver.frame(&mut app, Vec::new());
-    driver.frame(&mut app, Vec::new());
-
-    let range = tag_target(&app).context("the article has no text to tag")?;
+/// Select a few words and press E: the frame that tags them.
+fn tag_timed(driver: &mut Driver, app: &mut MarginaliaApp) -> anyhow::Result<Duration> {
+    let range = tag_target(app).context("the article has no text to tag")?;
     app.select(range);
     let before = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
     let press = egui::Event::Key {
@@ -258,7 +310,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         repeat: false,
         modifiers: egui::Modifiers::NONE,
     };
-    let tag = driver.frame(&mut app, vec![press]);
+    let tag = driver.frame(app, vec![press]);
     let after = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
     if after != before + 1 {
         bail!(
@@ -266,26 +318,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
             app.state.message.clone()
         );
     }
-
-    // A save is timed on an idle app: after a load, the sidecar is
-    // serialized on a background thread for fast saves (one core, ~0.4 s
-    // for 50,000 annotations); a save made before that waits for it.
-    app.wait_for_background();
-    let started = Instant::now();
-    app.save().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let save = started.elapsed();
-
-    Ok(BenchReport {
-        open_ms: ms(open),
-        first_frame_ms: ms(first_frame),
-        ready_ms: ms(ready),
-        frame_median_ms: quantile(&times, 0.5),
-        frame_p99_ms: quantile(&times, 0.99),
-        resize_ms: ms(resize),
-        tag_ms: ms(tag),
-        save_ms: ms(save),
-        peak_rss_mb: peak_rss_mb(),
-    })
+    Ok(tag)
 }
 
 /// A few words of the last non-empty paragraph (on screen after scrolling
