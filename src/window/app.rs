@@ -42,6 +42,12 @@ use std::sync::{Arc, mpsc};
 /// How many dispatched commands the app remembers.
 pub const LOG_LEN: usize = 64;
 
+/// The most of the window's width the annotations panel (right) may take.
+const RIGHT_PANEL_SHARE: f32 = 0.42;
+/// ... and the folder and "Needs attention" panel (left), so that with both
+/// open the article keeps a third of a 600-point window.
+const LEFT_PANEL_SHARE: f32 = 0.25;
+
 /// One struct per panel, each with its own state.
 #[derive(Default)]
 struct Panels {
@@ -323,10 +329,14 @@ impl MarginaliaApp {
     fn side_panels_ui(&mut self, ui: &mut egui::Ui) {
         let ws = &mut self.state;
         let mut asked = None;
+        // Side panels keep their size as the window shrinks, unless capped:
+        // the article keeps at least half of a narrow window.
+        let width = ui.available_width();
         if ws.doc.is_some() {
             egui::Panel::right("annotations")
                 .resizable(true)
-                .default_size(340.0)
+                .default_size(340.0_f32.min(width * RIGHT_PANEL_SHARE))
+                .max_size(width * RIGHT_PANEL_SHARE)
                 .show(ui, |ui| {
                     if ws.selected.is_some() {
                         // The list keeps room for its filters and a few rows;
@@ -350,7 +360,8 @@ impl MarginaliaApp {
         if ws.corpus.root.is_some() || attention {
             egui::Panel::left("corpus")
                 .resizable(true)
-                .default_size(300.0)
+                .default_size(300.0_f32.min(width * LEFT_PANEL_SHARE))
+                .max_size(width * LEFT_PANEL_SHARE)
                 .show(ui, |ui| {
                     if attention {
                         self.panels.attention.ui(ui, ws);

@@ -474,3 +474,116 @@ fn stepping_through_review_keeps_the_current_row_in_view() {
         press(&mut h, Modifiers::NONE, Key::J);
     }
 }
+
+/// Defect 4: the window at its smallest size, 600×400, with an annotation
+/// selected (list and editor shown).
+fn narrow_window() -> (Fixture, Harness<'static, MarginaliaApp>) {
+    let f = fixture();
+    let mut h = harness_sized(&f.article, [600.0, 400.0]);
+    tag(&mut h, "Dehqan", Key::E);
+    (f, h)
+}
+
+/// The left edge of the annotations panel.
+fn side_panel_left(h: &Harness<'_, MarginaliaApp>) -> f32 {
+    h.get_by_label_contains("Annotations (").rect().left() - 8.0
+}
+
+#[test]
+fn a_narrow_window_gives_the_article_at_least_half_the_width() {
+    let (_f, h) = narrow_window();
+    assert!(
+        side_panel_left(&h) >= 300.0,
+        "the side panel starts at x = {}",
+        side_panel_left(&h)
+    );
+}
+
+#[test]
+fn a_narrow_window_wraps_article_lines_before_the_side_panel() {
+    let (_f, h) = narrow_window();
+    let panel = side_panel_left(&h);
+    let glyphs = h.state().view.painted_glyphs();
+    assert!(glyphs.len() > 40, "{} glyphs drawn", glyphs.len());
+    for (c, rect) in glyphs.iter().filter(|(c, _)| !c.is_whitespace()) {
+        assert!(
+            rect.right() <= panel,
+            "{c:?} drawn at x = {}..{}, under the side panel at {panel}",
+            rect.left(),
+            rect.right()
+        );
+    }
+}
+
+#[test]
+fn a_narrow_window_shows_every_toolbar_button_whole() {
+    let (_f, h) = narrow_window();
+    for label in [
+        "Entity (E)",
+        "Claim (C)",
+        "Quote (Q)",
+        "Save",
+        "Undo",
+        "Redo",
+        "Find…",
+        "Review mode",
+        "Keyboard shortcuts",
+    ] {
+        let rect = h.get_by_label(label).rect();
+        assert!(
+            rect.left() >= 0.0 && rect.right() <= 600.0 && rect.bottom() <= 400.0,
+            "{label} at {rect:?}"
+        );
+    }
+}
+
+/// The help overlay's title (the toolbar has a button of the same name).
+fn help_title(h: &Harness<'_, MarginaliaApp>) -> egui::Rect {
+    h.query_all_by_label("Keyboard shortcuts")
+        .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Button)
+        .expect("the help overlay")
+        .rect()
+}
+
+#[test]
+fn the_help_overlay_fits_a_narrow_window_and_scrolls_to_its_last_row() {
+    let (_f, mut h) = narrow_window();
+    press(&mut h, Modifiers::NONE, Key::F1);
+    // The last row of the table: the help itself.
+    let last = "Keyboard shortcuts: this list";
+    // The overlay's node covers the whole overlay: inside the window.
+    let overlay = help_title(&h);
+    assert!(
+        overlay.top() >= 0.0 && overlay.bottom() <= 400.0 && overlay.right() <= 600.0,
+        "the overlay at {overlay:?}"
+    );
+    let title = overlay;
+    let first = h.get_by_label_contains(last).rect();
+    assert!(
+        first.bottom() > 400.0,
+        "the list needs no scrolling: {first:?}"
+    );
+    for _ in 0..40 {
+        let rect = h.get_by_label_contains(last).rect();
+        if rect.bottom() <= 400.0 {
+            break;
+        }
+        h.hover_at(title.center() + egui::vec2(0.0, 120.0));
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -120.0),
+            modifiers: Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        h.run();
+    }
+    let rect = h.get_by_label_contains(last).rect();
+    assert!(
+        rect.top() >= 0.0 && rect.bottom() <= 400.0,
+        "the last row stays out of reach at {rect:?}"
+    );
+    assert!(rect.right() <= 600.0, "cut at the right: {rect:?}");
+    let title = help_title(&h);
+    assert!(title.top() >= 0.0, "title scrolled away: {title:?}");
+}
