@@ -36,6 +36,8 @@ pub enum ExportFormat {
     Labelstudio,
     /// Hugging Face datasets JSONL (tokens + ner_tags) with labels.json.
     Hf,
+    /// Citron's JSON data format, one X.json per article in the --out folder.
+    Citron,
 }
 
 /// Arguments of `marginalia export`.
@@ -117,9 +119,16 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let jobs = collect_jobs(&args.paths)?;
     let format = args.format;
     let out_dir = match format {
-        ExportFormat::Brat => {
+        ExportFormat::Brat | ExportFormat::Citron => {
             let Some(dir) = &args.out else {
-                bail!("brat export needs --out FOLDER");
+                bail!(
+                    "{} export needs --out FOLDER",
+                    if format == ExportFormat::Brat {
+                        "brat"
+                    } else {
+                        "citron"
+                    }
+                );
             };
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("{}: cannot create folder", dir.display()))?;
@@ -135,7 +144,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         },
         _ => None,
     };
-    if format == ExportFormat::Brat {
+    if matches!(format, ExportFormat::Brat | ExportFormat::Citron) {
         check_brat_names(&jobs)?;
     }
     // hf lines are written with provisional ids to a temporary file and
@@ -148,7 +157,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         _ => None,
     };
     let mut sink: Box<dyn Write> = match (format, &args.out) {
-        (ExportFormat::Brat, _) => Box::new(std::io::sink()),
+        (ExportFormat::Brat | ExportFormat::Citron, _) => Box::new(std::io::sink()),
         (ExportFormat::Hf, _) => match &hf_provisional {
             Some(f) => Box::new(std::io::BufWriter::new(f.try_clone()?)),
             None => Box::new(std::io::sink()),
@@ -547,6 +556,29 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
                     c.failed = true;
                     c.spans = 0;
                 }
+            }
+        }
+        ExportFormat::Citron => {
+            let Some(dir) = out_dir else {
+                c.failed = true;
+                return c;
+            };
+            let mut file = dir.join(brat_stem(&job.source)).into_os_string();
+            file.push(".json");
+            let file = PathBuf::from(file);
+            let citron = formats::citron::export(&doc, &mut omitted);
+            let written = file
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| {
+                    let mut json = serde_json::to_string_pretty(&citron)?;
+                    json.push('\n');
+                    std::fs::write(&file, json)
+                });
+            if let Err(e) = written {
+                c.messages.push(format!("{shown}: {}: {e}", file.display()));
+                c.failed = true;
+                c.spans = 0;
             }
         }
     }

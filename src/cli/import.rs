@@ -49,7 +49,7 @@ pub struct ImportArgs {
     /// brat: X<SEP>NAME.ann is annotator NAME's file for X.txt, imported with NAME as author (PolNeAR: `_`).
     #[arg(long, value_name = "SEP")]
     pub annotator_sep: Option<String>,
-    /// A JSONL file (spacy, doccano), or a folder of .ann files (brat) or one .ann file.
+    /// A JSONL file (spacy, doccano), or a folder of .ann files (brat) or one .ann file, or of .json files (citron, X.json beside X.txt) or one.
     pub input: PathBuf,
     /// `--encoding NAME`.
     #[command(flatten)]
@@ -70,7 +70,7 @@ impl ImportArgs {
                 Format::guess(&name, &first)
             }
         };
-        if format != Format::Brat && (self.texts.is_some() || self.annotator_sep.is_some()) {
+        if !format.is_standoff() && (self.texts.is_some() || self.annotator_sep.is_some()) {
             anyhow::bail!(
                 "--texts and --annotator-sep are for brat imports; {} records name their article themselves (see --root)",
                 format.name()

@@ -229,6 +229,8 @@ pub enum ImportFormat {
     Doccano,
     /// brat standoff: a folder of X.ann files (beside X.txt, or see --texts), or one .ann file.
     Brat,
+    /// Citron's JSON data format: {"text", "quotes": [{"cue","sources","contents"}]}, one file per article.
+    Citron,
 }
 
 impl From<ImportFormat> for crate::formats::import::Format {
@@ -238,6 +240,7 @@ impl From<ImportFormat> for crate::formats::import::Format {
             ImportFormat::Spacy => Format::Spacy,
             ImportFormat::Doccano => Format::Doccano,
             ImportFormat::Brat => Format::Brat,
+            ImportFormat::Citron => Format::Citron,
         }
     }
 }

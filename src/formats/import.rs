@@ -78,6 +78,8 @@ pub enum Format {
     Doccano,
     /// brat standoff: `X.ann` beside `X.txt` ([`crate::formats::brat`]).
     Brat,
+    /// Citron's JSON: `X.json` beside `X.txt` ([`crate::formats::citron`]).
+    Citron,
 }
 
 impl Format {
@@ -87,13 +89,23 @@ impl Format {
             Format::Spacy => "spacy",
             Format::Doccano => "doccano",
             Format::Brat => "brat",
+            Format::Citron => "citron",
         }
     }
 
     /// True for formats whose annotations sit in one file per article
     /// (brat), rather than in records that name their article.
     pub fn is_standoff(self) -> bool {
-        matches!(self, Format::Brat)
+        matches!(self, Format::Brat | Format::Citron)
+    }
+
+    /// The file extension of a standoff format's annotation files.
+    pub fn standoff_extension(self) -> &'static str {
+        if self == Format::Citron {
+            "json"
+        } else {
+            "ann"
+        }
     }
 
     /// Read a records file (every format but the standoff ones).
@@ -107,6 +119,10 @@ impl Format {
                 docs: Vec::new(),
                 problems: vec![(0, "brat annotations are read per article (X.ann)".into())],
             },
+            Format::Citron => Parsed {
+                docs: Vec::new(),
+                problems: vec![(0, "Citron files are read per article (X.json)".into())],
+            },
         }
     }
 
@@ -115,6 +131,13 @@ impl Format {
     pub fn guess(file_name: &str, content: &str) -> Format {
         if file_name.ends_with(".ann") {
             return Format::Brat;
+        }
+        if content.trim_start().starts_with('{')
+            && serde_json::from_str::<serde_json::Value>(content)
+                .ok()
+                .is_some_and(|v| v.get("quotes").is_some())
+        {
+            return Format::Citron;
         }
         let first = content.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let is_doccano = serde_json::from_str::<serde_json::Value>(first)

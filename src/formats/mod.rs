@@ -9,6 +9,7 @@
 //! system: the CLI reads and writes files and hands text to these functions.
 
 pub mod brat;
+pub mod citron;
 pub mod conll;
 pub mod doccano;
 pub mod hf;

@@ -11,8 +11,8 @@
 //!
 //! Every problem is a line `input:line: what and why`; nothing is guessed.
 
-use crate::formats::brat;
 use crate::formats::import::{Applied, Counts, Format, ImportOptions, InDoc, apply};
+use crate::formats::{brat, citron};
 use crate::model::annotation::{Annotations, Origin};
 use crate::model::decode::TextEncoding;
 use crate::model::document::content_hash;
@@ -350,12 +350,13 @@ struct AnnJob {
 /// The `.ann` files of a brat import and the texts they belong to.
 fn ann_jobs(req: &ImportRequest) -> anyhow::Result<Vec<AnnJob>> {
     let input = &req.input;
+    let ext = req.format.standoff_extension();
     let (anns, base) = if input.is_dir() {
         let mut anns = Vec::new();
         let mut errors = Vec::new();
         walk::walk_files(
             input,
-            &|p: &Path| p.extension().is_some_and(|e| e == "ann"),
+            &|p: &Path| p.extension().is_some_and(|e| e == ext),
             &mut anns,
             &mut errors,
         );
@@ -364,13 +365,14 @@ fn ann_jobs(req: &ImportRequest) -> anyhow::Result<Vec<AnnJob>> {
         }
         anns.sort();
         (anns, input.clone())
-    } else if input.extension().is_some_and(|e| e == "ann") {
+    } else if input.extension().is_some_and(|e| e == ext) {
         let base = input.parent().map(Path::to_owned).unwrap_or_default();
         (vec![input.clone()], base)
     } else {
         bail!(
-            "{}: a brat import reads a folder of .ann files (or one .ann file)",
-            input.display()
+            "{}: a {} import reads a folder of .{ext} files (or one .{ext} file)",
+            input.display(),
+            req.format.name()
         );
     };
     let jobs = anns
@@ -420,6 +422,17 @@ fn import_brat(
                 continue;
             }
         };
+        if req.format == Format::Citron {
+            match targets.get(&job.txt) {
+                Ok(target) => {
+                    let doc = citron::read(&ann_text, &target.file.article);
+                    let applied = apply_to(target, &doc, &req.options);
+                    out.take(&place, &applied);
+                }
+                Err(reason) => out.problem(&place, 0, reason),
+            }
+            continue;
+        }
         let Ok(raw) = std::fs::read(&job.txt) else {
             out.problem(
                 &place,
@@ -505,7 +518,9 @@ pub fn into_open_article(
         format: Some(format),
         ..OpenArticleImport::default()
     };
-    let docs = if format.is_standoff() {
+    let docs = if format == Format::Citron {
+        vec![citron::read(&content, &file.article)]
+    } else if format.is_standoff() {
         let raw = std::fs::read(&file.path)
             .with_context(|| format!("reading {}", file.path.display()))?;
         let raw = String::from_utf8(raw).map_err(|_| {

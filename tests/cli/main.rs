@@ -4,6 +4,7 @@
 mod agree_merge;
 mod bench;
 mod check;
+mod citron;
 mod crash_safety;
 mod edges;
 mod encodings;
