@@ -27,6 +27,7 @@ use crate::window::panels::help::Help;
 use crate::window::panels::linked_delete::LinkedDeleteDialog;
 use crate::window::panels::menu_bar::MenuBar;
 use crate::window::panels::offers::Offers;
+use crate::window::panels::path_prompt::PathPrompt;
 use crate::window::panels::review_bar::ReviewBar;
 use crate::window::panels::speaker_picker::SpeakerPicker;
 use crate::window::panels::status_bar::StatusBar;
@@ -65,6 +66,7 @@ struct Panels {
     help: Help,
     linked_delete: LinkedDeleteDialog,
     speaker: SpeakerPicker,
+    path_prompt: PathPrompt,
 }
 
 /// A dialog running on its thread.
@@ -289,6 +291,9 @@ impl MarginaliaApp {
         self.panels.help.ui(ui, &mut self.state);
         self.panels.speaker.ui(ui, &mut self.state);
         self.panels.linked_delete.ui(ui, &mut self.state);
+        if let Some((request, path)) = self.panels.path_prompt.ui(ui, &mut self.state) {
+            self.answer(request, DialogOutcome::Picked(path), &ctx);
+        }
         self.encoding_dialog_ui(&ctx);
         self.autosave(&ctx);
         self.update_title(&ctx);
@@ -379,7 +384,9 @@ impl MarginaliaApp {
 
     /// True while a modal dialog is open (the window behind takes no commands).
     fn modal_open(&self) -> bool {
-        self.state.pending_delete.is_some() || self.encoding_dialog.is_some()
+        self.state.pending_delete.is_some()
+            || self.encoding_dialog.is_some()
+            || self.panels.path_prompt.is_open()
     }
 
     /// Open File ▸ Reopen with Encoding on the open article, with `pick`
@@ -547,6 +554,8 @@ impl MarginaliaApp {
         let ws = &mut self.state;
         if self.encoding_dialog.take().is_some() {
             ws.message = "Encoding unchanged".into();
+        } else if self.panels.path_prompt.close() {
+            ws.message = "Nothing opened".into();
         } else if ws.pending_delete.take().is_some() {
             ws.message = "Nothing deleted".into();
         } else if ws.linking.take().is_some() {
@@ -670,6 +679,12 @@ impl MarginaliaApp {
         };
         let request = pending.request.clone();
         self.dialog = None;
+        self.answer(request, outcome, ctx);
+    }
+
+    /// Do what `request` asked for with the dialog's `outcome`; where no
+    /// dialog could be shown, ask for a typed path instead.
+    fn answer(&mut self, request: DialogRequest, outcome: DialogOutcome, ctx: &egui::Context) {
         let ws = &mut self.state;
         match (request, outcome) {
             (DialogRequest::Open { .. }, DialogOutcome::Picked(p)) => ws.open(&p),
@@ -684,9 +699,7 @@ impl MarginaliaApp {
                 self.open_folder(&p, Some(ctx))
             }
             (_, DialogOutcome::Cancelled) => {}
-            (_, DialogOutcome::Unavailable(why)) => {
-                ws.message = format!("No file dialog could be shown: {why}");
-            }
+            (request, DialogOutcome::Unavailable(why)) => self.panels.path_prompt.ask(request, why),
         }
     }
 

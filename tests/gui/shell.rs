@@ -7,7 +7,9 @@ use marginalia::model::offset::CharRange;
 use marginalia::store::sidecar;
 use marginalia::window::app::MarginaliaApp;
 use marginalia::window::commands::{Command, Scope, chord_text};
+use marginalia::window::dialogs::{DialogOutcome, DialogRequest, FileDialogs};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const ARTICLE: &str = "Dehqan said «سلام» and then: “peace now”, he said. \
 Hasanov agreed that the talks would go on.\n";
@@ -586,4 +588,114 @@ fn the_help_overlay_fits_a_narrow_window_and_scrolls_to_its_last_row() {
     assert!(rect.right() <= 600.0, "cut at the right: {rect:?}");
     let title = help_title(&h);
     assert!(title.top() >= 0.0, "title scrolled away: {title:?}");
+}
+
+/// File dialogs that answer every request with `outcome`, and count them.
+struct ScriptedDialogs {
+    outcome: DialogOutcome,
+    asked: std::sync::Mutex<Vec<DialogRequest>>,
+}
+
+impl FileDialogs for ScriptedDialogs {
+    fn show(&self, request: &DialogRequest) -> DialogOutcome {
+        self.asked.lock().unwrap().push(request.clone());
+        self.outcome.clone()
+    }
+}
+
+/// The window on `path` with file dialogs that always answer `outcome`.
+fn with_dialogs(path: &Path, outcome: DialogOutcome) -> Harness<'static, MarginaliaApp> {
+    let dialogs = Arc::new(ScriptedDialogs {
+        outcome,
+        asked: Default::default(),
+    });
+    let data = tempfile::tempdir().unwrap().keep();
+    let app = MarginaliaApp::with_dialogs(
+        Some(path.to_owned()),
+        crate::test_prefs("ana"),
+        data,
+        dialogs,
+    );
+    crate::window_harness(app, [1000.0, 700.0])
+}
+
+/// Run frames until the dialog thread's answer has been taken.
+fn until_answered(
+    h: &mut Harness<'_, MarginaliaApp>,
+    done: impl Fn(&Harness<'_, MarginaliaApp>) -> bool,
+) {
+    for _ in 0..50 {
+        if done(h) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run();
+    }
+    panic!("no answer: {}", h.state().state.message);
+}
+
+#[test]
+fn open_without_a_file_dialog_asks_for_a_typed_path() {
+    let f = fixture();
+    let other = f.article.with_file_name("other.txt");
+    std::fs::write(&other, "Another article.\n").unwrap();
+    let why = "no desktop file chooser is running (test)";
+    let mut h = with_dialogs(&f.article, DialogOutcome::Unavailable(why.into()));
+    press(&mut h, Modifiers::COMMAND, Key::O);
+    until_answered(&mut h, |h| h.query_by_label("Open an article").is_some());
+    // It says why, and starts in the article's folder.
+    h.get_by_label_contains(why);
+    let folder = format!("{}/", f.article.parent().unwrap().display());
+    h.get_by_label("Type the path instead:");
+    assert_eq!(h.state().scope(), Scope::Modal);
+    // A wrong path is named, and the prompt stays.
+    type_text(&mut h, "nope");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    h.get_by_label_contains(&format!("There is no {folder}nope"));
+    assert!(h.state().state.doc.as_ref().unwrap().file.path == f.article);
+    // Fixed, it opens; E typed into the field tagged nothing.
+    for _ in 0..4 {
+        press(&mut h, Modifiers::NONE, Key::Backspace);
+    }
+    type_text(&mut h, "other.txt");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(h.state().state.doc.as_ref().unwrap().file.path, other);
+    assert!(h.query_by_label("Open an article").is_none());
+    assert_eq!(h.state().scope(), Scope::Article);
+}
+
+#[test]
+fn save_as_and_folder_without_a_file_dialog_ask_too_and_esc_cancels() {
+    let f = fixture();
+    let mut h = with_dialogs(&f.article, DialogOutcome::Unavailable("none (test)".into()));
+    tag(&mut h, "Dehqan", Key::E);
+    press(&mut h, Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+    until_answered(&mut h, |h| {
+        h.query_by_label("Save the sidecar as").is_some()
+    });
+    // The name offered is there: Enter saves under it.
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(f.sidecar.exists(), "{}", h.state().state.message);
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open folder…").click();
+    h.run();
+    until_answered(&mut h, |h| h.query_by_label("Open a folder").is_some());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.query_by_label("Open a folder").is_none());
+    assert_eq!(h.state().state.message, "Nothing opened");
+}
+
+#[test]
+fn a_cancelled_file_dialog_changes_nothing() {
+    let f = fixture();
+    let mut h = with_dialogs(&f.article, DialogOutcome::Cancelled);
+    press(&mut h, Modifiers::COMMAND, Key::O);
+    for _ in 0..5 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run();
+    }
+    assert!(h.query_by_label("Open an article").is_none());
+    assert_eq!(h.state().state.doc.as_ref().unwrap().file.path, f.article);
+    assert_eq!(h.state().scope(), Scope::Article);
 }

@@ -25,6 +25,7 @@ pub mod help;
 pub mod linked_delete;
 pub mod menu_bar;
 pub mod offers;
+pub mod path_prompt;
 pub mod review_bar;
 pub mod speaker_picker;
 pub mod status_bar;
