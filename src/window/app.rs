@@ -469,26 +469,9 @@ impl MarginaliaApp {
     /// The handlers: one arm per command of the table.
     fn handle(&mut self, command: Command, ctx: &egui::Context) {
         match command {
-            Command::Open => self.ask(
-                DialogRequest::Open {
-                    start_dir: self.start_dir(),
-                },
-                ctx,
-            ),
-            Command::OpenFolder => self.ask(
-                DialogRequest::Folder {
-                    start_dir: self.start_dir(),
-                },
-                ctx,
-            ),
+            Command::Open | Command::OpenFolder | Command::Import => self.ask_for(command, ctx),
             Command::OpenSample => self.state.open_sample(),
             Command::ReopenWithEncoding => self.open_encoding_dialog(None),
-            Command::Import => self.ask(
-                DialogRequest::Import {
-                    start_dir: self.start_dir(),
-                },
-                ctx,
-            ),
             Command::Save => {
                 // Shown in the window by the workspace (message or banner).
                 let _shown = self.state.save();
@@ -573,6 +556,17 @@ impl MarginaliaApp {
         } else {
             ws.selected = None;
         }
+    }
+
+    /// Show the file dialog `command` (Open, Open folder, Import) needs.
+    fn ask_for(&mut self, command: Command, ctx: &egui::Context) {
+        let start_dir = self.start_dir();
+        let request = match command {
+            Command::OpenFolder => DialogRequest::Folder { start_dir },
+            Command::Import => DialogRequest::Import { start_dir },
+            _ => DialogRequest::Open { start_dir },
+        };
+        self.ask(request, ctx);
     }
 
     /// The folder file dialogs start in: the open article's.

@@ -120,6 +120,103 @@ mod tests {
         }
     }
 
+    /// The longest a function of the window may be, in lines.
+    const MAX_FN_LINES: usize = 80;
+
+    /// `(name, first line, lines)` of every function in `source` with a
+    /// body: from its `fn` line to its closing brace, braces counted
+    /// outside comments, strings and char literals (good enough for our code).
+    fn function_lengths(source: &str) -> Vec<(String, usize, usize)> {
+        let lines: Vec<&str> = source.lines().collect();
+        let mut out = vec![];
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let t = t.strip_prefix("pub(crate) ").unwrap_or(t);
+            let t = t.strip_prefix("pub ").unwrap_or(t);
+            let t = t.strip_prefix("const ").unwrap_or(t);
+            let Some(rest) = t.strip_prefix("fn ") else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let mut depth = 0i32;
+            let mut opened = false;
+            for (j, l) in lines.iter().enumerate().skip(i) {
+                depth += brace_balance(l);
+                opened |= l.contains('{');
+                if !opened && l.trim_end().ends_with(';') {
+                    break;
+                }
+                if opened && depth <= 0 {
+                    out.push((name.clone(), i + 1, j - i + 1));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// `{` minus `}` on `line`, outside a `//` comment, strings and chars.
+    fn brace_balance(line: &str) -> i32 {
+        let mut balance = 0;
+        let mut chars = line.chars().peekable();
+        let mut in_str = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if in_str => {
+                    chars.next();
+                }
+                '"' => in_str = !in_str,
+                '/' if !in_str && chars.peek() == Some(&'/') => break,
+                '\'' if !in_str => {
+                    // A char literal ('{', '\''), not a lifetime ('a).
+                    let rest: String = chars.clone().take(3).collect();
+                    if rest.starts_with('\\') || rest.chars().nth(1) == Some('\'') {
+                        let skip = if rest.starts_with('\\') { 3 } else { 2 };
+                        for _ in 0..skip {
+                            chars.next();
+                        }
+                    }
+                }
+                '{' if !in_str => balance += 1,
+                '}' if !in_str => balance -= 1,
+                _ => {}
+            }
+        }
+        balance
+    }
+
+    #[test]
+    fn function_lengths_counts_bodies_not_braces_in_text() {
+        let src = "fn a() {\n    let s = \"{\";\n    let c = '}';\n}\nfn b(x: &'a str) -> bool {\n    x == \"}\" // }\n}\n";
+        assert_eq!(
+            function_lengths(src),
+            [("a".to_owned(), 1, 4), ("b".to_owned(), 5, 3)]
+        );
+    }
+
+    /// Issue 11: no function in the window code is longer than about 80
+    /// lines (the article view, which has its own owner, aside).
+    #[test]
+    fn no_window_function_is_longer_than_80_lines() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/window");
+        let mut long = vec![];
+        for path in walk(&root) {
+            if path.starts_with(root.join("article_view")) {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            for (name, line, len) in function_lengths(&source) {
+                if len > MAX_FN_LINES {
+                    long.push(format!("{}:{line} {name}: {len} lines", path.display()));
+                }
+            }
+        }
+        assert!(long.is_empty(), "split these:\n{}", long.join("\n"));
+    }
+
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let mut out = vec![];
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
