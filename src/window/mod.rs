@@ -120,6 +120,28 @@ mod tests {
         }
     }
 
+    /// Issue 11: the app's methods live in its own file; other modules get
+    /// what they need as arguments (panels get the workspace).
+    #[test]
+    fn no_impl_of_the_app_outside_app_rs() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for path in walk(&root) {
+            if path.ends_with("window/app.rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            for (i, line) in source.lines().enumerate() {
+                let t = line.trim_start();
+                assert!(
+                    !(t.starts_with("impl") && t.contains("MarginaliaApp")),
+                    "{}:{}: {t}",
+                    path.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+
     /// The longest a function of the window may be, in lines.
     const MAX_FN_LINES: usize = 80;
 
