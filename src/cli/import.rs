@@ -9,6 +9,7 @@ use crate::cli::ImportFormat;
 use crate::formats::import::Format;
 use crate::model::annotation::Status;
 use crate::store::import::{ImportRequest, import};
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -24,7 +25,7 @@ pub enum ImportStatus {
 /// Arguments of `marginalia import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Input format (default: brat for a folder or an .ann file, else guessed from the first record: doccano or spacy).
+    /// Input format (default: brat for a folder or an .ann file, else guessed from the content: labelstudio for a JSON list, else from the first record: prodigy, doccano or spacy).
     #[arg(long, value_enum)]
     pub format: Option<ImportFormat>,
     /// Folder that `meta.source` paths are relative to, and that is searched for
@@ -49,7 +50,10 @@ pub struct ImportArgs {
     /// brat: X<SEP>NAME.ann is annotator NAME's file for X.txt, imported with NAME as author (PolNeAR: `_`).
     #[arg(long, value_name = "SEP")]
     pub annotator_sep: Option<String>,
-    /// A JSONL file (spacy, doccano), or a folder of .ann files (brat) or one .ann file, or of .json files (citron, X.json beside X.txt) or one.
+    /// doccano: the project's label list (Labels ▸ Export, `[{"id", "text", ...}]`), naming the numeric label ids of a doccano 1.x export.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// A JSONL file (spacy, doccano, prodigy), a JSON file (labelstudio), or a folder of .ann files (brat) or one .ann file, or of .json files (citron, X.json beside X.txt) or one.
     pub input: PathBuf,
     /// `--encoding NAME`.
     #[command(flatten)]
@@ -76,7 +80,19 @@ impl ImportArgs {
                 format.name()
             );
         }
+        if format != Format::Doccano && self.labels.is_some() {
+            anyhow::bail!(
+                "--labels names doccano's numeric label ids; this is a {} import",
+                format.name()
+            );
+        }
         let mut req = ImportRequest::new(&self.input, format);
+        if let Some(path) = &self.labels {
+            let content = std::fs::read_to_string(path)
+                .with_context(|| format!("reading --labels {}", path.display()))?;
+            req.options.label_names = crate::formats::doccano::parse_label_list(&content)
+                .map_err(|e| anyhow::anyhow!("--labels {}: {e}", path.display()))?;
+        }
         req.root = self.root.clone();
         req.texts = self.texts.clone();
         req.annotator_sep = self.annotator_sep.clone();

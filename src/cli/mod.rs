@@ -225,12 +225,16 @@ pub fn encoding_warnings(file: &ArticleFile) -> Vec<String> {
 pub enum ImportFormat {
     /// spaCy-style JSONL: {"text", "spans": [{"start","end","label"}], "meta": {"source"}}.
     Spacy,
-    /// doccano JSONL: {"text", "label": [[start, end, "LABEL"]]}.
+    /// doccano JSONL: {"text", "label": [[start, end, "LABEL"]]}, with entities/relations/Comments, or 1.x "labels"/"annotations" (see --labels).
     Doccano,
     /// brat standoff: a folder of X.ann files (beside X.txt, or see --texts), or one .ann file.
     Brat,
     /// Citron's JSON data format: {"text", "quotes": [{"cue","sources","contents"}]}, one file per article.
     Citron,
+    /// Label Studio JSON export (a list of tasks) or JSON-MIN.
+    Labelstudio,
+    /// Prodigy `db-out` JSONL (answer accept/reject/ignore).
+    Prodigy,
 }
 
 impl From<ImportFormat> for crate::formats::import::Format {
@@ -241,6 +245,8 @@ impl From<ImportFormat> for crate::formats::import::Format {
             ImportFormat::Doccano => Format::Doccano,
             ImportFormat::Brat => Format::Brat,
             ImportFormat::Citron => Format::Citron,
+            ImportFormat::Labelstudio => Format::LabelStudio,
+            ImportFormat::Prodigy => Format::Prodigy,
         }
     }
 }

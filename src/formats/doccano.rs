@@ -1,72 +1,294 @@
-//! doccano sequence-labelling JSONL: `{"text", "label": [[start, end, "LABEL"]]}`,
-//! or doccano's relation format `{"text", "entities": [{"id", "start_offset",
-//! "end_offset", "label"}], "relations": [{"id", "from_id", "to_id", "type"}]}`.
+//! doccano JSONL, every shape doccano's exports have had (checked against
+//! doccano's `backend/data_export` and, for 1.x, `app/api/utils.py`):
+//! - sequence labelling: `{"id", "text", "label": [[start, end, "LABEL"]],
+//!   "Comments": ["..."], ...meta}` (doccano ≥ 1.6 spreads the example's meta
+//!   over the record);
+//! - with relations: `{"id", "text", "entities": [{"id", "label",
+//!   "start_offset", "end_offset"}], "relations": [{"id", "from_id", "to_id",
+//!   "type"}], "Comments": [{"id", "comment"}]}`;
+//! - 1.x "JSONL (text label)": `{"id", "text", "labels": [[start, end,
+//!   "LABEL"]], "meta", "annotation_approver"}`;
+//! - 1.x "JSONL": `{"id", "text", "annotations": [{"label": 3,
+//!   "start_offset", "end_offset", "user": 1}], "meta"}`, whose numeric label
+//!   ids are named by the project's label list (`[{"id", "text", ...}]`,
+//!   read by [`parse_label_list`]).
 //!
-//! doccano counts offsets in code points of `text` (it is Python), so they are
-//! article offsets as they stand.
+//! doccano's comments belong to the whole example (its `Comment` model has
+//! no span), so they become the document note; a `comment` (or `comments`)
+//! on an entity object, which hand-made files carry, becomes that span's note.
+//! doccano counts offsets in code points of `text` (it is Python), so they
+//! are article offsets as they stand.
 
-use crate::formats::{
-    ExportDoc, InMeta, Omission, SpanRecord, TextRecord, exported_links, type_name,
-};
-use crate::model::annotation::Annotation;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use crate::formats::import::{InDoc, InLink, InNote, InSpan};
+use crate::formats::{ExportDoc, Omission, exported_links, type_name};
+use crate::model::annotation::{Annotation, AnnotationId, Link};
+use crate::model::offset::CharRange;
+use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
-#[derive(Deserialize)]
-struct InRecord {
-    text: Option<String>,
-    #[serde(default)]
-    label: Option<Vec<(usize, usize, String)>>,
-    #[serde(default)]
-    entities: Option<Vec<InEntity>>,
-    #[serde(default)]
-    meta: Option<InMeta>,
-}
-
-#[derive(Deserialize)]
-struct InEntity {
-    start_offset: usize,
-    end_offset: usize,
-    label: String,
-}
-
-/// Parse one JSONL line. The error is a one-line reason for the report.
+/// Parse one JSONL line into the import pipeline's document. Every label,
+/// entity, relation and comment that cannot be read is a problem of its
+/// own (the rest of the record still imports); the error is for a line
+/// that is not a JSON object at all.
 ///
 /// ```
-/// let r = marginalia::formats::doccano::parse_line(r#"{"text": "Hi Ana", "label": [[3, 6, "PER"]]}"#).unwrap();
-/// assert_eq!((r.spans[0].end, r.spans[0].label.as_str()), (6, "PER"));
+/// let d = marginalia::formats::doccano::parse_line(r#"{"text": "Hi Ana", "label": [[3, 6, "PER"]]}"#).unwrap();
+/// assert_eq!((d.spans[0].fragments[0].end.0, d.spans[0].label.as_str()), (6, "PER"));
 /// ```
-pub fn parse_line(line: &str) -> Result<TextRecord, String> {
-    let rec: InRecord =
+pub fn parse_line(line: &str) -> Result<InDoc, String> {
+    let value: Value =
         serde_json::from_str(line).map_err(|e| format!("not a doccano record: {e}"))?;
-    let mut spans: Vec<SpanRecord> = rec
-        .label
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(start, end, label)| SpanRecord {
-            start,
-            end,
-            label,
-            kind: None,
-        })
-        .collect();
-    spans.extend(
-        rec.entities
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| SpanRecord {
-                start: e.start_offset,
-                end: e.end_offset,
-                label: e.label,
-                kind: None,
-            }),
+    let Value::Object(rec) = value else {
+        return Err("not a doccano record: expected a JSON object".into());
+    };
+    let mut doc = InDoc {
+        text: match rec.get("text") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(t)) => Some(t.clone()),
+            Some(other) => return Err(format!("\"text\" must be a string, not {other}")),
+        },
+        source: source(&rec),
+        ..InDoc::default()
+    };
+    for key in ["label", "labels"] {
+        match rec.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    read_span(&mut doc, key, item);
+                }
+            }
+            Some(other) => doc
+                .problems
+                .push((0, format!("\"{key}\" must be a list, not {other}"))),
+        }
+    }
+    for key in ["entities", "annotations"] {
+        match rec.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    read_span(&mut doc, key, item);
+                }
+            }
+            Some(other) => doc
+                .problems
+                .push((0, format!("\"{key}\" must be a list, not {other}"))),
+        }
+    }
+    if doc.spans.iter().any(|s| s.author.is_some()) {
+        doc.per_author = true;
+    }
+    match rec.get("relations") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                read_relation(&mut doc, item);
+            }
+        }
+        Some(other) => doc
+            .problems
+            .push((0, format!("\"relations\" must be a list, not {other}"))),
+    }
+    for key in ["Comments", "comments"] {
+        for text in comments(&mut doc, key, rec.get(key)) {
+            doc.notes.push(InNote {
+                text,
+                ..InNote::default()
+            });
+        }
+    }
+    Ok(doc)
+}
+
+/// The article's path: `meta.source`, or `source` where doccano ≥ 1.6
+/// spread the meta over the record.
+fn source(rec: &Map<String, Value>) -> Option<String> {
+    let from_meta = rec.get("meta").and_then(|m| m.get("source"));
+    match from_meta.or_else(|| rec.get("source")) {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The texts of a comments field: strings, or objects with `comment` (or
+/// `text`). What is not readable is a problem.
+fn comments(doc: &mut InDoc, key: &str, value: Option<&Value>) -> Vec<String> {
+    let items = match value {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::String(s)) => return vec![s.clone()],
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            doc.problems
+                .push((0, format!("\"{key}\" must be a list, not {other}")));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let text = match item {
+            Value::String(s) => Some(s),
+            Value::Object(o) => match o.get("comment").or_else(|| o.get("text")) {
+                Some(Value::String(s)) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        };
+        match text {
+            Some(t) if !t.trim().is_empty() => out.push(t.clone()),
+            Some(_) => {}
+            None => doc
+                .problems
+                .push((0, format!("comment {item}: no comment text"))),
+        }
+    }
+    out
+}
+
+/// An offset: a non-negative integer.
+fn offset(v: Option<&Value>) -> Option<usize> {
+    v.and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+}
+
+/// One label: `[start, end, "LABEL"]`, or an entity object with
+/// `start_offset`, `end_offset`, `label` (a name, or a numeric id), and
+/// optionally `id`, `user` and a comment.
+fn read_span(doc: &mut InDoc, field: &str, item: &Value) {
+    let i = doc.spans.len();
+    let (start, end, label, obj) = match item {
+        Value::Array(parts) if parts.len() == 3 => (
+            offset(parts.first()),
+            offset(parts.get(1)),
+            parts.get(2),
+            None,
+        ),
+        Value::Object(o) => (
+            offset(o.get("start_offset")),
+            offset(o.get("end_offset")),
+            o.get("label"),
+            Some(o),
+        ),
+        Value::String(name) => {
+            doc.problems.push((
+                0,
+                format!("{field}: document category {name:?}: Marginalia annotates spans, not whole documents"),
+            ));
+            return;
+        }
+        _ => {
+            doc.problems.push((
+                0,
+                format!("{field}: {item} is neither [start, end, label] nor an entity object"),
+            ));
+            return;
+        }
+    };
+    let (Some(start), Some(end)) = (start, end) else {
+        let what = if obj.is_some_and(|o| !o.contains_key("start_offset")) {
+            "a document category (no start_offset/end_offset): Marginalia annotates spans"
+        } else {
+            "its offsets are not non-negative integers"
+        };
+        doc.problems.push((0, format!("{field}: {item}: {what}")));
+        return;
+    };
+    let key = match obj.and_then(|o| o.get("id")) {
+        Some(Value::Number(n)) => format!("{n}"),
+        Some(Value::String(s)) => s.clone(),
+        _ => format!("#{i}"),
+    };
+    let mut span = InSpan::new(
+        0,
+        &key,
+        "",
+        vec![CharRange::from_usize(start, end.max(start))],
     );
-    Ok(TextRecord {
-        text: rec.text,
-        source: rec.meta.and_then(|m| m.source),
-        spans,
-    })
+    match label {
+        Some(Value::String(name)) if !name.trim().is_empty() => span.label = name.clone(),
+        Some(Value::Number(n)) if n.as_u64().is_some() => {
+            span.label_id = n.as_u64();
+            span.label = n.to_string();
+        }
+        _ => {
+            doc.problems
+                .push((0, format!("{field}: {item}: no label name or id")));
+            return;
+        }
+    }
+    if let Some(o) = obj {
+        span.author = match o.get("user") {
+            Some(Value::Number(n)) => Some(format!("user{n}")),
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let notes = [
+            comments(doc, "comment", o.get("comment")),
+            comments(doc, "comments", o.get("comments")),
+        ]
+        .concat();
+        if !notes.is_empty() {
+            span.note = Some(notes.join("\n"));
+        }
+    }
+    doc.spans.push(span);
+}
+
+/// One relation `{"from_id", "to_id", "type"}`: a link with role = type.
+fn read_relation(doc: &mut InDoc, item: &Value) {
+    let id = |v: Option<&Value>| match v {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let (from, to, ty) = (
+        id(item.get("from_id")),
+        id(item.get("to_id")),
+        item.get("type").and_then(Value::as_str),
+    );
+    let (Some(from), Some(to), Some(ty)) = (from, to, ty.filter(|t| !t.trim().is_empty())) else {
+        doc.problems.push((
+            0,
+            format!("relation {item}: needs from_id, to_id and a type"),
+        ));
+        return;
+    };
+    doc.links.push(InLink {
+        key: id(item.get("id")).map(|i| format!("relation {i}")),
+        from,
+        to,
+        written_role: ty.to_owned(),
+        link: Link::new(ty, AnnotationId::default()),
+        ..InLink::default()
+    });
+}
+
+/// Read doccano's label list (Labels ▸ Export: `[{"id", "text", ...}]`)
+/// into id → name. The error says what is wrong with the file.
+///
+/// ```
+/// let names = marginalia::formats::doccano::parse_label_list(r##"[{"id": 3, "text": "PER", "background_color": "#fff"}]"##).unwrap();
+/// assert_eq!(names[&3], "PER");
+/// ```
+pub fn parse_label_list(content: &str) -> Result<HashMap<u64, String>, String> {
+    let value: Value = serde_json::from_str(content)
+        .map_err(|e| format!("not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
+    let Value::Array(items) = value else {
+        return Err("expected a JSON list of labels [{\"id\", \"text\"}]".into());
+    };
+    let mut names = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let id = item.get("id").and_then(Value::as_u64);
+        let text = item.get("text").and_then(Value::as_str);
+        let (Some(id), Some(text)) = (id, text) else {
+            return Err(format!(
+                "label {}: {item} needs a numeric id and a text",
+                i + 1
+            ));
+        };
+        names.insert(id, text.to_owned());
+    }
+    Ok(names)
 }
 
 /// The label doccano gets: the kind when set, else `ENTITY`/`CLAIM`/`QUOTE`.

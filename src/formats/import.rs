@@ -56,7 +56,7 @@
 //! assert_eq!(applied.counts.to_string(), "0 records: 3 imported (2 spans, 1 link), 0 duplicates skipped, 0 left out, 0 not imported");
 //! ```
 
-use crate::formats::{TextRecord, is_line_break, label_from_name};
+use crate::formats::{is_line_break, label_from_name};
 use crate::model::annotation::{
     Annotation, AnnotationId, Annotations, EQUIV, EventInfo, Label, Link, Normalization, Origin,
     PART_OF, Status,
@@ -80,6 +80,10 @@ pub enum Format {
     Brat,
     /// Citron's JSON: `X.json` beside `X.txt` ([`crate::formats::citron`]).
     Citron,
+    /// Label Studio's JSON export, or JSON-MIN ([`crate::formats::labelstudio`]).
+    LabelStudio,
+    /// Prodigy's `db-out` JSONL ([`crate::formats::prodigy`]).
+    Prodigy,
 }
 
 impl Format {
@@ -90,6 +94,8 @@ impl Format {
             Format::Doccano => "doccano",
             Format::Brat => "brat",
             Format::Citron => "citron",
+            Format::LabelStudio => "labelstudio",
+            Format::Prodigy => "prodigy",
         }
     }
 
@@ -112,9 +118,9 @@ impl Format {
     pub fn read_records(self, content: &str) -> Parsed {
         match self {
             Format::Spacy => read_jsonl(content, crate::formats::spacy::parse_line),
-            Format::Doccano => read_jsonl(content, |l| {
-                crate::formats::doccano::parse_line(l).map(InDoc::from)
-            }),
+            Format::Doccano => read_jsonl(content, crate::formats::doccano::parse_line),
+            Format::Prodigy => crate::formats::prodigy::read(content),
+            Format::LabelStudio => crate::formats::labelstudio::read(content),
             Format::Brat => Parsed {
                 docs: Vec::new(),
                 problems: vec![(0, "brat annotations are read per article (X.ann)".into())],
@@ -126,8 +132,20 @@ impl Format {
         }
     }
 
-    /// Guess the format of a file from its name and first record: `.ann` is
-    /// brat; a JSON record with `label` or `entities` and no `spans` is doccano.
+    /// Guess the format of a file from its name and content: `.ann` is
+    /// brat; a JSON object with `quotes` is Citron's; a JSON list (or a
+    /// file opening with a lone `{`) is Label
+    /// Studio's export; a JSONL record with `_input_hash`, `_task_hash` or
+    /// `answer` is Prodigy's; one with `label`, `labels`, `entities` or
+    /// `annotations` and no `spans` is doccano's; anything else spaCy's.
+    ///
+    /// ```
+    /// use marginalia::formats::import::Format;
+    /// assert_eq!(Format::guess("a.json", "[{\"data\": {\"text\": \"x\"}}]"), Format::LabelStudio);
+    /// assert_eq!(Format::guess("a.jsonl", r#"{"text": "x", "spans": [], "answer": "accept"}"#), Format::Prodigy);
+    /// assert_eq!(Format::guess("a.jsonl", r#"{"text": "x", "labels": []}"#), Format::Doccano);
+    /// assert_eq!(Format::guess("a.jsonl", r#"{"text": "x", "spans": []}"#), Format::Spacy);
+    /// ```
     pub fn guess(file_name: &str, content: &str) -> Format {
         if file_name.ends_with(".ann") {
             return Format::Brat;
@@ -139,14 +157,22 @@ impl Format {
         {
             return Format::Citron;
         }
-        let first = content.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        let is_doccano = serde_json::from_str::<serde_json::Value>(first)
-            .ok()
-            .is_some_and(|v| {
-                v.get("spans").is_none()
-                    && (v.get("label").is_some() || v.get("entities").is_some())
-            });
-        if is_doccano {
+        let trimmed = content.trim_start_matches('\u{feff}').trim_start();
+        let first = trimmed.lines().next().unwrap_or("").trim();
+        if trimmed.starts_with('[') || first == "{" {
+            return Format::LabelStudio;
+        }
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(first) else {
+            return Format::Spacy;
+        };
+        let has = |k: &str| v.get(k).is_some();
+        if has("_input_hash") || has("_task_hash") || has("answer") {
+            Format::Prodigy
+        } else if has("data") && (has("annotations") || has("predictions")) {
+            Format::LabelStudio
+        } else if !has("spans")
+            && (has("label") || has("labels") || has("entities") || has("annotations"))
+        {
             Format::Doccano
         } else {
             Format::Spacy
@@ -177,6 +203,9 @@ pub struct InSpan {
     pub note: Option<String>,
     /// Attributes carried on the span itself.
     pub attrs: BTreeMap<String, String>,
+    /// A numeric label id standing for the label (doccano 1.x); [`apply`]
+    /// names it from [`ImportOptions::label_names`], else reports it.
+    pub label_id: Option<u64>,
 }
 
 impl InSpan {
@@ -318,8 +347,13 @@ pub struct InDoc {
     /// Elements the reader found but could not read: `(line, reason)`.
     pub problems: Vec<(usize, String)>,
     /// Elements the input itself leaves out (Prodigy's "ignore", a
-    /// cancelled Label Studio annotation): `(line, what)`; counted.
+    /// cancelled Label Studio annotation): `(line, what)`; counted and reported.
     pub left_out: Vec<(usize, String)>,
+    /// `(line, what)`: read, but not quite as written (reported, exit 0).
+    pub notices: Vec<(usize, String)>,
+    /// The spans carry their own authors (several annotators in one file):
+    /// a span is then a duplicate only of one by the same author.
+    pub per_author: bool,
 }
 
 impl InDoc {
@@ -346,28 +380,6 @@ impl InDoc {
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy() == file_name),
             (None, None) => false,
-        }
-    }
-}
-
-impl From<TextRecord> for InDoc {
-    fn from(r: TextRecord) -> InDoc {
-        InDoc {
-            text: r.text,
-            source: r.source,
-            spans: r
-                .spans
-                .into_iter()
-                .enumerate()
-                .map(|(i, s)| InSpan {
-                    key: Some(format!("#{i}")),
-                    fragments: vec![CharRange::from_usize(s.start, s.end.max(s.start))],
-                    label: s.label,
-                    kind: s.kind,
-                    ..InSpan::default()
-                })
-                .collect(),
-            ..InDoc::default()
         }
     }
 }
@@ -402,6 +414,88 @@ pub fn read_jsonl(content: &str, parse_line: impl Fn(&str) -> Result<InDoc, Stri
     out
 }
 
+/// A JSON value and the 1-based line it starts on.
+pub type JsonItem = (usize, serde_json::Value);
+
+/// The items of a JSON list (or a lone JSON object, as one item), each with
+/// the 1-based line it starts on, for formats that write one JSON document
+/// (Label Studio). Reading stops at the first item that is not valid JSON:
+/// that item and the rest are the error `(line, reason)`.
+///
+/// ```
+/// let (items, err) = marginalia::formats::import::json_items("[\n {\"a\": 1},\n {\"b\": 2}\n]");
+/// assert_eq!(items.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [2, 3]);
+/// assert!(err.is_none());
+/// ```
+pub fn json_items(content: &str) -> (Vec<JsonItem>, Option<(usize, String)>) {
+    // Positions only move forward: count the newlines since the last call.
+    let (mut seen, mut line) = (0usize, 1usize);
+    let mut line_at = |byte: usize| {
+        line += content[seen..byte].matches('\n').count();
+        seen = byte;
+        line
+    };
+    let skip_ws = |mut pos: usize| {
+        while content[pos..].starts_with(|c: char| c.is_whitespace() || c == '\u{feff}') {
+            pos += content[pos..].chars().next().map_or(1, char::len_utf8);
+        }
+        pos
+    };
+    let mut items = Vec::new();
+    let mut pos = skip_ws(0);
+    let is_list = content[pos..].starts_with('[');
+    if is_list {
+        pos = skip_ws(pos + 1);
+        if content[pos..].starts_with(']') {
+            return (items, None);
+        }
+    }
+    loop {
+        let mut stream =
+            serde_json::Deserializer::from_str(&content[pos..]).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(v)) => items.push((line_at(pos), v)),
+            Some(Err(e)) => {
+                let line = line_at(pos) + e.line().saturating_sub(1);
+                return (
+                    items,
+                    Some((
+                        line,
+                        format!(
+                            "not valid JSON: {e}; this item and the rest of the file are not read"
+                        ),
+                    )),
+                );
+            }
+            None => return (items, Some((line_at(pos), "an item is missing".into()))),
+        }
+        pos = skip_ws(pos + stream.byte_offset());
+        if !is_list {
+            let rest = (pos < content.len()).then(|| {
+                (
+                    line_at(pos),
+                    "text after the JSON object is not read".to_owned(),
+                )
+            });
+            return (items, rest);
+        }
+        match content[pos..].chars().next() {
+            Some(',') => pos = skip_ws(pos + 1),
+            Some(']') => return (items, None),
+            _ => {
+                return (
+                    items,
+                    Some((
+                        line_at(pos),
+                        "expected , or ] after a list item; the rest of the file is not read"
+                            .into(),
+                    )),
+                );
+            }
+        }
+    }
+}
+
 impl InDoc {
     /// Give the document and every element without a line of its own the line `n`.
     pub fn set_line(&mut self, n: usize) {
@@ -420,6 +514,7 @@ impl InDoc {
         self.norms.iter_mut().for_each(|x| fix(&mut x.line));
         self.problems.iter_mut().for_each(|x| fix(&mut x.0));
         self.left_out.iter_mut().for_each(|x| fix(&mut x.0));
+        self.notices.iter_mut().for_each(|x| fix(&mut x.0));
     }
 }
 
@@ -530,6 +625,8 @@ pub struct ImportOptions {
     /// annotator's file is imported under their name, so two annotators'
     /// identical spans are both kept for `agree`).
     pub per_author: bool,
+    /// Names of numeric label ids (doccano's label list, `--labels FILE`).
+    pub label_names: HashMap<u64, String>,
 }
 
 impl ImportOptions {
@@ -545,6 +642,7 @@ impl ImportOptions {
             },
             now: Utc::now(),
             per_author: false,
+            label_names: HashMap::new(),
         }
     }
 }
@@ -709,12 +807,17 @@ pub fn apply(
         parts: None,
         note: note.map(str::to_owned),
         note_changed: false,
+        per_author: opts.per_author || doc.per_author,
         out: Applied::default(),
     };
     for (line, reason) in &doc.problems {
         st.problem(*line, reason.clone());
     }
     st.out.counts.left_out += doc.left_out.len();
+    for (line, what) in &doc.left_out {
+        st.out.notices.push((*line, format!("left out: {what}")));
+    }
+    st.out.notices.extend(doc.notices.iter().cloned());
     if let Some(text) = &doc.text
         && text != article.text()
     {
@@ -781,6 +884,8 @@ struct State<'a> {
     parts: Option<HashMap<AnnotationId, Vec<AnnotationId>>>,
     note: Option<String>,
     note_changed: bool,
+    /// Duplicates only within one author.
+    per_author: bool,
     out: Applied,
 }
 
@@ -851,7 +956,7 @@ impl State<'_> {
         a.label == label
             && a.range() == range
             && a.kind.as_deref() == kind
-            && (!self.opts.per_author || a.author == author)
+            && (!self.per_author || a.author == author)
     }
 
     /// A whole (one-fragment) annotation, existing or new, that this span
@@ -923,11 +1028,24 @@ impl State<'_> {
 
     fn span(&mut self, span: &InSpan) {
         let key = span.key.clone().unwrap_or_default();
-        let Some((label, kind)) = self
-            .opts
-            .mapping
-            .map_type(&span.label, span.kind.as_deref())
-        else {
+        let written = match span.label_id {
+            None => span.label.as_str(),
+            Some(id) => match self.opts.label_names.get(&id) {
+                Some(name) => name.as_str(),
+                None => {
+                    let why = if self.opts.label_names.is_empty() {
+                        "give the project's label list with --labels FILE (doccano: Labels ▸ Export)"
+                    } else {
+                        "it is not in the label list"
+                    };
+                    let what = span.key.as_deref().unwrap_or("span");
+                    self.problem(span.line, format!("{what}: numeric label id {id}: {why}"));
+                    self.keys.insert(key, Key::Failed);
+                    return;
+                }
+            },
+        };
+        let Some((label, kind)) = self.opts.mapping.map_type(written, span.kind.as_deref()) else {
             self.out.counts.left_out += 1;
             self.keys.insert(key, Key::LeftOut);
             return;

@@ -9,11 +9,33 @@
 //! stored offsets are right.
 //! Links become `relation` results between spans of the same list; a link
 //! from an annotation to a prediction cannot be held and is reported.
+//!
+//! [`read`] imports Label Studio's JSON export (checked against
+//! label-studio-converter's `annotation_result_from_task`): a list of tasks
+//! `{"id", "data": {"text", ...}, "annotations": [{"id", "completed_by",
+//! "was_cancelled", "result": [...]}], "predictions": [{"model_version",
+//! "result": [...]}]}`, or JSON-MIN (`{"id", "text", "<from_name>":
+//! [{"start", "end", "text", "labels"}], "annotator"}`).
+//! - a region (`value.start`/`end` in code points, verified against
+//!   `value.text`) of an annotation is accepted, of a prediction
+//!   unreviewed; one span per label in `value.labels` (or `value.choices`);
+//! - `choices` on a labelled region become its attribute `from_name`, a
+//!   region's `textarea` text and its Meta (`meta.text`) its note;
+//! - `relation` results become links (`direction` `left` reverses them,
+//!   each of `labels` is a role, `relation` without labels);
+//! - a whole-task `choices` or `textarea` becomes a line `from_name: value`
+//!   of the document note;
+//! - a cancelled (or skipped) annotation is left out by the annotator's
+//!   decision: counted and reported, exit 0;
+//! - with several annotators (`completed_by`) each span's author is its
+//!   annotator (the email, else the user id), as the converter names them.
 
+use crate::formats::import::{InDoc, InLink, InNote, InSpan, Parsed, json_items};
 use crate::formats::{ExportDoc, Omission, exported_links, type_name};
-use crate::model::annotation::{Annotation, Status};
-use serde_json::{Value, json};
-use std::collections::HashSet;
+use crate::model::annotation::{Annotation, AnnotationId, Link, Status};
+use crate::model::offset::CharRange;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Why a link is left out: Label Studio keeps a task's annotations and
 /// predictions apart, and a relation joins regions of one result list.
@@ -96,4 +118,517 @@ pub fn export_task(doc: &ExportDoc<'_>, id: u64, omitted: &mut Vec<Omission>) ->
         task["predictions"] = json!([{ "model_version": "marginalia", "result": predictions }]);
     }
     task
+}
+
+/// Keys of a JSON-MIN record that are the converter's own, not task data.
+const MIN_META: [&str; 7] = [
+    "id",
+    "annotator",
+    "annotation_id",
+    "created_at",
+    "updated_at",
+    "lead_time",
+    "agreement",
+];
+
+/// Read a Label Studio JSON export (or JSON-MIN) into the import
+/// pipeline's documents, one per task, each element on its task's line.
+pub fn read(content: &str) -> Parsed {
+    let (items, error) = json_items(content);
+    let mut out = Parsed::default();
+    let annotators: BTreeSet<String> = items
+        .iter()
+        .flat_map(|(_, task)| task_annotators(task))
+        .collect();
+    let several = annotators.len() > 1;
+    for (line, task) in &items {
+        let Value::Object(obj) = task else {
+            out.problems
+                .push((*line, format!("a task must be a JSON object, not {task}")));
+            continue;
+        };
+        let mut doc = if is_full_task(obj) {
+            read_task(obj, several)
+        } else {
+            read_min(obj, several)
+        };
+        doc.set_line(*line);
+        out.docs.push(doc);
+    }
+    out.problems.extend(error);
+    out
+}
+
+/// A task as Label Studio exports it, rather than a JSON-MIN record.
+fn is_full_task(obj: &Map<String, Value>) -> bool {
+    ["data", "annotations", "completions", "predictions"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+}
+
+/// The annotators of a task's kept annotations (or a JSON-MIN record's).
+fn task_annotators(task: &Value) -> Vec<String> {
+    if let Some(Value::Array(anns)) = task.get("annotations").or_else(|| task.get("completions")) {
+        return anns
+            .iter()
+            .filter(|a| !is_cancelled(a))
+            .filter_map(|a| annotator(a.get("completed_by")))
+            .collect();
+    }
+    annotator(task.get("annotator")).into_iter().collect()
+}
+
+fn is_cancelled(a: &Value) -> bool {
+    [a.get("was_cancelled"), a.get("skipped")]
+        .iter()
+        .any(|v| v.and_then(Value::as_bool) == Some(true))
+}
+
+/// The annotator's name as label-studio-converter gives it: the email of
+/// a `completed_by` object, else the id.
+fn annotator(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Object(o) => match o.get("email").or_else(|| o.get("id"))? {
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        },
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The task's text: `text`, else the first string field (in name order).
+fn task_text<'a>(data: &'a Map<String, Value>, skip: &[&str]) -> Option<&'a str> {
+    if let Some(Value::String(t)) = data.get("text") {
+        return Some(t);
+    }
+    data.iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .find_map(|(_, v)| v.as_str())
+}
+
+fn read_task(task: &Map<String, Value>, several: bool) -> InDoc {
+    let task_id = task.get("id").map_or("?".to_owned(), Value::to_string);
+    let mut doc = InDoc::default();
+    match task.get("data") {
+        Some(Value::Object(data)) => {
+            doc.text = task_text(data, &["source"]).map(str::to_owned);
+            doc.source = data
+                .get("source")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+        }
+        _ => doc.problems.push((
+            0,
+            format!("task {task_id}: no \"data\" object with the text"),
+        )),
+    }
+    if doc.text.is_none() && doc.source.is_none() {
+        doc.problems.push((
+            0,
+            format!("task {task_id}: its data has no text field; its results cannot be placed"),
+        ));
+    }
+    let chars: Option<Vec<char>> = doc.text.as_ref().map(|t| t.chars().collect());
+    let mut reader = Reader {
+        doc: &mut doc,
+        chars: chars.as_deref(),
+    };
+    let anns = task.get("annotations").or_else(|| task.get("completions"));
+    for (k, a) in list(anns).iter().enumerate() {
+        let ann_id = a.get("id").map_or(k.to_string(), Value::to_string);
+        let place = format!("task {task_id}, annotation {ann_id}");
+        let results = list(a.get("result"));
+        if is_cancelled(a) {
+            let who = annotator(a.get("completed_by")).unwrap_or_else(|| "its annotator".into());
+            let what = format!("{place}: cancelled by {who}");
+            if results.is_empty() {
+                reader.doc.left_out.push((0, what.clone()));
+            }
+            for r in results {
+                reader
+                    .doc
+                    .left_out
+                    .push((0, format!("{what}: {}", describe(r))));
+            }
+            continue;
+        }
+        let author = if several {
+            annotator(a.get("completed_by"))
+        } else {
+            None
+        };
+        reader.results(&format!("a{k}"), &place, results, Status::Accepted, author);
+    }
+    for (k, p) in list(task.get("predictions")).iter().enumerate() {
+        let place = format!("task {task_id}, prediction {k}");
+        let results = list(p.get("result"));
+        reader.results(&format!("p{k}"), &place, results, Status::Unreviewed, None);
+    }
+    doc.per_author = several;
+    doc
+}
+
+fn read_min(rec: &Map<String, Value>, several: bool) -> InDoc {
+    let task_id = rec.get("id").map_or("?".to_owned(), Value::to_string);
+    let is_regions = |v: &Value| {
+        v.as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|r| r.get("start").is_some()))
+    };
+    let region_keys: Vec<&String> = rec
+        .iter()
+        .filter(|(_, v)| is_regions(v))
+        .map(|(k, _)| k)
+        .collect();
+    let mut skip: Vec<&str> = MIN_META.to_vec();
+    skip.extend(region_keys.iter().map(|k| k.as_str()));
+    let mut doc = InDoc {
+        text: task_text(rec, &skip).map(str::to_owned),
+        ..InDoc::default()
+    };
+    if doc.text.is_none() {
+        doc.problems
+            .push((0, format!("record {task_id}: no text field")));
+    }
+    let chars: Option<Vec<char>> = doc.text.as_ref().map(|t| t.chars().collect());
+    let author = if several {
+        annotator(rec.get("annotator"))
+    } else {
+        None
+    };
+    let mut reader = Reader {
+        doc: &mut doc,
+        chars: chars.as_deref(),
+    };
+    for key in region_keys {
+        let results: Vec<Value> = list(rec.get(key))
+            .iter()
+            .map(|v| json!({"id": Value::Null, "from_name": key, "type": "labels", "value": v}))
+            .collect();
+        let place = format!("record {task_id}, {key}");
+        reader.results(
+            &format!("m:{key}"),
+            &place,
+            &results,
+            Status::Accepted,
+            author.clone(),
+        );
+    }
+    doc.per_author = several;
+    doc
+}
+
+/// A JSON list, or nothing.
+fn list(v: Option<&Value>) -> &[Value] {
+    v.and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+/// A result in a few words, for a report line.
+fn describe(r: &Value) -> String {
+    let ty = r.get("type").and_then(Value::as_str).unwrap_or("result");
+    let v = r.get("value");
+    let labels: Vec<&str> = ["labels", "choices"]
+        .iter()
+        .flat_map(|k| list(v.and_then(|v| v.get(*k))))
+        .filter_map(Value::as_str)
+        .collect();
+    match (v.and_then(|v| v.get("start")), v.and_then(|v| v.get("end"))) {
+        (Some(s), Some(e)) => format!("{ty} {s}-{e} {}", labels.join(",")),
+        _ if ty == "relation" => format!(
+            "relation {} -> {}",
+            r.get("from_id").unwrap_or(&Value::Null),
+            r.get("to_id").unwrap_or(&Value::Null)
+        ),
+        _ => format!("{ty} {}", labels.join(",")).trim_end().to_owned(),
+    }
+}
+
+/// Reads the result lists of one task into its document.
+struct Reader<'a> {
+    doc: &'a mut InDoc,
+    /// The task's text, to verify `value.text` against.
+    chars: Option<&'a [char]>,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, place: &str, r: &Value, why: &str) {
+        self.doc
+            .problems
+            .push((0, format!("{place}: {}: {why}", describe(r))));
+    }
+
+    /// One result list: labelled regions first (so per-region choices,
+    /// text and relations find them), then the rest. `prefix` keeps region
+    /// ids of different lists apart.
+    fn results(
+        &mut self,
+        prefix: &str,
+        place: &str,
+        results: &[Value],
+        status: Status,
+        author: Option<String>,
+    ) {
+        let mut regions: HashMap<String, String> = HashMap::new();
+        let names = |r: &Value, key: &str| list(r.get("value").and_then(|v| v.get(key))).to_vec();
+        let has_offsets = |r: &Value| {
+            r.get("value")
+                .is_some_and(|v| v.get("start").is_some() || v.get("end").is_some())
+        };
+        let mut rest = Vec::new();
+        for (i, r) in results.iter().enumerate() {
+            let labels = names(r, "labels");
+            if has_offsets(r) && !labels.is_empty() {
+                self.region(
+                    prefix,
+                    place,
+                    (i, r),
+                    &labels,
+                    (status, &author),
+                    &mut regions,
+                );
+            } else {
+                rest.push((i, r));
+            }
+        }
+        for (i, r) in rest {
+            let is_known = r
+                .get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| regions.contains_key(id));
+            let choices = names(r, "choices");
+            if has_offsets(r) && !is_known && !choices.is_empty() {
+                self.region(
+                    prefix,
+                    place,
+                    (i, r),
+                    &choices,
+                    (status, &author),
+                    &mut regions,
+                );
+            } else {
+                self.other(place, r, &regions);
+            }
+        }
+    }
+
+    /// A region: one span per name, the first named by the region's id.
+    fn region(
+        &mut self,
+        prefix: &str,
+        place: &str,
+        (i, r): (usize, &Value),
+        names: &[Value],
+        (status, author): (Status, &Option<String>),
+        regions: &mut HashMap<String, String>,
+    ) {
+        let Some(range) = self.offsets(place, r) else {
+            return;
+        };
+        let rid = r.get("id").and_then(Value::as_str);
+        let base = format!(
+            "{prefix}:{}",
+            rid.map_or_else(|| format!("#{i}"), str::to_owned)
+        );
+        let mut first_key = None;
+        for (n, name) in names.iter().enumerate() {
+            let Some(name) = name.as_str().filter(|s| !s.trim().is_empty()) else {
+                self.problem(place, r, "a label is not a name");
+                continue;
+            };
+            let key = if n == 0 {
+                base.clone()
+            } else {
+                format!("{base}#{n}")
+            };
+            let mut span = InSpan::new(0, &key, name, vec![range]);
+            span.status = Some(status);
+            span.author = author.clone();
+            span.note = meta_note(r);
+            self.doc.spans.push(span);
+            first_key.get_or_insert(key);
+        }
+        if let (Some(id), Some(key)) = (rid, first_key) {
+            regions.entry(id.to_owned()).or_insert(key);
+        }
+    }
+
+    /// A region's offsets, verified against `value.text`. Offsets that only
+    /// fit as UTF-16 code units (Label Studio before it counted code points)
+    /// are converted, with a notice.
+    fn offsets(&mut self, place: &str, r: &Value) -> Option<CharRange> {
+        let v = r.get("value")?;
+        let (Some(start), Some(end)) = (
+            v.get("start").and_then(Value::as_u64),
+            v.get("end").and_then(Value::as_u64),
+        ) else {
+            self.problem(
+                place,
+                r,
+                "value.start/end are not character offsets (HyperText regions are not read)",
+            );
+            return None;
+        };
+        let (start, end) = (start as usize, end as usize);
+        let range = CharRange::from_usize(start, end.max(start));
+        let (Some(chars), Some(want)) = (self.chars, v.get("text").and_then(Value::as_str)) else {
+            return Some(range);
+        };
+        let at = |s: usize, e: usize| chars.get(s..e).map(|c| c.iter().collect::<String>());
+        if at(start, end).as_deref() == Some(want) {
+            return Some(range);
+        }
+        if let Some((s, e)) = utf16_to_chars(chars, start, end)
+            && at(s, e).as_deref() == Some(want)
+        {
+            self.doc.notices.push((
+                0,
+                format!("{place}: {}: offsets counted in UTF-16 code units (older Label Studio); read as {s}-{e}", describe(r)),
+            ));
+            return Some(CharRange::from_usize(s, e));
+        }
+        let found = at(start, end).unwrap_or_else(|| "(out of range)".into());
+        self.problem(
+            place,
+            r,
+            &format!("value.text {want:?} is not the task text at {start}-{end} ({found:?})"),
+        );
+        None
+    }
+
+    /// A result that is not a labelled region: choices or text on a region
+    /// or on the whole task, or a relation.
+    fn other(&mut self, place: &str, r: &Value, regions: &HashMap<String, String>) {
+        let ty = r.get("type").and_then(Value::as_str).unwrap_or("");
+        if ty == "relation" {
+            return self.relation(place, r, regions);
+        }
+        let from_name = r.get("from_name").and_then(Value::as_str).unwrap_or(ty);
+        let v = r.get("value");
+        let values: Vec<&str> = ["choices", "text", "taxonomy"]
+            .iter()
+            .flat_map(|k| list(v.and_then(|v| v.get(*k))))
+            .filter_map(Value::as_str)
+            .collect();
+        let single_text = v.and_then(|v| v.get("text")).and_then(Value::as_str);
+        let region = r
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| regions.get(id));
+        let has_offsets = v.is_some_and(|v| v.get("start").is_some());
+        match (region, ty) {
+            (Some(key), "choices" | "taxonomy") => {
+                let key = key.clone();
+                if let Some(span) = self
+                    .doc
+                    .spans
+                    .iter_mut()
+                    .find(|s| s.key.as_deref() == Some(&key))
+                {
+                    span.attrs.insert(from_name.to_owned(), values.join(", "));
+                }
+            }
+            (Some(key), "textarea") => {
+                let key = key.clone();
+                self.doc.notes.push(InNote {
+                    line: 0,
+                    target: Some(key),
+                    text: values.join("\n"),
+                });
+            }
+            (None, "choices" | "taxonomy" | "textarea") if !has_offsets && !values.is_empty() => {
+                let sep = if ty == "textarea" { "\n" } else { ", " };
+                self.doc.notes.push(InNote {
+                    line: 0,
+                    target: None,
+                    text: format!("{from_name}: {}", values.join(sep)),
+                });
+            }
+            _ if has_offsets && single_text.is_some() && values.is_empty() => {
+                self.problem(place, r, "a region without labels");
+            }
+            _ => self.problem(
+                place,
+                r,
+                &format!("a {ty:?} result is not a text span, link, choice or text; not imported"),
+            ),
+        }
+    }
+
+    fn relation(&mut self, place: &str, r: &Value, regions: &HashMap<String, String>) {
+        let key = |k: &str| {
+            r.get(k)
+                .and_then(Value::as_str)
+                .and_then(|id| regions.get(id))
+                .cloned()
+        };
+        let (Some(mut from), Some(mut to)) = (key("from_id"), key("to_id")) else {
+            return self.problem(
+                place,
+                r,
+                "it joins a region that is not a span of the same result list",
+            );
+        };
+        let direction = r
+            .get("direction")
+            .and_then(Value::as_str)
+            .unwrap_or("right");
+        if direction == "left" {
+            std::mem::swap(&mut from, &mut to);
+        }
+        let labels: Vec<&str> = list(r.get("labels"))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let roles = if labels.is_empty() {
+            vec!["relation"]
+        } else {
+            labels
+        };
+        for role in roles {
+            let mut link = Link::new(role, AnnotationId::default());
+            if direction == "bi" {
+                link.attrs.insert("direction".into(), "bi".into());
+            }
+            self.doc.links.push(InLink {
+                from: from.clone(),
+                to: to.clone(),
+                written_role: role.to_owned(),
+                link,
+                ..InLink::default()
+            });
+        }
+    }
+}
+
+/// A region's Meta text (where Label Studio keeps a region's notes).
+fn meta_note(r: &Value) -> Option<String> {
+    let texts: Vec<&str> = match r.get("meta").and_then(|m| m.get("text"))? {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    (!texts.is_empty()).then(|| texts.join("\n"))
+}
+
+/// UTF-16 code-unit offsets of `chars` as code-point offsets, when both
+/// fall between characters.
+fn utf16_to_chars(chars: &[char], start: usize, end: usize) -> Option<(usize, usize)> {
+    let (mut units, mut s, mut e) = (0usize, None, None);
+    for (i, c) in chars.iter().enumerate() {
+        if units == start {
+            s = Some(i);
+        }
+        if units == end {
+            e = Some(i);
+        }
+        units += c.len_utf16();
+    }
+    if units == start {
+        s = Some(chars.len());
+    }
+    if units == end {
+        e = Some(chars.len());
+    }
+    Some((s?, e?))
 }

@@ -1,5 +1,6 @@
 //! Importers and exporters: pure conversions between annotation records of
-//! other tools (spaCy, doccano, brat, CoNLL, Label Studio, Hugging Face) and
+//! other tools (spaCy, doccano, brat, CoNLL, Label Studio, Prodigy, Hugging
+//! Face) and
 //! Marginalia's [`Annotation`]s.
 //!
 //! Invariant: every offset that leaves or enters this module counts Unicode
@@ -15,45 +16,13 @@ pub mod doccano;
 pub mod hf;
 pub mod import;
 pub mod labelstudio;
+pub mod prodigy;
 pub mod spacy;
 
 use crate::model::annotation::{Annotation, AnnotationId, Label, Link};
 use crate::model::document::Article;
-use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashSet;
-
-/// One span read from an import record, in article code points.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpanRecord {
-    /// First code point.
-    pub start: usize,
-    /// One past the last code point.
-    pub end: usize,
-    /// The label as written in the file (`PER`, `Claim`, `QUOTE`, ...).
-    pub label: String,
-    /// An explicit entity kind, when the file carries one apart from the label.
-    pub kind: Option<String>,
-}
-
-/// The `meta` object of a spaCy or doccano JSONL record: only the article
-/// it came from is read.
-#[derive(Deserialize)]
-pub(crate) struct InMeta {
-    #[serde(default)]
-    pub(crate) source: Option<String>,
-}
-
-/// One JSONL record of a text with its spans (spaCy or doccano).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TextRecord {
-    /// The text the offsets count in, when the record carries it.
-    pub text: Option<String>,
-    /// The article path relative to the import root (`meta.source`).
-    pub source: Option<String>,
-    /// The spans.
-    pub spans: Vec<SpanRecord>,
-}
 
 /// Map a label of another tool onto Marginalia's: `ENTITY`, `CLAIM` and
 /// `QUOTE` (any case) are the three labels; anything else (`PER`, `ORG`, ...)

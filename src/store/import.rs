@@ -302,9 +302,13 @@ fn locate(
     by_hash: &mut Option<HashMap<String, Vec<PathBuf>>>,
     encoding: Option<TextEncoding>,
 ) -> Result<PathBuf, String> {
-    match (&doc.source, &doc.text) {
-        (Some(source), _) => Ok(root.join(source)),
-        (None, Some(text)) => {
+    // A `source` that names no file under the root (Prodigy's and doccano's
+    // meta often hold a corpus name there) gives way to the text.
+    let named = doc.source.as_ref().map(|s| root.join(s));
+    match (named, &doc.text) {
+        (Some(path), None) => Ok(path),
+        (Some(path), Some(_)) if path.is_file() => Ok(path),
+        (_, Some(text)) => {
             let index = match by_hash {
                 Some(index) => index,
                 None => by_hash.insert(hash_articles(root, encoding)),

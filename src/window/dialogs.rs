@@ -106,7 +106,7 @@ fn rfd_pick(request: &DialogRequest) -> Option<PathBuf> {
             start(start_dir)
                 .set_title("Import pre-annotations")
                 .add_filter(
-                    "spaCy / doccano JSONL, brat .ann",
+                    "spaCy / doccano / Prodigy JSONL, Label Studio JSON, brat .ann",
                     &["jsonl", "json", "ann"],
                 )
                 .add_filter("All files", &["*"])

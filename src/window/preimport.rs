@@ -1,5 +1,7 @@
-//! File ▸ Import pre-annotations: read a spaCy/doccano JSONL file or a brat
-//! `.ann` and add what it holds for the open article.
+//! File ▸ Import pre-annotations: read a spaCy, doccano or Prodigy JSONL
+//! file, a Label Studio JSON export or a brat `.ann` (the format guessed from
+//! the content, as `marginalia import` does) and add what it holds for the
+//! open article.
 //!
 //! The reading, checking and converting are the library's import pipeline
 //! ([`crate::store::import::into_open_article`]), the same code and rules as

@@ -885,7 +885,7 @@ fn a_span_splitting_a_character_is_reported_not_imported() {
 fn spacy_and_doccano_exports_import_back_into_fresh_copies() {
     let dir = tempfile::tempdir().unwrap();
     hard_corpus(dir.path());
-    for format in ["spacy", "doccano"] {
+    for format in ["spacy", "doccano", "doccano-relations"] {
         let r = run(
             dir.path(),
             &["export", "--format", format, "--out", "x.jsonl", "corpus"],
@@ -905,9 +905,10 @@ fn spacy_and_doccano_exports_import_back_into_fresh_copies() {
             std::fs::copy(dir.path().join("corpus").join(rel), &to).unwrap();
         }
         let root = fresh.to_string_lossy().into_owned();
+        let import_as = format.trim_end_matches("-relations");
         let r = run(
             dir.path(),
-            &["import", "--format", format, "--root", &root, "x.jsonl"],
+            &["import", "--format", import_as, "--root", &root, "x.jsonl"],
         );
         assert_eq!(r.code, 0, "{format}: {}{}", r.stdout, r.stderr);
         assert!(

@@ -12,6 +12,7 @@ mod exports;
 mod hostile_input;
 mod import_brat;
 mod import_export;
+mod import_formats;
 mod offsets;
 mod reanchor_cli;
 mod suggest;

@@ -7,6 +7,7 @@ mod confirm;
 mod corpus;
 mod encoding;
 mod fragments;
+mod import_formats;
 mod recovery;
 mod review;
 mod rtl;
