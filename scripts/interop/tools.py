@@ -170,6 +170,15 @@ row("label-studio-converter", "`Converter.iter_from_json_file` on `export --form
     len({it["id"] for it in items}) == len(tasks) == len(ARTICLES) and spans_ok == spans_seen == accepted,
     f"{len({it['id'] for it in items})}/{len(ARTICLES)} tasks (one holds only predictions), {spans_ok}/{accepted} accepted spans with text == data.text[start:end]")
 
+# 5b. The converter's JSON-MIN of that export, imported into a fresh corpus.
+conv.convert_to_json_min(os.path.join(RUN, "ls.json"), os.path.join(RUN, "ls-min"), is_dir=False)
+fresh_min = os.path.join(RUN, "fresh-lsmin")
+make_corpus(fresh_min)
+code, out, err = marginalia("import", "--format", "labelstudio", "--root", "fresh-lsmin", "ls-min/result.json")
+summary = (err.strip().splitlines() or ["(no summary)"])[-1]
+row("label-studio-converter", "its `convert_to_json_min` of that export imported into a fresh corpus",
+    code == 0 and f"({accepted} spans" in summary and " 0 not imported" in summary, summary + f" (exit {code})")
+
 # 6. spaCy's own Doc.to_json() imported into a fresh copy of the corpus.
 fresh = os.path.join(RUN, "fresh")
 make_corpus(fresh)

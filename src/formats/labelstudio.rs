@@ -283,8 +283,10 @@ fn read_min(rec: &Map<String, Value>, several: bool) -> InDoc {
         .collect();
     let mut skip: Vec<&str> = MIN_META.to_vec();
     skip.extend(region_keys.iter().map(|k| k.as_str()));
+    skip.push("source");
     let mut doc = InDoc {
         text: task_text(rec, &skip).map(str::to_owned),
+        source: rec.get("source").and_then(Value::as_str).map(str::to_owned),
         ..InDoc::default()
     };
     if doc.text.is_none() {
