@@ -48,7 +48,8 @@ pub struct ReviewFilter {
     pub status: Option<Status>,
     /// Only this label.
     pub label: Option<Label>,
-    /// Only this author.
+    /// Only authors containing this (case-insensitive), as the side
+    /// panel's author filter.
     pub author: Option<String>,
     /// Only annotations whose origin source contains this text (`Manual` matches "manual").
     pub origin: Option<String>,
@@ -60,7 +61,10 @@ impl ReviewFilter {
         use crate::model::annotation::Origin;
         self.status.is_none_or(|s| a.status == s)
             && self.label.is_none_or(|l| a.label == l)
-            && self.author.as_deref().is_none_or(|au| a.author == au)
+            && self
+                .author
+                .as_deref()
+                .is_none_or(|au| a.author.to_lowercase().contains(&au.trim().to_lowercase()))
             && self.origin.as_deref().is_none_or(|o| match &a.origin {
                 Origin::Manual => "manual".contains(o),
                 Origin::Imported { source, format } => source.contains(o) || format.contains(o),

@@ -23,6 +23,23 @@ pub const MAX_SCHEMA_BYTES: u64 = 1024 * 1024;
 /// Entity kinds used when no schema names any.
 pub const DEFAULT_ENTITY_KINDS: [&str; 4] = ["Person", "Organization", "Location", "Other"];
 
+/// The kinds NER tools write (spaCy/OntoNotes, CoNLL, brat's examples) and
+/// the entity kind each stands for, when the schema has that kind. An
+/// imported `PER` stays `PER` in the sidecar (exports give it back as
+/// written); the window shows it as a Person. A schema's `kind_aliases` add
+/// to these or override them.
+pub const DEFAULT_KIND_ALIASES: [(&str, &str); 9] = [
+    ("PER", "Person"),
+    ("PERSON", "Person"),
+    ("ORG", "Organization"),
+    ("ORGANIZATION", "Organization"),
+    ("GPE", "Location"),
+    ("LOC", "Location"),
+    ("LOCATION", "Location"),
+    ("FAC", "Location"),
+    ("MISC", "Other"),
+];
+
 /// How one label looks and what it carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabelSchema {
@@ -39,6 +56,9 @@ pub struct LabelSchema {
 pub struct Schema {
     /// Entity kinds offered for entities, in order.
     pub entity_kinds: Vec<String>,
+    /// Other names of entity kinds, upper-cased (`PER` → `Person`); every
+    /// value is one of [`Schema::entity_kinds`].
+    pub kind_aliases: BTreeMap<String, String>,
     /// One entry per label, in [`Label::ALL`] order.
     pub labels: BTreeMap<Label, LabelSchema>,
     /// The file it came from; `None` for the defaults.
@@ -51,6 +71,10 @@ impl Default for Schema {
             entity_kinds: DEFAULT_ENTITY_KINDS
                 .iter()
                 .map(|k| (*k).to_owned())
+                .collect(),
+            kind_aliases: DEFAULT_KIND_ALIASES
+                .iter()
+                .map(|(alias, kind)| ((*alias).to_owned(), (*kind).to_owned()))
                 .collect(),
             labels: Label::ALL.iter().map(|&l| (l, default_label(l))).collect(),
             source: None,
@@ -65,6 +89,29 @@ impl Schema {
             .get(&label)
             .cloned()
             .unwrap_or_else(|| default_label(label))
+    }
+
+    /// The labels whose annotations have a kind: those the schema gives
+    /// kinds (entities, through `entity_kinds`).
+    pub fn has_kinds(&self, label: Label) -> bool {
+        label == Label::Entity && !self.entity_kinds.is_empty()
+    }
+
+    /// The schema's entity kind `kind` stands for: itself in any case
+    /// (`person` → `Person`), or by an alias (`PER` → `Person`); `None` for
+    /// a kind the schema does not know.
+    pub fn canonical_kind(&self, kind: &str) -> Option<&str> {
+        let kind = kind.trim();
+        if let Some(k) = self
+            .entity_kinds
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(kind))
+        {
+            return Some(k);
+        }
+        self.kind_aliases
+            .get(&kind.to_uppercase())
+            .map(String::as_str)
     }
 
     /// The label whose shortcut is `key` (case-insensitive).
@@ -139,6 +186,8 @@ struct SchemaFile {
     #[serde(default)]
     entity_kinds: Option<Vec<String>>,
     #[serde(default)]
+    kind_aliases: BTreeMap<String, String>,
+    #[serde(default)]
     labels: BTreeMap<Label, LabelFile>,
 }
 
@@ -180,6 +229,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Schema, SchemaError> {
         if !kinds.is_empty() {
             schema.entity_kinds = kinds.into_iter().map(|k| k.trim().to_owned()).collect();
         }
+    }
+    // The default aliases stay for the kinds the schema kept.
+    let kinds = schema.entity_kinds.clone();
+    schema.kind_aliases.retain(|_, kind| kinds.contains(kind));
+    for (alias, kind) in file.kind_aliases {
+        let Some(known) = kinds.iter().find(|k| k.eq_ignore_ascii_case(kind.trim())) else {
+            return Err(invalid(format!(
+                "kind alias {alias:?}: {kind:?} is not one of the entity kinds"
+            )));
+        };
+        schema
+            .kind_aliases
+            .insert(alias.trim().to_uppercase(), known.clone());
     }
     for (label, given) in file.labels {
         let entry = schema
@@ -279,6 +341,29 @@ pub fn find_and_load(article_path: &Path) -> (Schema, Option<SchemaError>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ner_kinds_stand_for_the_schema_kinds() {
+        let s = Schema::default();
+        assert_eq!(s.canonical_kind("PER"), Some("Person"));
+        assert_eq!(s.canonical_kind("gpe"), Some("Location"));
+        assert_eq!(s.canonical_kind("ORG"), Some("Organization"));
+        assert_eq!(s.canonical_kind("person"), Some("Person"));
+        assert_eq!(s.canonical_kind("NORP"), None);
+        assert!(s.has_kinds(Label::Entity));
+        assert!(!s.has_kinds(Label::Quote) && !s.has_kinds(Label::Claim));
+        // A schema's own aliases; the defaults go with the kinds they name.
+        let s = parse(
+            "(entity_kinds: [\"Person\", \"Ship\"], kind_aliases: {\"VESSEL\": \"ship\"})",
+            Path::new("m.ron"),
+        )
+        .unwrap();
+        assert_eq!(s.canonical_kind("vessel"), Some("Ship"));
+        assert_eq!(s.canonical_kind("PER"), Some("Person"));
+        assert_eq!(s.canonical_kind("ORG"), None);
+        let e = parse("(kind_aliases: {\"X\": \"Ship\"})", Path::new("m.ron")).unwrap_err();
+        assert!(e.to_string().contains("not one of the entity kinds"), "{e}");
+    }
+
     use super::*;
 
     const EXAMPLE: &str = include_str!("../../assets/marginalia.example.ron");

@@ -1,6 +1,6 @@
 //! Short texts for people: quotes and notes cut to one line, where an
 //! annotation came from, its history.
-use crate::model::annotation::{Annotation, Origin};
+use crate::model::annotation::{Annotation, Origin, Status};
 use chrono::{DateTime, Local, Utc};
 
 /// The first `max` chars of `s` on one line, with `…` when cut.
@@ -48,12 +48,41 @@ pub fn history_lines(a: &Annotation) -> Vec<String> {
         ));
     }
     if a.reviews.is_empty() {
-        lines.push("Not reviewed yet".to_owned());
+        lines.push(status_without_review(a));
     }
     for r in a.reviews.iter().rev() {
         lines.push(format!("{} by {} on {}", r.status, r.by, when_text(r.at)));
     }
     lines
+}
+
+/// What an annotation's status means before anyone reviewed it, so the
+/// History never contradicts the status shown above it: an annotation made
+/// by hand is accepted by its maker; an imported one is unreviewed unless
+/// its file said otherwise.
+fn status_without_review(a: &Annotation) -> String {
+    match (a.status, &a.origin) {
+        (Status::Unreviewed, _) => "Not reviewed yet".to_owned(),
+        (status, Origin::Manual) => {
+            format!(
+                "{} as made by {} (no review yet)",
+                capitalized(status),
+                a.author
+            )
+        }
+        (status, Origin::Imported { .. }) => {
+            format!("{} as imported (no review yet)", capitalized(status))
+        }
+    }
+}
+
+fn capitalized(status: Status) -> String {
+    let name = status.name();
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The fields in which two versions of one annotation differ, as rows of
@@ -174,6 +203,36 @@ mod tests {
         assert_eq!(error_text(&e), "a.txt: binary file");
         let e = anyhow::anyhow!("cause").context("opening a.txt");
         assert_eq!(error_text(&e), "opening a.txt: cause");
+    }
+
+    #[test]
+    fn history_agrees_with_the_status_before_any_review() {
+        let article = crate::model::document::Article::new("Zakir Hasanov spoke.".into());
+        let range = crate::model::offset::CharRange::from_usize(0, 13);
+        let now = chrono::Utc::now();
+        let make = |origin| {
+            Annotation::new(
+                &article,
+                range,
+                crate::model::annotation::Label::Entity,
+                "ana",
+                now,
+                origin,
+            )
+            .unwrap()
+        };
+        let manual = make(Origin::Manual);
+        assert_eq!(manual.status, Status::Accepted);
+        let lines = history_lines(&manual);
+        assert_eq!(
+            lines.last().unwrap(),
+            "Accepted as made by ana (no review yet)"
+        );
+        let imported = make(Origin::Imported {
+            source: "model".into(),
+            format: "spacy".into(),
+        });
+        assert_eq!(history_lines(&imported).last().unwrap(), "Not reviewed yet");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod recovery;
 mod review;
 mod rtl;
 mod shell;
+mod side_panel;
 mod view;
 
 use egui_kittest::Harness;

@@ -7,6 +7,7 @@
 //! Row texts are made once per annotation version ([`Stamp`]) and minute.
 use crate::model::annotation::{Annotation, AnnotationId, Label, Stamp, Status};
 use crate::model::filter::Filter;
+use crate::store::schema::Schema;
 use crate::window::palette::Palette;
 use crate::window::panels::{Panel, chip_ui, palette};
 use crate::window::text::excerpt;
@@ -130,7 +131,7 @@ impl AnnotationList {
                             .speaker()
                             .and_then(|id| doc.annotations.get(id))
                             .map(|s| s.quote.as_str());
-                        row_text(a, speaker, now)
+                        row_text(a, &kind_text(a, &ws.schema), speaker, now)
                     });
                     if row_ui(ui, a, text, palette, is_selected).clicked() {
                         clicked = Some(a.id.clone());
@@ -210,9 +211,20 @@ fn filters_ui(ui: &mut egui::Ui, filter: &mut Filter) {
     });
 }
 
+/// How a row names the annotation: its kind, as the schema calls it when
+/// it is an alias (`Person (PER)`), else its label.
+fn kind_text(a: &Annotation, schema: &Schema) -> String {
+    match a.kind.as_deref() {
+        Some(kind) => match schema.canonical_kind(kind) {
+            Some(known) if known != kind => format!("{known} ({kind})"),
+            _ => kind.to_owned(),
+        },
+        None => a.label.name().to_owned(),
+    }
+}
+
 /// A row's text: kind, quote, speaker, author and relative time.
-fn row_text(a: &Annotation, speaker: Option<&str>, now: DateTime<Utc>) -> String {
-    let kind = a.kind.as_deref().unwrap_or(a.label.name());
+fn row_text(a: &Annotation, kind: &str, speaker: Option<&str>, now: DateTime<Utc>) -> String {
     let speaker = speaker
         .map(|s| format!(" — {}", excerpt(s, 24)))
         .unwrap_or_default();

@@ -1,5 +1,5 @@
-//! The editor of the selected annotation: label, kind, attributes, note,
-//! edges, delete, and its history.
+//! The editor of the selected annotation: label, kind, attributes, links,
+//! note, edges, delete, and its history.
 //!
 //! What is typed in the kind and note fields lives in edit buffers keyed on
 //! the annotation's version [`Stamp`]: when the annotation changes under
@@ -9,6 +9,7 @@
 //! field loses focus, before any command runs ([`Editor::commit`], called by
 //! the app), and before the editor moves to another annotation.
 use crate::model::annotation::{Annotation, AnnotationId, Label, Stamp};
+use crate::model::review::linked_to;
 use crate::window::commands::Command;
 use crate::window::panels::{Panel, chip_ui, command_button_ui, palette};
 use crate::window::text::{excerpt, history_lines, origin_text};
@@ -80,8 +81,9 @@ struct Buffers {
 #[derive(Debug, Default)]
 pub struct Editor {
     buffers: Option<Buffers>,
-    /// Kinds already used, for completion, with the revision they were built for.
-    kinds: (u64, Vec<String>),
+    /// Kinds already used, per label, for completion, with the revision
+    /// they were built for.
+    kinds: (u64, Vec<(Label, String)>),
 }
 
 fn stamp_of(ws: &Workspace, id: &AnnotationId) -> Option<Stamp> {
@@ -196,78 +198,57 @@ impl Panel for Editor {
         });
         self.kind_ui(ui, ws, &a);
         attributes_ui(ui, ws, &a);
+        if let Some(id) = links_ui(ui, ws, &a) {
+            ws.select_annotation(id);
+        }
         self.note_ui(ui, ws);
         command.or(edges_ui(ui, ws))
     }
 }
 
 impl Editor {
-    /// The kind field, the kinds already used, and the schema's kinds.
+    /// The kind field, the kinds already used, and the schema's kinds. Shown
+    /// for the labels the schema gives kinds (entities), and for any
+    /// annotation that has a kind all the same (an imported claim's).
     fn kind_ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace, a: &Annotation) {
+        let has_kinds = ws.schema.has_kinds(a.label);
+        if !has_kinds && a.kind.is_none() {
+            return;
+        }
         let Some(doc) = &ws.doc else { return };
         if doc.annotations.revision() != self.kinds.0 {
-            let kinds: BTreeSet<&str> = doc
+            let kinds: BTreeSet<(Label, &str)> = doc
                 .annotations
                 .iter()
-                .filter_map(|a| a.kind.as_deref())
+                .filter_map(|a| Some((a.label, a.kind.as_deref()?)))
                 .collect();
-            self.kinds = (
-                doc.annotations.revision(),
-                kinds.into_iter().map(str::to_owned).collect(),
-            );
+            let kinds = kinds.into_iter().map(|(l, k)| (l, k.to_owned())).collect();
+            self.kinds = (doc.annotations.revision(), kinds);
         }
         let Some(b) = &mut self.buffers else { return };
-        let mut commit = false;
-        let mut chosen = None;
-        ui.horizontal(|ui| {
-            let kind_label = ui.label("Kind:");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut b.kind.text)
-                        .id(egui::Id::unique(KIND_ID))
-                        .hint_text("Person, ORG, Place…")
-                        .desired_width(160.0),
-                )
-                .labelled_by(kind_label.id);
-            commit = r.lost_focus();
-        });
+        let mut commit = kind_field_ui(ui, &mut b.kind.text);
+        if let Some(kind) = a.kind.as_deref()
+            && let Some(known) = ws.schema.canonical_kind(kind)
+            && known != kind
+        {
+            ui.weak(format!("{kind} stands for {known} (a kind alias)"));
+        }
+        // Kinds the schema knows are its buttons below; the rest are offered
+        // as used on this label.
         let typed = b.kind.text.trim().to_lowercase();
-        let suggestions: Vec<&String> = self
-            .kinds
-            .1
-            .iter()
-            .filter(|k| k.to_lowercase().starts_with(&typed) && k.as_str() != b.kind.text.trim())
+        let used: Vec<&String> = (self.kinds.1.iter())
+            .filter(|(label, k)| {
+                *label == a.label
+                    && k.to_lowercase().starts_with(&typed)
+                    && k.as_str() != b.kind.text.trim()
+                    && !(has_kinds && ws.schema.canonical_kind(k).is_some())
+            })
+            .map(|(_, k)| k)
             .take(MAX_SUGGESTIONS)
             .collect();
-        if !suggestions.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                ui.weak("Used:");
-                for k in &suggestions {
-                    if ui.small_button(k.as_str()).clicked() {
-                        chosen = Some((*k).clone());
-                    }
-                }
-            });
-        }
-        if a.label == Label::Entity {
-            ui.horizontal_wrapped(|ui| {
-                ui.weak("Kinds:");
-                for k in ws
-                    .schema
-                    .entity_kinds
-                    .iter()
-                    .filter(|k| !suggestions.contains(k))
-                {
-                    let is_current = a.kind.as_deref() == Some(k.as_str());
-                    if ui
-                        .add(egui::Button::selectable(is_current, k.as_str()).small())
-                        .on_hover_text("Set the kind (from the label schema)")
-                        .clicked()
-                    {
-                        chosen = Some(k.clone());
-                    }
-                }
-            });
+        let mut chosen = used_kinds_ui(ui, &used);
+        if has_kinds {
+            chosen = chosen.or(schema_kinds_ui(ui, ws, a));
         }
         if let Some(k) = chosen {
             b.kind.text = k;
@@ -294,6 +275,89 @@ impl Editor {
             self.commit(ws);
         }
     }
+}
+
+/// The kind field; true when it lost focus (to commit what was typed).
+fn kind_field_ui(ui: &mut egui::Ui, text: &mut String) -> bool {
+    ui.horizontal(|ui| {
+        let kind_label = ui.label("Kind:");
+        ui.add(
+            egui::TextEdit::singleline(text)
+                .id(egui::Id::unique(KIND_ID))
+                .hint_text("Person, ORG, Place…")
+                .desired_width(160.0),
+        )
+        .labelled_by(kind_label.id)
+        .lost_focus()
+    })
+    .inner
+}
+
+/// The kinds already used on this label; the one clicked.
+fn used_kinds_ui(ui: &mut egui::Ui, used: &[&String]) -> Option<String> {
+    if used.is_empty() {
+        return None;
+    }
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Used:");
+        for k in used {
+            if ui.small_button(k.as_str()).clicked() {
+                chosen = Some((*k).clone());
+            }
+        }
+    });
+    chosen
+}
+
+/// The schema's entity kinds as buttons, the annotation's own selected
+/// (through an alias too: `PER` selects Person); the one clicked.
+fn schema_kinds_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Annotation) -> Option<String> {
+    let current = a.kind.as_deref().and_then(|k| ws.schema.canonical_kind(k));
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Kinds:");
+        for k in &ws.schema.entity_kinds {
+            let is_current = current == Some(k.as_str());
+            if ui
+                .add(egui::Button::selectable(is_current, k.as_str()).small())
+                .on_hover_text("Set the kind (from the label schema)")
+                .clicked()
+            {
+                chosen = Some(k.clone());
+            }
+        }
+    });
+    chosen
+}
+
+/// The annotation's links, both ways: "speaker: Entity “Dehqan”" on a
+/// quote, "speaker of: Quote “peace now”" on its speaker. Clicking one
+/// selects the annotation at its other end.
+fn links_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Annotation) -> Option<AnnotationId> {
+    let doc = ws.doc.as_ref()?;
+    let set = &doc.annotations;
+    let outgoing = (a.links.iter()).filter_map(|l| Some((l.role.clone(), set.get(&l.target)?)));
+    let incoming = linked_to(set, &a.id).flat_map(|other| {
+        (other.links.iter())
+            .filter(|l| l.target == a.id)
+            .map(move |l| (format!("{} of", l.role), other))
+    });
+    let links: Vec<(String, &Annotation)> = outgoing.chain(incoming).collect();
+    if links.is_empty() {
+        ui.weak("Links: none (L links a quote or claim to its speaker)");
+        return None;
+    }
+    ui.label("Links:");
+    let mut picked = None;
+    for (role, other) in links {
+        let text = format!("{role}: {} “{}”", other.label, excerpt(&other.quote, 40));
+        let link = ui.link(text).on_hover_text("Select it");
+        if link.clicked() {
+            picked = Some(other.id.clone());
+        }
+    }
+    picked
 }
 
 /// One combo box per schema attribute of the annotation's label; the

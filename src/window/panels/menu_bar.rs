@@ -65,13 +65,15 @@ fn menu_ui(
     if menu == Menu::Edit {
         ui.separator();
         ui.horizontal(|ui| {
-            let label = ui.label("Author:");
+            // "Your name", not "Author": the side panel's "Author:" filters.
+            let label = ui.label("Your name:");
             ui.add(
                 egui::TextEdit::singleline(&mut ws.prefs.author)
                     .id(egui::Id::unique(AUTHOR_ID))
                     .desired_width(140.0),
             )
-            .labelled_by(label.id);
+            .labelled_by(label.id)
+            .on_hover_text("Signs the annotations you make and your review decisions");
         });
     }
 }

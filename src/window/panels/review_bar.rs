@@ -18,13 +18,10 @@ use eframe::egui;
 
 /// Id of the origin filter field of the review bar.
 pub const ORIGIN_FILTER_ID: &str = "marginalia.review_origin";
-/// Id of the author filter field of the review bar.
-pub const AUTHOR_FILTER_ID: &str = "marginalia.review_author";
-
-/// The review bar's own state: what is typed in its filter fields.
+/// The review bar's own state: what is typed in its origin filter. (The
+/// queue's author filter is the side panel's "Author:", so there is one.)
 #[derive(Debug, Default)]
 pub struct ReviewBar {
-    author_buf: String,
     origin_buf: String,
 }
 
@@ -116,19 +113,15 @@ impl ReviewBar {
             })
             .response
             .labelled_by(name.id);
-        for (buf, id, hint) in [
-            (&mut self.author_buf, AUTHOR_FILTER_ID, "author"),
-            (&mut self.origin_buf, ORIGIN_FILTER_ID, "origin"),
-        ] {
-            ui.add(
-                egui::TextEdit::singleline(buf)
-                    .id(egui::Id::unique(id))
-                    .hint_text(hint)
-                    .desired_width(80.0),
-            );
-        }
+        ui.add(
+            egui::TextEdit::singleline(&mut self.origin_buf)
+                .id(egui::Id::unique(ORIGIN_FILTER_ID))
+                .hint_text("origin")
+                .desired_width(80.0),
+        );
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        filter.author = text(&self.author_buf);
+        // One author filter for the list and the queue: the side panel's.
+        filter.author = text(&ws.filter.author);
         filter.origin = text(&self.origin_buf);
         *filter != before
     }
