@@ -196,7 +196,7 @@ fn u_undoes_the_last_decision_and_goes_back_to_it() {
 fn review_keys_are_off_outside_review_mode() {
     let f = fixture();
     let mut h = imported(&f);
-    h.get_by_label_contains("PER · “Dehqan”").click();
+    h.get_by_label_contains("(PER) · “Dehqan”").click();
     h.run();
     press(&mut h, Modifiers::NONE, Key::A);
     let doc = h.state().state.doc.as_ref().unwrap();
@@ -252,7 +252,7 @@ fn deleting_a_linked_speaker_asks_and_unlink_leaves_no_dangling_link() {
         .click();
     h.run();
 
-    select_row(&mut h, "PER · “Dehqan”");
+    select_row(&mut h, "(PER) · “Dehqan”");
     press(&mut h, Modifiers::NONE, Key::Delete);
     // Asked, nothing deleted yet.
     assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 4);
@@ -292,7 +292,7 @@ fn cancel_keeps_the_linked_speaker() {
     h.get_by_label(&format!("Dehqan ({}..{})", dehqan.start, dehqan.end))
         .click();
     h.run();
-    select_row(&mut h, "PER · “Dehqan”");
+    select_row(&mut h, "(PER) · “Dehqan”");
     press(&mut h, Modifiers::NONE, Key::Delete);
     h.get_by_label("Cancel").click();
     h.run();
