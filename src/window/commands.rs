@@ -394,26 +394,27 @@ commands! {
         keys: &[k(NONE, Key::Delete)], scopes: Scopes::NOT_TYPING, needs: Needs::Selected,
         menu: Menu::Edit, section: 1,
     }
-    /// Move the start of the selected annotation one character left.
+    /// Move the start of the selected annotation one character earlier in
+    /// the text (left in English, right in Persian: moves are logical).
     StartLeft {
-        label: "Start ◀", help: "move the start of the selected annotation one character left",
+        label: "Start ◀", help: "move the start of the selected annotation one character earlier in the text",
         keys: &[k(ALT_SHIFT, Key::ArrowLeft), k(CTRL_SHIFT, Key::ArrowLeft)],
         scopes: Scopes::NOT_TYPING, needs: Needs::Selected,
     }
     /// ... right.
     StartRight {
-        label: "Start ▶", help: "move the start one character right",
+        label: "Start ▶", help: "move the start one character later in the text",
         keys: &[k(ALT_SHIFT, Key::ArrowRight), k(CTRL_SHIFT, Key::ArrowRight)],
         scopes: Scopes::NOT_TYPING, needs: Needs::Selected,
     }
-    /// Move the end of the selected annotation one character left.
+    /// Move the end of the selected annotation one character earlier in the text.
     EndLeft {
-        label: "End ◀", help: "move the end of the selected annotation one character left",
+        label: "End ◀", help: "move the end of the selected annotation one character earlier in the text",
         keys: &[k(SHIFT, Key::ArrowLeft)], scopes: Scopes::NOT_TYPING, needs: Needs::Selected,
     }
     /// ... right.
     EndRight {
-        label: "End ▶", help: "move the end one character right",
+        label: "End ▶", help: "move the end one character later in the text",
         keys: &[k(SHIFT, Key::ArrowRight)], scopes: Scopes::NOT_TYPING, needs: Needs::Selected,
     }
     /// Open the find bar and focus it.
