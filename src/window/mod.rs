@@ -20,6 +20,7 @@ use eframe::egui;
 pub mod app;
 pub mod article_view;
 pub mod bench;
+pub mod bidi_text;
 pub mod commands;
 pub mod corpus;
 pub mod dialogs;
@@ -66,7 +67,7 @@ mod tests {
     fn layer(module: &str) -> Option<u8> {
         Some(match module {
             "text" | "palette" | "prefs" | "sample" | "dialogs" | "preimport" | "corpus"
-            | "watch" | "commands" | "fonts" | "encoding" => 1,
+            | "watch" | "commands" | "fonts" | "encoding" | "bidi_text" => 1,
             "workspace" => 2,
             "panels" | "article_view" => 3,
             "app" => 4,

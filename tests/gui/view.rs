@@ -207,6 +207,58 @@ fn drag_after_emoji_and_combining_marks_gets_exact_offsets() {
     assert_eq!(select_word(text, "words", true), "words");
 }
 
+/// A left-to-right paragraph takes the view's fast path (egui's own wrapped
+/// galley): on its third line, a highlight covers exactly its word's glyphs
+/// and a drag over the word selects exactly it.
+#[test]
+fn a_wrapped_english_paragraph_highlights_and_selects_its_own_glyphs() {
+    let text = format!(
+        "{} the zeppelin landed safely {}",
+        "Ministers met at noon and talked about trade, roads and water. ".repeat(3),
+        "Then they left.".repeat(4)
+    );
+    let at = text.find("zeppelin").unwrap();
+    let article = Article::new(text.clone());
+    let ann = annotation(&article, at, at + 8, "z", Label::Entity);
+    let mut h = harness(state(&text, vec![ann], false));
+    let glyphs = word_rects(&h, "zeppelin", 0);
+    let word = glyphs.iter().fold(Rect::NOTHING, |a, b| a.union(*b));
+    let first_line = word_rects(&h, "Ministers", 0)[0];
+    assert!(
+        word.top() > first_line.bottom() + 20.0,
+        "the word is on a later line: {word:?}"
+    );
+    let fills: Vec<Rect> = h
+        .state()
+        .view
+        .highlight_rects()
+        .into_iter()
+        .filter(|(l, _)| *l == Label::Entity)
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(fills.len(), 1, "{fills:?}");
+    let fill = fills[0];
+    for (a, b, what) in [
+        (fill.left(), word.left(), "left"),
+        (fill.right(), word.right(), "right"),
+        (fill.top(), word.top(), "top"),
+        (fill.bottom(), word.bottom(), "bottom"),
+    ] {
+        assert!(
+            (a - b).abs() <= 1.0,
+            "{what}: fill {fill:?} vs glyphs {word:?}"
+        );
+    }
+    let (first, last) = (glyphs[0], glyphs[glyphs.len() - 1]);
+    drag(
+        &mut h,
+        first.left_center() + egui::vec2(1.0, 0.0),
+        last.right_center() - egui::vec2(1.0, 0.0),
+    );
+    let range = last_selection(&h).expect("a selection is reported");
+    assert_eq!(h.state().article.slice(range), Some("zeppelin"));
+}
+
 #[test]
 fn double_click_selects_a_word() {
     let mut h = harness(state("One two three", Vec::new(), true));

@@ -112,10 +112,7 @@ impl<'t> Bidi<'t> {
     }
 }
 
-/// The char drawn for `c` at a right-to-left level (rule L4).
-pub fn mirrored(c: char) -> char {
-    unicode_bidi_mirroring::get_mirrored(c).unwrap_or(c)
-}
+pub use crate::window::bidi_text::mirrored;
 
 #[cfg(test)]
 mod tests {

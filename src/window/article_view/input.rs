@@ -2,6 +2,7 @@
 //! selection, with auto-scroll at the edges; hit testing through the glyph map.
 
 use super::*;
+use crate::window::bidi_text::label_text;
 
 impl ArticleView {
     /// The text cursor over text, and the hovered highlight with its tooltip.
@@ -170,21 +171,23 @@ fn annotation_tooltip_ui(
         }
         ui.weak(format!("· {}", a.status));
     });
+    // egui draws labels in logical order: Persian names and notes are
+    // handed over in visual order (see `label_text`).
     if let Some(speaker) = speaker {
-        ui.label(format!(
-            "said by “{}”",
-            crate::window::text::excerpt(speaker, 40)
-        ));
+        let line = format!("said by “{}”", crate::window::text::excerpt(speaker, 40));
+        ui.label(label_text(&line));
     }
-    ui.label(format!(
+    let line = format!(
         "{} · {}",
         a.author,
         a.modified
             .with_timezone(&chrono::Local)
             .format("%Y-%m-%d %H:%M")
-    ));
+    );
+    ui.label(label_text(&line));
     if let Some(note) = &a.note {
         ui.separator();
-        ui.label(note);
+        let lines: Vec<_> = note.lines().map(label_text).collect();
+        ui.label(lines.join("\n"));
     }
 }

@@ -199,7 +199,9 @@ fn paint_link(ui: &egui::Ui, link: &DrawnLink, palette: &Palette, geometry: Geom
     ));
     if let Some(label) = &link.label {
         let font = egui::FontId::proportional(geometry.font_size * 0.85);
-        let galley = painter.layout_no_wrap(label.clone(), font, palette.text);
+        // The label names Persian speakers too: egui needs it in visual order.
+        let text = crate::window::bidi_text::label_text(label).into_owned();
+        let galley = painter.layout_no_wrap(text, font, palette.text);
         let below = direction.y < 0.0;
         let rect = Rect::from_min_size(
             pos2(

@@ -8,6 +8,8 @@
 //!   visual order of each line by the Unicode Bidirectional Algorithm;
 //! - [`layout`]: lines broken in logical order, placed in visual order into
 //!   one galley per paragraph, with its [`GlyphMap`] (where each char went);
+//!   a paragraph with nothing right-to-left in it takes the fast path of
+//!   [`ltr`] instead: egui's own wrapped galley, the map read off its rows;
 //! - [`heights`]: a Fenwick table of paragraph heights, so the widget lays out
 //!   and paints only the paragraphs near the viewport;
 //! - [`paint`] and [`input`]: painting, hit testing, selection by drag.
@@ -36,6 +38,7 @@ mod heights;
 mod input;
 mod layout;
 mod links;
+mod ltr;
 mod paint;
 mod shape;
 mod style;

@@ -20,6 +20,7 @@
 //! per RTL word or lone grapheme.
 
 use super::bidi::{Bidi, mirrored};
+use crate::window::bidi_text::is_rtl_script;
 use eframe::egui::{self, Galley, text::LayoutJob, text::TextFormat};
 use std::ops::Range;
 use std::sync::Arc;
@@ -101,7 +102,7 @@ pub(super) fn shape(
 }
 
 /// `is_start[i]`: char `i` starts a grapheme cluster (and `is_start[n]`).
-fn grapheme_starts(chars: &[char]) -> Vec<bool> {
+pub(super) fn grapheme_starts(chars: &[char]) -> Vec<bool> {
     let mut starts = vec![false; chars.len() + 1];
     starts[chars.len()] = true;
     if chars.iter().all(char::is_ascii) {
@@ -131,15 +132,6 @@ fn push_piece(shaped: &mut Shaped, galley: Arc<Galley>) -> usize {
 
 fn row_glyphs(galley: &Galley) -> &[egui::epaint::text::Glyph] {
     galley.rows.first().map_or(&[], |r| &r.row.glyphs[..])
-}
-
-/// True for chars of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana,
-/// NKo, ... and their presentation forms), which harfrust shapes right to
-/// left whatever their bidi level.
-fn is_rtl_script(c: char) -> bool {
-    matches!(c,
-        '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}'
-        | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
 }
 
 /// A run at an even level: pieces of one glyph per char, except that

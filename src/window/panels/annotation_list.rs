@@ -234,10 +234,12 @@ fn row_text(a: &Annotation, kind: &str, speaker: Option<&str>, now: DateTime<Utc
         a.author,
         relative_time(a.modified, now)
     );
-    match a.status {
+    let text = match a.status {
         Status::Unreviewed => format!("◌ {text}"),
         Status::Accepted | Status::Rejected => text,
-    }
+    };
+    // egui draws labels in logical order: a Persian quote goes in visual order.
+    crate::window::bidi_text::label_text(&text).into_owned()
 }
 
 fn row_ui(
