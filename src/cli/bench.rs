@@ -1,5 +1,6 @@
-//! `marginalia bench ARTICLE`: time the real window headless on a copy of an
-//! article and its sidecar, and print one line of figures; and the hidden
+//! `marginalia bench ARTICLE [--reference SMALL]`: time the real window
+//! headless on a copy of an article and its sidecar (and of a reference
+//! article, for the frame ratio), and print one line of figures; and the hidden
 //! `marginalia __gen-article OUT`, which writes the deterministic article and
 //! sidecar those figures are usually taken on.
 //!
@@ -12,11 +13,25 @@ use crate::window::bench::{self, BenchConfig};
 use anyhow::Context as _;
 use std::path::Path;
 
-/// Run the bench and print its line. Exit code 0.
-pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<u8> {
-    let report = bench::run(article, config)
-        .with_context(|| format!("benchmarking {}", article.display()))?;
-    println!("{}", report.line());
+/// Run the bench and print its line; with a `reference` article (the 5 KB
+/// one at the same density), bench that first, the same way, and append its
+/// frame figures and the ratio of the frame medians. Exit code 0.
+pub fn run(article: &Path, reference: Option<&Path>, config: BenchConfig) -> anyhow::Result<u8> {
+    let bench_one = |path: &Path| {
+        bench::run(path, config).with_context(|| format!("benchmarking {}", path.display()))
+    };
+    let reference = reference.map(bench_one).transpose()?;
+    let report = bench_one(article)?;
+    match reference {
+        Some(r) => println!(
+            "{} ref_frame_median_ms={:.2} ref_frame_p99_ms={:.2} frame_median_ratio={:.2}",
+            report.line(),
+            r.frame_median_ms,
+            r.frame_p99_ms,
+            report.frame_median_ms / r.frame_median_ms.max(1e-6)
+        ),
+        None => println!("{}", report.line()),
+    }
     Ok(0)
 }
 

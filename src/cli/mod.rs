@@ -136,6 +136,16 @@ pub enum Command {
         /// Window height in points.
         #[arg(long, default_value_t = 800.0)]
         height: f32,
+        /// Frames of the fling (top to bottom in equal steps, after the scrolling).
+        #[arg(long, default_value_t = 300)]
+        fling_frames: usize,
+        /// Bench this article first, the same way, and add its frame figures
+        /// and the frame median ratio (ARTICLE ÷ it) to the line.
+        #[arg(long, value_name = "SMALL_ARTICLE")]
+        reference: Option<PathBuf>,
+        /// Time frames by the UI thread's CPU time, not the wall clock (steadier on a busy machine).
+        #[arg(long)]
+        cpu_clock: bool,
     },
     /// Bench helper: write a deterministic generated article and its sidecar.
     #[command(name = "__gen-article", hide = true)]
@@ -293,13 +303,19 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             step,
             width,
             height,
+            fling_frames,
+            reference,
+            cpu_clock,
         } => bench::run(
             &article,
+            reference.as_deref(),
             crate::window::bench::BenchConfig {
                 frames,
                 step_points: step,
                 width_points: width,
                 height_points: height,
+                fling_frames,
+                cpu_clock,
             },
         ),
         Command::GenArticle {

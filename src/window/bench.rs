@@ -1,5 +1,6 @@
 //! A headless run of the real window, timed: open, first frame, scrolling
-//! top to bottom, one resize, one tag, one save, and peak memory.
+//! (in equal steps top to bottom, or at a fixed speed), a fling top to
+//! bottom, one resize, one tag, one save, and peak memory.
 //!
 //! It drives [`MarginaliaApp::ui_body`] through `egui::Context::run_ui` and
 //! tessellates every frame, as the window does (only the GPU upload is
@@ -27,6 +28,13 @@ pub struct BenchConfig {
     pub width_points: f32,
     /// Window height in points.
     pub height_points: f32,
+    /// Frames of the fling: top to bottom in this many equal steps, timed
+    /// after the scrolling above.
+    pub fling_frames: usize,
+    /// Time frames by the UI thread's CPU time instead of the wall clock:
+    /// on a loaded machine, what the frames cost rather than how long they
+    /// waited for a core (Unix; elsewhere the wall clock).
+    pub cpu_clock: bool,
 }
 
 /// What was measured, in milliseconds (memory in MiB).
@@ -53,6 +61,10 @@ pub struct BenchReport {
     pub save_ms: f64,
     /// Peak resident memory of the process (VmHWM), when known.
     pub peak_rss_mb: Option<f64>,
+    /// Median of the fling's frames.
+    pub fling_median_ms: f64,
+    /// 99th percentile of the fling's frames.
+    pub fling_p99_ms: f64,
 }
 
 impl BenchReport {
@@ -62,7 +74,7 @@ impl BenchReport {
             .peak_rss_mb
             .map_or_else(|| "unknown".to_owned(), |m| format!("{m:.1}"));
         format!(
-            "open_ms={:.1} first_frame_ms={:.1} frame_median_ms={:.2} frame_p99_ms={:.2} resize_ms={:.1} tag_ms={:.2} save_ms={:.1} peak_rss_mb={rss} ready_ms={:.1}",
+            "open_ms={:.1} first_frame_ms={:.1} frame_median_ms={:.2} frame_p99_ms={:.2} resize_ms={:.1} tag_ms={:.2} save_ms={:.1} peak_rss_mb={rss} ready_ms={:.1} fling_median_ms={:.2} fling_p99_ms={:.2}",
             self.open_ms,
             self.first_frame_ms,
             self.frame_median_ms,
@@ -71,6 +83,8 @@ impl BenchReport {
             self.tag_ms,
             self.save_ms,
             self.ready_ms,
+            self.fling_median_ms,
+            self.fling_p99_ms,
         )
     }
 }
@@ -80,6 +94,7 @@ struct Driver {
     ctx: egui::Context,
     size: egui::Vec2,
     frame: u64,
+    cpu_clock: bool,
 }
 
 impl Driver {
@@ -98,6 +113,7 @@ impl Driver {
     /// One frame of the whole window (UI pass and tessellation); its duration.
     fn frame(&mut self, app: &mut MarginaliaApp, events: Vec<egui::Event>) -> Duration {
         let input = self.input(events);
+        let cpu_started = self.cpu_clock.then(thread_cpu_time).flatten();
         let started = Instant::now();
         let mut output = self.ctx.run_ui(input, |ui| app.ui_body(ui));
         // No GPU to upload to; clear the updates (dropping them unhandled
@@ -105,8 +121,29 @@ impl Driver {
         output.textures_delta.clear();
         let prims = self.ctx.tessellate(output.shapes, output.pixels_per_point);
         std::hint::black_box(prims);
-        started.elapsed()
+        match (cpu_started, thread_cpu_time()) {
+            (Some(a), Some(b)) => b.saturating_sub(a),
+            _ => started.elapsed(),
+        }
     }
+}
+
+/// CPU time used by this thread so far, where the platform tells it.
+fn thread_cpu_time() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid, writable timespec for the call.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        let secs = u64::try_from(ts.tv_sec).ok()?;
+        let nanos = u32::try_from(ts.tv_nsec).ok()?;
+        (rc == 0).then(|| Duration::new(secs, nanos))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 fn ms(d: Duration) -> f64 {
@@ -159,11 +196,21 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         ctx: egui::Context::default(),
         size: egui::vec2(config.width_points, config.height_points),
         frame: 0,
+        cpu_clock: config.cpu_clock,
     };
     crate::window::fonts::install(&driver.ctx);
     warm_up(&mut driver, work.path());
     let (mut app, opened) = open_timed(&mut driver, &copy, work.path(), expected)?;
-    let times = scroll_timed(&mut driver, &mut app, &config)?;
+    let bottom = find_bottom(&mut driver, &mut app);
+    let times = scroll_timed(
+        &mut driver,
+        &mut app,
+        bottom,
+        config.frames,
+        config.step_points,
+    )?;
+    // The fling: from the top (not timed) to the bottom in equal steps.
+    let fling = scroll_timed(&mut driver, &mut app, bottom, config.fling_frames, None)?;
 
     driver.size.x = (driver.size.x * 0.8).round();
     let resize = driver.frame(&mut app, Vec::new());
@@ -188,6 +235,8 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         tag_ms: ms(tag),
         save_ms: ms(save),
         peak_rss_mb: peak_rss_mb(),
+        fling_median_ms: quantile(&fling, 0.5),
+        fling_p99_ms: quantile(&fling, 0.99),
     })
 }
 
@@ -256,27 +305,34 @@ fn open_timed(
     Ok((app, opened))
 }
 
-/// Find the bottom, go back to the top (not timed), then scroll down in
-/// equal steps; each frame's time in ms, sorted.
-fn scroll_timed(
-    driver: &mut Driver,
-    app: &mut MarginaliaApp,
-    config: &BenchConfig,
-) -> anyhow::Result<Vec<f64>> {
+/// Scroll to the end and back (not timed); the scroll offset at the end.
+fn find_bottom(driver: &mut Driver, app: &mut MarginaliaApp) -> f32 {
     app.scroll_view_by(1.0e9);
     driver.frame(app, Vec::new());
     driver.frame(app, Vec::new());
-    let bottom = app.view_scroll_offset_y();
+    app.view_scroll_offset_y()
+}
+
+/// Go back to the top (not timed), then scroll `frames` frames, by
+/// `step_points` a frame (turning back at either end) or else down to
+/// `bottom` in equal steps; each frame's time in ms, sorted.
+fn scroll_timed(
+    driver: &mut Driver,
+    app: &mut MarginaliaApp,
+    bottom: f32,
+    frames: usize,
+    step_points: Option<f32>,
+) -> anyhow::Result<Vec<f64>> {
     app.scroll_view_by(-1.0e9);
     driver.frame(app, Vec::new());
     driver.frame(app, Vec::new());
-    let frames = config.frames.max(1);
-    let mut step = config.step_points.map_or(bottom / frames as f32, f32::abs);
+    let frames = frames.max(1);
+    let mut step = step_points.map_or(bottom / frames as f32, f32::abs);
     let mut times = Vec::with_capacity(frames);
     let mut highest: f32 = 0.0;
     for _ in 0..frames {
         let mut delta = step;
-        if config.step_points.is_some() {
+        if step_points.is_some() {
             // Go to the end, then turn back.
             let y = app.view_scroll_offset_y();
             if (step > 0.0 && y >= bottom) || (step < 0.0 && y <= 0.0) {

@@ -3,7 +3,7 @@
 
 use crate::marginalia;
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 11] = [
     "open_ms",
     "first_frame_ms",
     "frame_median_ms",
@@ -13,6 +13,8 @@ const KEYS: [&str; 9] = [
     "save_ms",
     "peak_rss_mb",
     "ready_ms",
+    "fling_median_ms",
+    "fling_p99_ms",
 ];
 
 #[test]
@@ -79,6 +81,43 @@ fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("open_ms="));
+
+    // With a reference article, its frame figures and the ratio follow.
+    let out = marginalia(
+        &[
+            "bench",
+            "small.txt",
+            "--frames",
+            "20",
+            "--step",
+            "60",
+            "--fling-frames",
+            "10",
+            "--reference",
+            "small.txt",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let keys: Vec<&str> = stdout
+        .trim_end()
+        .split(' ')
+        .map(|f| f.split_once('=').unwrap().0)
+        .collect();
+    assert_eq!(keys[..KEYS.len()], KEYS);
+    assert_eq!(
+        keys[KEYS.len()..],
+        [
+            "ref_frame_median_ms",
+            "ref_frame_p99_ms",
+            "frame_median_ratio"
+        ]
+    );
 }
 
 #[test]
