@@ -54,8 +54,8 @@ pub fn parse_line(line: &str) -> Result<InDoc, String> {
         match rec.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
-                for item in items {
-                    read_span(&mut doc, key, item);
+                for (i, item) in items.iter().enumerate() {
+                    read_span(&mut doc, (key, i), item);
                 }
             }
             Some(other) => doc
@@ -67,8 +67,8 @@ pub fn parse_line(line: &str) -> Result<InDoc, String> {
         match rec.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
-                for item in items {
-                    read_span(&mut doc, key, item);
+                for (i, item) in items.iter().enumerate() {
+                    read_span(&mut doc, (key, i), item);
                 }
             }
             Some(other) => doc
@@ -154,8 +154,7 @@ fn offset(v: Option<&Value>) -> Option<usize> {
 /// One label: `[start, end, "LABEL"]`, or an entity object with
 /// `start_offset`, `end_offset`, `label` (a name, or a numeric id), and
 /// optionally `id`, `user` and a comment.
-fn read_span(doc: &mut InDoc, field: &str, item: &Value) {
-    let i = doc.spans.len();
+fn read_span(doc: &mut InDoc, (field, i): (&str, usize), item: &Value) {
     let (start, end, label, obj) = match item {
         Value::Array(parts) if parts.len() == 3 => (
             offset(parts.first()),
@@ -193,10 +192,11 @@ fn read_span(doc: &mut InDoc, field: &str, item: &Value) {
         doc.problems.push((0, format!("{field}: {item}: {what}")));
         return;
     };
+    // Relations name entities by id; the key is also what reports call it.
     let key = match obj.and_then(|o| o.get("id")) {
-        Some(Value::Number(n)) => format!("{n}"),
-        Some(Value::String(s)) => s.clone(),
-        _ => format!("#{i}"),
+        Some(Value::Number(n)) => format!("entity {n}"),
+        Some(Value::String(s)) => format!("entity {s}"),
+        _ => format!("{field}[{i}]"),
     };
     let mut span = InSpan::new(
         0,
@@ -241,9 +241,10 @@ fn read_relation(doc: &mut InDoc, item: &Value) {
         Some(Value::String(s)) => Some(s.clone()),
         _ => None,
     };
+    let entity = |v: Option<&Value>| id(v).map(|i| format!("entity {i}"));
     let (from, to, ty) = (
-        id(item.get("from_id")),
-        id(item.get("to_id")),
+        entity(item.get("from_id")),
+        entity(item.get("to_id")),
         item.get("type").and_then(Value::as_str),
     );
     let (Some(from), Some(to), Some(ty)) = (from, to, ty.filter(|t| !t.trim().is_empty())) else {

@@ -456,13 +456,18 @@ pub fn json_items(content: &str) -> (Vec<JsonItem>, Option<(usize, String)>) {
         match stream.next() {
             Some(Ok(v)) => items.push((line_at(pos), v)),
             Some(Err(e)) => {
-                let line = line_at(pos) + e.line().saturating_sub(1);
+                // Reported where the item starts; serde counts from there.
+                let start = line_at(pos);
+                let at = start + e.line().saturating_sub(1);
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or_default();
                 return (
                     items,
                     Some((
-                        line,
+                        start,
                         format!(
-                            "not valid JSON: {e}; this item and the rest of the file are not read"
+                            "this item is not valid JSON ({msg} at line {at}, column {}); it and the rest of the file are not read",
+                            e.column()
                         ),
                     )),
                 );

@@ -259,12 +259,12 @@ fn read_task(task: &Map<String, Value>, several: bool) -> InDoc {
         } else {
             None
         };
-        reader.results(&format!("a{k}"), &place, results, Status::Accepted, author);
+        reader.results(&place, results, Status::Accepted, author);
     }
     for (k, p) in list(task.get("predictions")).iter().enumerate() {
         let place = format!("task {task_id}, prediction {k}");
         let results = list(p.get("result"));
-        reader.results(&format!("p{k}"), &place, results, Status::Unreviewed, None);
+        reader.results(&place, results, Status::Unreviewed, None);
     }
     doc.per_author = several;
     doc
@@ -309,13 +309,7 @@ fn read_min(rec: &Map<String, Value>, several: bool) -> InDoc {
             .map(|v| json!({"id": Value::Null, "from_name": key, "type": "labels", "value": v}))
             .collect();
         let place = format!("record {task_id}, {key}");
-        reader.results(
-            &format!("m:{key}"),
-            &place,
-            &results,
-            Status::Accepted,
-            author.clone(),
-        );
+        reader.results(&place, &results, Status::Accepted, author.clone());
     }
     doc.per_author = several;
     doc
@@ -361,16 +355,9 @@ impl Reader<'_> {
     }
 
     /// One result list: labelled regions first (so per-region choices,
-    /// text and relations find them), then the rest. `prefix` keeps region
-    /// ids of different lists apart.
-    fn results(
-        &mut self,
-        prefix: &str,
-        place: &str,
-        results: &[Value],
-        status: Status,
-        author: Option<String>,
-    ) {
+    /// text and relations find them), then the rest. `place` (task and
+    /// annotation) keeps region ids of different lists apart.
+    fn results(&mut self, place: &str, results: &[Value], status: Status, author: Option<String>) {
         let mut regions: HashMap<String, String> = HashMap::new();
         let names = |r: &Value, key: &str| list(r.get("value").and_then(|v| v.get(key))).to_vec();
         let has_offsets = |r: &Value| {
@@ -381,14 +368,7 @@ impl Reader<'_> {
         for (i, r) in results.iter().enumerate() {
             let labels = names(r, "labels");
             if has_offsets(r) && !labels.is_empty() {
-                self.region(
-                    prefix,
-                    place,
-                    (i, r),
-                    &labels,
-                    (status, &author),
-                    &mut regions,
-                );
+                self.region(place, (i, r), &labels, (status, &author), &mut regions);
             } else {
                 rest.push((i, r));
             }
@@ -400,14 +380,7 @@ impl Reader<'_> {
                 .is_some_and(|id| regions.contains_key(id));
             let choices = names(r, "choices");
             if has_offsets(r) && !is_known && !choices.is_empty() {
-                self.region(
-                    prefix,
-                    place,
-                    (i, r),
-                    &choices,
-                    (status, &author),
-                    &mut regions,
-                );
+                self.region(place, (i, r), &choices, (status, &author), &mut regions);
             } else {
                 self.other(place, r, &regions);
             }
@@ -417,7 +390,6 @@ impl Reader<'_> {
     /// A region: one span per name, the first named by the region's id.
     fn region(
         &mut self,
-        prefix: &str,
         place: &str,
         (i, r): (usize, &Value),
         names: &[Value],
@@ -428,10 +400,12 @@ impl Reader<'_> {
             return;
         };
         let rid = r.get("id").and_then(Value::as_str);
-        let base = format!(
-            "{prefix}:{}",
-            rid.map_or_else(|| format!("#{i}"), str::to_owned)
-        );
+        // Unique within the task (the place names the annotation or
+        // prediction), and what reports call the span.
+        let base = match rid {
+            Some(id) => format!("{place}, region {id}"),
+            None => format!("{place}, result {i}"),
+        };
         let mut first_key = None;
         for (n, name) in names.iter().enumerate() {
             let Some(name) = name.as_str().filter(|s| !s.trim().is_empty()) else {

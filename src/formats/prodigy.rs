@@ -88,7 +88,7 @@ pub fn parse_line(line: &str) -> Result<InDoc, String> {
     for (i, s) in spans.into_iter().flatten().enumerate() {
         match read_span(s, &chars) {
             Ok((range, label)) => {
-                let mut span = InSpan::new(0, &format!("#{i}"), &label, vec![range]);
+                let mut span = InSpan::new(0, &format!("spans[{i}]"), &label, vec![range]);
                 span.status = status;
                 span.author = author.clone();
                 doc.spans.push(span);
@@ -163,7 +163,7 @@ fn endpoint(
         return Ok(key);
     }
     let (range, label) = read_span(s, chars).map_err(|why| format!("{side}: {why}"))?;
-    let key = format!("#{}", doc.spans.len());
+    let key = format!("{side} {range}");
     let mut span = InSpan::new(0, &key, &label, vec![range]);
     span.status = status;
     span.author = author.map(str::to_owned);

@@ -520,3 +520,54 @@ fn prodigy_answers_are_honoured_and_ignored_tasks_reported() {
         stdout(&out)
     );
 }
+
+#[test]
+fn labelstudio_mapping_roles_and_a_broken_task_follow_the_pipeline_rules() {
+    // --map and --role act on Label Studio labels and relation labels as on brat types.
+    let dir = setup("project.json", &labelstudio_export());
+    let out = marginalia(
+        &[
+            "import",
+            "--map",
+            "DATE=-",
+            "--map",
+            "PERSON=Entity:Person",
+            "--role",
+            "founder=founded-by",
+            "project.json",
+        ],
+        dir.path(),
+    );
+    assert!(
+        stderr(&out).contains(
+            "5 imported (3 spans, 1 link, 1 note), 0 duplicates skipped, 2 left out, 1 not imported"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let sc = saved(dir.path());
+    assert!(by_quote(&sc, "September 4, 1998").is_empty());
+    assert_eq!(one(&sc, "Larry Page").kind.as_deref(), Some("Person"));
+    let google = by_quote(&sc, "Google")
+        .into_iter()
+        .find(|a| !a.links.is_empty())
+        .unwrap();
+    assert_eq!(links(&sc, google)[0].0, "founded-by");
+
+    // A task that is not valid JSON: the tasks before it import, it and the
+    // rest are reported at the line where it starts.
+    let g = at("Google");
+    let good = json!({"id": 1, "data": {"text": TEXT}, "annotations": [{"result": [
+        {"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": g.0, "end": g.1, "text": "Google", "labels": ["ORG"]}}]}]});
+    let body = format!("[\n{good},\n{{\"id\": 2, \"data\": {{\"text\": \n");
+    let dir = setup("cut.json", &body);
+    let out = marginalia(&["import", "cut.json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let cut = reported(&out, "cut.json", 3);
+    assert!(cut[0].contains("not valid JSON"), "{}", stdout(&out));
+    assert_eq!(
+        one(&saved(dir.path()), "Google").kind.as_deref(),
+        Some("ORG")
+    );
+}
