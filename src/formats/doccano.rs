@@ -76,6 +76,17 @@ pub fn parse_line(line: &str) -> Result<InDoc, String> {
                 .push((0, format!("\"{key}\" must be a list, not {other}"))),
         }
     }
+    // Intent detection's document categories: nowhere to go in a sidecar.
+    if let Some(Value::Array(cats)) = rec.get("cats") {
+        for c in cats {
+            doc.problems.push((
+                0,
+                format!(
+                    "cats: document category {c}: Marginalia annotates spans, not whole documents"
+                ),
+            ));
+        }
+    }
     if doc.spans.iter().any(|s| s.author.is_some()) {
         doc.per_author = true;
     }

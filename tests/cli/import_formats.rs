@@ -206,18 +206,18 @@ fn doccano_unreadable_elements_are_reported_with_their_line() {
         json!({"text": TEXT, "entities": [{"id": 1, "start_offset": g.0, "end_offset": g.1, "label": "ORG"}],
             "relations": [{"id": 1, "from_id": 1, "to_id": 99, "type": "rel"}, {"from_id": 1}],
             "Comments": [5]}),
-        json!({"text": TEXT, "label": "ORG"}),
+        json!({"text": TEXT, "label": "ORG", "cats": ["greeting"]}),
     ]) + "{not json\n";
     let dir = setup("bad.jsonl", &body);
     let out = marginalia(&["import", "--format", "doccano", "bad.jsonl"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(reported(&out, "bad.jsonl", 1).len(), 2, "{}", stdout(&out));
     assert_eq!(reported(&out, "bad.jsonl", 2).len(), 3, "{}", stdout(&out));
-    assert_eq!(reported(&out, "bad.jsonl", 3).len(), 1, "{}", stdout(&out));
+    assert_eq!(reported(&out, "bad.jsonl", 3).len(), 2, "{}", stdout(&out));
     assert!(reported(&out, "bad.jsonl", 4)[0].contains("not a doccano record"));
     assert!(
         stderr(&out).contains(
-            "4 records: 1 imported (1 span), 1 duplicates skipped, 0 left out, 7 not imported"
+            "4 records: 1 imported (1 span), 1 duplicates skipped, 0 left out, 8 not imported"
         ),
         "{}",
         stderr(&out)
