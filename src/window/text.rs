@@ -15,6 +15,18 @@ pub fn excerpt(s: &str, max: usize) -> String {
     }
 }
 
+/// `s` cut to `max` chars and put in “ ”, unless it is a quotation already
+/// (a quote tagged with its own marks reads “peace now”, not ““peace now””).
+pub fn quoted(s: &str, max: usize) -> String {
+    let cut = excerpt(s, max);
+    let opening = |c: char| matches!(c, '“' | '„' | '«' | '»' | '"' | '‘' | '‹' | '「');
+    if s.trim_start().starts_with(opening) {
+        cut
+    } else {
+        format!("“{cut}”")
+    }
+}
+
 /// `s` with every run of whitespace (line breaks too) made one space.
 pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -233,6 +245,13 @@ mod tests {
             format: "spacy".into(),
         });
         assert_eq!(history_lines(&imported).last().unwrap(), "Not reviewed yet");
+    }
+
+    #[test]
+    fn quotations_are_not_quoted_twice() {
+        assert_eq!(quoted("peace now", 20), "“peace now”");
+        assert_eq!(quoted("“peace now”", 20), "“peace now”");
+        assert_eq!(quoted("«سلام»", 20), "«سلام»");
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn saved(article: &std::path::Path) -> sidecar::Sidecar {
 #[test]
 fn selecting_one_fragment_outlines_every_part_of_the_span() {
     let (_dir, _, mut h) = imported();
-    h.get_by_label_contains("Quote · ““never.””").click();
+    h.get_by_label_contains("Quote · “never.”").click();
     h.run();
     let mut outlined = h.state().view.selected_outline();
     outlined.sort();
@@ -96,7 +96,7 @@ fn a_review_decision_on_one_fragment_is_the_whole_span_s() {
 #[test]
 fn deleting_a_fragment_asks_and_this_part_leaves_the_next_one_first() {
     let (_dir, article, mut h) = imported();
-    h.get_by_label_contains("Quote · ““No,””").click();
+    h.get_by_label_contains("Quote · “No,”").click();
     h.run();
     press(&mut h, Modifiers::NONE, Key::Delete);
     assert_eq!(
@@ -148,7 +148,7 @@ fn deleting_a_fragment_asks_and_this_part_leaves_the_next_one_first() {
 #[test]
 fn deleting_the_whole_span_removes_every_part() {
     let (_dir, article, mut h) = imported();
-    h.get_by_label_contains("Quote · ““never.””").click();
+    h.get_by_label_contains("Quote · “never.”").click();
     h.run();
     press(&mut h, Modifiers::NONE, Key::Delete);
     h.get_by_label("Delete the whole span").click();

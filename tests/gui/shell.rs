@@ -68,7 +68,7 @@ fn shortcuts_never_reach_the_window_behind_a_modal() {
     tag(&mut h, "Dehqan", Key::E);
     tag(&mut h, "Hasanov", Key::E);
     // Select the quote, link it to Dehqan, then ask to delete Dehqan.
-    h.get_by_label_contains("Quote · ““peace now”").click();
+    h.get_by_label_contains("Quote · “peace now”").click();
     h.run();
     press(&mut h, Modifiers::NONE, Key::L);
     let dehqan = char_range_of("Dehqan");
@@ -109,7 +109,7 @@ fn shortcuts_never_reach_the_window_behind_a_modal() {
 fn enter_scope(h: &mut Harness<'_, MarginaliaApp>, scope: Scope) {
     tag(h, "peace now", Key::Q);
     tag(h, "Dehqan", Key::E);
-    h.get_by_label_contains("Quote · ““peace now”").click();
+    h.get_by_label_contains("Quote · “peace now”").click();
     h.run();
     press(h, Modifiers::NONE, Key::L);
     let dehqan = char_range_of("Dehqan");
@@ -235,7 +235,7 @@ fn saved_note(path: &Path, quote: &str) -> Option<String> {
 fn type_a_note(h: &mut Harness<'_, MarginaliaApp>, note: &str) {
     tag(h, "peace now", Key::Q);
     tag(h, "Dehqan", Key::E);
-    h.get_by_label_contains("Quote · ““peace now”").click();
+    h.get_by_label_contains("Quote · “peace now”").click();
     h.run();
     h.get_by_label("Note:").click();
     h.run();

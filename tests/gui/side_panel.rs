@@ -86,7 +86,7 @@ fn the_editor_lists_links_both_ways_and_follows_them() {
     let (_dir, _article, mut h) = window();
     tag(&mut h, "peace now", Key::Q);
     tag(&mut h, "Dehqan", Key::E);
-    click(&mut h, "Quote · ““peace now”");
+    click(&mut h, "Quote · “peace now”");
     h.get_by_label("Links: none (L links a quote or claim to its speaker)");
     h.key_press(Key::L);
     h.run();
@@ -95,14 +95,14 @@ fn the_editor_lists_links_both_ways_and_follows_them() {
         .click();
     h.run();
     // The quote's editor names its speaker; a click goes there.
-    click(&mut h, "Quote · ““peace now”");
+    click(&mut h, "Quote · “peace now”");
     click(&mut h, "speaker: Entity “Dehqan”");
     assert_eq!(
         h.state().state.selected_annotation().unwrap().quote,
         "Dehqan"
     );
     // The speaker's editor names the quote.
-    click(&mut h, "speaker of: Quote ““peace now”");
+    click(&mut h, "speaker of: Quote “peace now”");
     assert_eq!(
         h.state().state.selected_annotation().unwrap().quote,
         "“peace now”"

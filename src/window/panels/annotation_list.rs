@@ -10,7 +10,7 @@ use crate::model::filter::Filter;
 use crate::store::schema::Schema;
 use crate::window::palette::Palette;
 use crate::window::panels::{Panel, chip_ui, palette};
-use crate::window::text::excerpt;
+use crate::window::text::{excerpt, quoted};
 use crate::window::workspace::Workspace;
 use chrono::{DateTime, Local, Utc};
 use eframe::egui;
@@ -229,8 +229,8 @@ fn row_text(a: &Annotation, kind: &str, speaker: Option<&str>, now: DateTime<Utc
         .map(|s| format!(" — {}", excerpt(s, 24)))
         .unwrap_or_default();
     let text = format!(
-        "{kind} · “{}”{speaker} · {} · {}",
-        excerpt(&a.quote, 36),
+        "{kind} · {}{speaker} · {} · {}",
+        quoted(&a.quote, 36),
         a.author,
         relative_time(a.modified, now)
     );

@@ -12,7 +12,7 @@ use crate::model::annotation::{Annotation, AnnotationId, Label, Stamp};
 use crate::model::review::linked_to;
 use crate::window::commands::Command;
 use crate::window::panels::{Panel, chip_ui, command_button_ui, palette};
-use crate::window::text::{excerpt, history_lines, origin_text};
+use crate::window::text::{history_lines, origin_text, quoted};
 use crate::window::workspace::Workspace;
 use eframe::egui;
 use std::collections::BTreeSet;
@@ -169,7 +169,7 @@ impl Panel for Editor {
         let a = self.sync(ws)?;
         let mut command = None;
         let palette = palette(ws, ui.visuals().dark_mode);
-        ui.strong(format!("“{}”", excerpt(&a.quote, 80)));
+        ui.strong(quoted(&a.quote, 80));
         ui.weak(format!(
             "{}..{} · {} · {}",
             a.start,
@@ -351,7 +351,7 @@ fn links_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Annotation) -> Option<Annotat
     ui.label("Links:");
     let mut picked = None;
     for (role, other) in links {
-        let text = format!("{role}: {} “{}”", other.label, excerpt(&other.quote, 40));
+        let text = format!("{role}: {} {}", other.label, quoted(&other.quote, 40));
         let link = ui.link(text).on_hover_text("Select it");
         if link.clicked() {
             picked = Some(other.id.clone());
