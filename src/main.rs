@@ -6,6 +6,7 @@ use marginalia::cli::{self, Cli};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    return_big_blocks_to_the_system();
     let args = Cli::parse();
     let result = match args.command {
         Some(command) => {
@@ -35,5 +36,21 @@ fn quiet_on_closed_pipe() {
     // is a valid disposition for SIGPIPE.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Serve every allocation of 1 MiB or more with its own mapping, returned
+/// to the system when freed. glibc's default threshold rises (up to 32 MiB)
+/// each time such a block is freed, after which the big buffers of a load
+/// or a save (sidecar texts, annotation vectors of 20+ MB) come from the
+/// heap, where freeing them leaves holes that keep counting as resident
+/// memory, and growing one copies it instead of remapping: `marginalia
+/// bench` on 50,000 annotations peaked at 154 MB resident, 137 MB with this.
+fn return_big_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: called once at start-up, before any thread is spawned or
+    // anything allocated by us; M_MMAP_THRESHOLD takes a byte count.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }

@@ -550,13 +550,19 @@ impl Stamp {
 }
 
 impl Annotations {
+    /// The room beyond `len` annotations that [`Annotations::from_vec`]
+    /// keeps for tags to come (a vector built with it is kept as it is).
+    pub fn spare_room(len: usize) -> usize {
+        64.max(len / 16)
+    }
+
     /// Build from any order.
     pub fn from_vec(mut items: Vec<Annotation>) -> Self {
         items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // Room to grow: without it the first tag after loading 50,000
         // annotations reallocates (and copies) the whole set inside the
         // tagging frame. Loading usually runs on a background thread.
-        let room = 64.max(items.len() / 16);
+        let room = Self::spare_room(items.len());
         // Exactly that room: `reserve` may double a vector that was built
         // by extending (as the sidecar reader does), which left 50,000
         // loaded annotations with room for 100,000 (19 MB unused).

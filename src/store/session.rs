@@ -15,7 +15,7 @@ use crate::store::sidecar::{self, DiskState, SidecarError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 /// Sidecars at least this big (bytes; about 700 annotations) are read on a
 /// background thread, so a big article paints before its annotations are
@@ -33,6 +33,8 @@ struct LoadedSidecar {
     /// What re-anchoring did, when the article changed since the sidecar.
     reanchored: Option<String>,
     problems: Vec<Problem>,
+    /// The sidecar's text as read (shared with the save cache).
+    text: Arc<String>,
 }
 
 type LoadResult = Result<Option<LoadedSidecar>, SidecarError>;
@@ -124,6 +126,9 @@ pub struct Session {
     /// The loaded annotations, serialized by the background reader after it
     /// handed them over (so they show sooner); taken by the first save.
     blocks_loading: Option<mpsc::Receiver<sidecar::BlockCache>>,
+    /// The sidecar's text as this session last read it in the background or
+    /// wrote it (see [`Session::disk_text`]).
+    disk_text: Option<Arc<String>>,
 }
 
 impl Session {
@@ -236,6 +241,8 @@ impl Session {
                         let reanchored =
                             article_changed.then(|| reanchor_on_open(&article, &mut anns));
                         let annotations = Annotations::from_vec(anns);
+                        let text = Arc::new(text);
+                        let shared = Arc::clone(&text);
                         kept = Some(if in_file_order {
                             let keys = annotations
                                 .iter()
@@ -244,7 +251,6 @@ impl Session {
                                 .collect::<Vec<_>>();
                             Ok((text, keys))
                         } else {
-                            drop(text);
                             Err((
                                 annotations.as_slice().to_vec(),
                                 annotations.stamps().to_vec(),
@@ -258,9 +264,12 @@ impl Session {
                             problems: verify(&article, annotations.as_slice()),
                             annotations,
                             disk,
+                            text: shared,
                         }
                     })
                 });
+                // The copy of the text is not needed for the blocks.
+                drop(article);
                 // The session may be gone (another article opened): nothing to do then.
                 if tx.send(result).is_err() {
                     return;
@@ -348,6 +357,7 @@ impl Session {
                         .extend(load_notices(loaded.article_changed, &loaded.problems)),
                 }
                 self.annotations.replace_all(loaded.annotations);
+                self.disk_text = Some(loaded.text);
                 self.note = loaded.note;
                 self.suggested = loaded.suggested;
                 self.disk = loaded.disk;
@@ -394,7 +404,17 @@ impl Session {
             loading: None,
             blocks: sidecar::BlockCache::default(),
             blocks_loading: None,
+            disk_text: None,
         }
+    }
+
+    /// The sidecar's text as this session last read it (a background load)
+    /// or saved it, when it holds one: the BASE of a merge with a change made
+    /// on disk. It is the save cache's own text after a save, and shares it
+    /// after a load in our layout, so keeping it costs no memory; `None`
+    /// after a small sidecar's load or a Save As (keep the annotations then).
+    pub fn disk_text(&self) -> Option<Arc<String>> {
+        self.disk_text.clone()
     }
 
     /// Swap in a new text of the article (changed on disk) with the
@@ -687,6 +707,7 @@ impl Session {
             &self.disk,
             &mut self.blocks,
         )?;
+        self.disk_text = Some(self.blocks.text());
         Ok(())
     }
 
@@ -713,6 +734,7 @@ impl Session {
         sc.suggested = self.suggested.clone();
         // The user confirmed the target in the dialog, so whatever is there is replaced.
         self.disk = sidecar::save(path, &sc, &DiskState::probe(path))?;
+        self.disk_text = None;
         self.sidecar_path = path.to_owned();
         self.read_only = None;
         Ok(())
@@ -835,6 +857,37 @@ mod tests {
             assert_eq!(back.note.as_deref(), Some("the whole article's note"));
             assert_eq!(back.annotations.len(), 6);
         }
+    }
+
+    #[test]
+    fn the_disk_text_is_the_sidecar_as_loaded_then_as_saved_shared_with_the_cache() {
+        let (_d, path) = annotated(300);
+        let sc_path = sidecar::sidecar_path(&path);
+        let loaded = std::fs::read_to_string(&sc_path).unwrap();
+        // Small sidecars keep no text (the window keeps their annotations).
+        assert!(Session::open(&path).unwrap().disk_text().is_none());
+        let mut s = Session::open_with(&path, 0).unwrap();
+        s.finish_loading();
+        assert_eq!(s.disk_text().as_deref(), Some(&loaded));
+        s.tag(
+            CharRange::from_usize(0, 4),
+            Label::Quote,
+            "a",
+            Utc::now(),
+            0.0,
+        )
+        .unwrap();
+        // Unsaved edits do not change it.
+        assert_eq!(s.disk_text().as_deref(), Some(&loaded));
+        s.save().unwrap();
+        let saved = std::fs::read_to_string(&sc_path).unwrap();
+        assert_ne!(saved, loaded);
+        let text = s.disk_text().unwrap();
+        assert_eq!(*text, saved);
+        // The save cache's text is the same string, not a copy.
+        assert!(Arc::ptr_eq(&text, &s.blocks.text()));
+        let back = sidecar::parse(&text, &sc_path).unwrap();
+        assert_eq!(back.annotations, s.annotations.as_slice());
     }
 
     #[test]

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 use thiserror::Error;
 
@@ -300,7 +301,7 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
         .windows(2)
         .filter_map(|w| body.get(w[0]..w[1]))
         .collect();
-    let mut pieces: Vec<Option<Vec<Annotation>>> = std::thread::scope(|scope| {
+    let pieces: Vec<Option<Vec<Annotation>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = slices
             .iter()
             .skip(1)
@@ -311,10 +312,15 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
             .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
             .collect()
     });
-    sc.annotations = pieces.first_mut()?.take()?;
-    for piece in pieces.into_iter().skip(1) {
-        sc.annotations.extend(piece?);
+    // One vector of exactly the size the annotation set will keep
+    // (`extend` would double the first piece's room, and the set's spare
+    // room then copy all of it again: three copies at once for a moment).
+    let len: usize = pieces.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum();
+    let mut all = Vec::with_capacity(len + Annotations::spare_room(len));
+    for piece in pieces {
+        all.extend(piece?);
     }
+    sc.annotations = all;
     Some(sc)
 }
 
@@ -390,6 +396,19 @@ fn pretty_blocks(order: &[&Annotation]) -> Vec<String> {
 fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'a str>) -> String {
     let blocks: Vec<&str> = blocks.collect();
     let mut out = String::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 512);
+    assemble_into(&mut out, sidecar, count, blocks, |_| ());
+    out
+}
+
+/// [`assemble`] into `out`, calling `placed` with the range of each block
+/// in `out` as it is written.
+fn assemble_into<'a>(
+    out: &mut String,
+    sidecar: &Sidecar,
+    count: usize,
+    blocks: impl IntoIterator<Item = &'a str>,
+    mut placed: impl FnMut(std::ops::Range<usize>),
+) {
     out.push_str(&format!("(\n  version: {},\n  article: ", sidecar.version));
     let article = pretty_block(&sidecar.article, 2);
     out.push_str(article.trim_start().trim_end_matches(",\n"));
@@ -404,14 +423,15 @@ fn assemble<'a>(sidecar: &Sidecar, count: usize, blocks: impl Iterator<Item = &'
     }
     if count == 0 {
         out.push_str("  annotations: [],\n)\n");
-        return out;
+        return;
     }
     out.push_str("  annotations: [\n");
     for b in blocks {
+        let start = out.len();
         out.push_str(b);
+        placed(start..out.len());
     }
     out.push_str("  ],\n)\n");
-    out
 }
 
 /// An annotation's sort key, owned: `(start, end, id)`.
@@ -425,17 +445,18 @@ pub type AnnotationKey = (CharOffset, CharOffset, AnnotationId);
 /// lookup never compares annotations (50,000 comparisons cost a frame or
 /// two). A missing entry costs time, never correctness.
 ///
-/// The blocks live back to back in one string (a string per block cost
-/// 43 MB for 50,000 annotations, the text itself 22 MB); blocks of
-/// annotations no longer present are dropped when they make up half of it.
+/// The blocks live in one shared string (a string per block cost 43 MB for
+/// 50,000 annotations, the text itself 22 MB): the sidecar as read
+/// ([`BlockCache::from_text`]) or as last assembled ([`to_string_cached`]),
+/// which then becomes the cache, so it never holds blocks of annotations
+/// that are gone, and the text of the last save can be shared
+/// ([`BlockCache::text`]) instead of copied.
 #[derive(Debug, Default)]
 pub struct BlockCache {
-    /// Every cached block, back to back.
-    text: String,
+    /// Every cached block, in one text.
+    text: Arc<String>,
     /// Where each stamp's block sits in `text`.
     blocks: HashMap<Stamp, std::ops::Range<usize>>,
-    /// Bytes of `text` that no entry points at any more.
-    dead_bytes: usize,
 }
 
 impl BlockCache {
@@ -443,11 +464,23 @@ impl BlockCache {
     /// thread only: it is meant for a background thread that must leave the
     /// other cores to the window.
     pub fn from_annotations(annotations: &[Annotation], stamps: &[Stamp]) -> BlockCache {
-        let mut cache = BlockCache::default();
         let all = (0..annotations.len().min(stamps.len())).collect();
-        cache.insert_serialized(annotations, stamps, all, 1);
-        cache.text.shrink_to_fit();
-        cache
+        let mut blocks = HashMap::new();
+        let mut text = String::new();
+        for (part, ends) in serialize_blocks(annotations, stamps, all, 1) {
+            let base = text.len();
+            let mut start = base;
+            for (stamp, end) in ends {
+                blocks.insert(stamp, start..base + end);
+                start = base + end;
+            }
+            text.push_str(&part);
+        }
+        text.shrink_to_fit();
+        BlockCache {
+            text: Arc::new(text),
+            blocks,
+        }
     }
 
     /// A cache that keeps `text`, a sidecar as read, and uses its annotation
@@ -458,9 +491,8 @@ impl BlockCache {
     /// serialized to check); nothing is cached unless the file is in our
     /// layout with one block per annotation. Run on a background thread: it
     /// costs what serializing them all costs, but no second copy of them.
-    pub fn from_text(text: String, annotations: &[(AnnotationKey, Stamp)]) -> BlockCache {
+    pub fn from_text(text: Arc<String>, annotations: &[(AnnotationKey, Stamp)]) -> BlockCache {
         let mut blocks = HashMap::with_capacity(annotations.len());
-        let mut covered = 0;
         let header_ok = text.starts_with("(\n  version: ")
             && text.ends_with(BLOCK_LIST_CLOSE)
             && text.find(BLOCK_LIST_OPEN).is_some_and(|open| {
@@ -486,7 +518,6 @@ impl BlockCache {
                 });
                 if same {
                     blocks.insert(*stamp, at..at + len);
-                    covered += len;
                 }
                 at += len;
             }
@@ -494,104 +525,9 @@ impl BlockCache {
             // annotation, so none of it is trusted.
             if text.len() - at != BLOCK_LIST_CLOSE.len() {
                 blocks.clear();
-                covered = 0;
             }
         }
-        BlockCache {
-            dead_bytes: text.len() - covered,
-            text,
-            blocks,
-        }
-    }
-
-    /// Serialize (on all cores) every annotation of `annotations` not
-    /// cached yet, and forget those no longer present.
-    pub fn update(&mut self, annotations: &Annotations) {
-        let stale: Vec<usize> = annotations
-            .stamps()
-            .iter()
-            .enumerate()
-            .filter(|(_, stamp)| !self.blocks.contains_key(stamp))
-            .map(|(i, _)| i)
-            .collect();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        self.insert_serialized(annotations.as_slice(), annotations.stamps(), stale, threads);
-        if self.blocks.len() != annotations.len() {
-            let live: std::collections::HashSet<&Stamp> = annotations.stamps().iter().collect();
-            let mut dead = 0;
-            self.blocks.retain(|stamp, range| {
-                let keep = live.contains(stamp);
-                if !keep {
-                    dead += range.len();
-                }
-                keep
-            });
-            self.dead_bytes += dead;
-        }
-        if self.dead_bytes > self.text.len() / 2 {
-            self.compact(annotations.stamps());
-        }
-    }
-
-    /// Rewrite `text` with only the live blocks, in `order`.
-    fn compact(&mut self, order: &[Stamp]) {
-        let mut text = String::with_capacity(self.text.len() - self.dead_bytes);
-        for stamp in order {
-            if let Some(range) = self.blocks.get_mut(stamp) {
-                let start = text.len();
-                text.push_str(&self.text[range.clone()]);
-                *range = start..text.len();
-            }
-        }
-        self.text = text;
-        self.dead_bytes = 0;
-    }
-
-    /// Serialize the annotations at `indices` on `threads` threads.
-    fn insert_serialized(
-        &mut self,
-        items: &[Annotation],
-        stamps: &[Stamp],
-        indices: Vec<usize>,
-        threads: usize,
-    ) {
-        let chunk = indices.len().div_ceil(threads.max(1)).max(256);
-        // Each thread writes its blocks into one string, with their ends.
-        let parts: Vec<(String, Vec<(Stamp, usize)>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = indices
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        let mut text = String::new();
-                        let ends = part
-                            .iter()
-                            .map(|&i| {
-                                text.push_str(&pretty_block(&items[i], 4));
-                                (stamps[i], text.len())
-                            })
-                            .collect();
-                        (text, ends)
-                    })
-                })
-                .collect();
-            // A part whose thread failed stays uncached: saves serialize it then.
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        self.blocks.reserve(indices.len());
-        for (text, ends) in parts {
-            let base = self.text.len();
-            let mut start = base;
-            for (stamp, end) in ends {
-                if let Some(old) = self.blocks.insert(stamp, start..base + end) {
-                    self.dead_bytes += old.len();
-                }
-                start = base + end;
-            }
-            self.text.push_str(&text);
-        }
+        BlockCache { text, blocks }
     }
 
     /// The cached block of `stamp`.
@@ -599,6 +535,12 @@ impl BlockCache {
         self.blocks
             .get(stamp)
             .and_then(|range| self.text.get(range.clone()))
+    }
+
+    /// The text the blocks are kept in: after [`to_string_cached`], exactly
+    /// what it returned (shared, not copied).
+    pub fn text(&self) -> Arc<String> {
+        Arc::clone(&self.text)
     }
 
     /// Number of cached blocks.
@@ -612,26 +554,99 @@ impl BlockCache {
     }
 }
 
+/// Serialize `items[i]` for every `i` of `indices` on `threads` threads:
+/// per thread one string of blocks back to back, with each block's stamp
+/// and end in it.
+#[allow(clippy::type_complexity)]
+fn serialize_blocks(
+    items: &[Annotation],
+    stamps: &[Stamp],
+    indices: Vec<usize>,
+    threads: usize,
+) -> Vec<(String, Vec<(Stamp, usize)>)> {
+    let chunk = indices.len().div_ceil(threads.max(1)).max(256);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = indices
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut text = String::new();
+                    let ends = part
+                        .iter()
+                        .map(|&i| {
+                            text.push_str(&pretty_block(&items[i], 4));
+                            (stamps[i], text.len())
+                        })
+                        .collect();
+                    (text, ends)
+                })
+            })
+            .collect();
+        // A part whose thread failed stays uncached: saves serialize it then.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 /// [`to_string`] of `header` with `annotations` in place of
-/// `header.annotations`, reusing `cache`.
+/// `header.annotations`, reusing `cache`: only annotations it lacks are
+/// serialized (on all cores). The result then becomes the cache's text,
+/// holding exactly the blocks of `annotations`.
 pub fn to_string_cached(
     header: &Sidecar,
     annotations: &Annotations,
     cache: &mut BlockCache,
-) -> String {
-    cache.update(annotations);
-    // Normally every block is cached now; one whose serializing thread
-    // failed is made here.
-    let blocks: Vec<std::borrow::Cow<'_, str>> = annotations
-        .stamps()
+) -> Arc<String> {
+    let stamps = annotations.stamps();
+    let items = annotations.as_slice();
+    let stale: Vec<usize> = stamps
         .iter()
-        .zip(annotations.as_slice())
-        .map(|(stamp, a)| match cache.block(stamp) {
-            Some(block) => block.into(),
-            None => pretty_block(a, 4).into(),
-        })
+        .enumerate()
+        .filter(|(_, stamp)| !cache.blocks.contains_key(stamp))
+        .map(|(i, _)| i)
         .collect();
-    assemble(header, annotations.len(), blocks.iter().map(AsRef::as_ref))
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = serialize_blocks(items, stamps, stale, threads);
+    let mut fresh: HashMap<Stamp, &str> = HashMap::new();
+    for (text, ends) in &parts {
+        let mut start = 0;
+        for &(stamp, end) in ends {
+            fresh.insert(stamp, &text[start..end]);
+            start = end;
+        }
+    }
+    // Normally every block is cached or fresh now; one whose serializing
+    // thread failed is made here.
+    let blocks: Vec<std::borrow::Cow<'_, str>> = stamps
+        .iter()
+        .zip(items)
+        .map(
+            |(stamp, a)| match cache.block(stamp).or(fresh.get(stamp).copied()) {
+                Some(block) => block.into(),
+                None => pretty_block(a, 4).into(),
+            },
+        )
+        .collect();
+    let mut out = String::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 512);
+    let mut ranges = Vec::with_capacity(blocks.len());
+    assemble_into(
+        &mut out,
+        header,
+        annotations.len(),
+        blocks.iter().map(AsRef::as_ref),
+        |r| ranges.push(r),
+    );
+    drop(blocks);
+    drop(fresh);
+    let mut placed = HashMap::with_capacity(stamps.len());
+    placed.extend(stamps.iter().copied().zip(ranges));
+    *cache = BlockCache {
+        text: Arc::new(out),
+        blocks: placed,
+    };
+    cache.text()
 }
 
 /// [`save`] of `header` with `annotations`, serializing only what `cache`
@@ -644,6 +659,7 @@ pub fn save_cached(
     cache: &mut BlockCache,
 ) -> Result<DiskState, SidecarError> {
     check_expected(path, expected)?;
+    // The assembled text becomes the cache (no copy of it is kept).
     let text = to_string_cached(header, annotations, cache);
     write_atomic(path, text.as_bytes())?;
     Ok(DiskState::probe(path))
@@ -1020,7 +1036,7 @@ mod tests {
         let mut set = Annotations::from_vec(sc.annotations.clone());
         let mut cache = BlockCache::default();
         let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
-        assert_eq!(to_string_cached(&header, &set, &mut cache), to_string(&sc));
+        assert_eq!(*to_string_cached(&header, &set, &mut cache), to_string(&sc));
         assert_eq!(cache.len(), 2);
         // A changed annotation is re-serialized, a removed one forgotten.
         let mut changed = set.as_slice()[0].clone();
@@ -1029,7 +1045,7 @@ mod tests {
         let gone = set.as_slice()[1].id.clone();
         set.remove(&gone);
         sc.annotations = vec![changed];
-        assert_eq!(to_string_cached(&header, &set, &mut cache), to_string(&sc));
+        assert_eq!(*to_string_cached(&header, &set, &mut cache), to_string(&sc));
         assert_eq!(cache.len(), 1);
         // Two annotations sharing an id (a hand-edited file) are both written as they are.
         let mut twin = sc.annotations[0].clone();
@@ -1039,12 +1055,15 @@ mod tests {
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let set = Annotations::from_vec(sc.annotations.clone());
         let text = to_string_cached(&header, &set, &mut cache);
-        assert_eq!(text, to_string(&sc));
+        assert_eq!(*text, to_string(&sc));
         assert_eq!(parse(&text, Path::new("x")).unwrap().annotations.len(), 2);
         // A background-built cache gives the same bytes.
         let mut warm = BlockCache::from_annotations(set.as_slice(), set.stamps());
         assert_eq!(warm.len(), 2);
         assert_eq!(to_string_cached(&header, &set, &mut warm), text);
+        // The cache's text is the last output itself, shared.
+        let again = to_string_cached(&header, &set, &mut warm);
+        assert!(Arc::ptr_eq(&warm.text(), &again));
     }
 
     #[test]
@@ -1059,13 +1078,11 @@ mod tests {
             set.replace(changed);
             let mut plain = Sidecar::new("a.txt", "utf-8", &article, set.as_slice().to_vec());
             plain.note = None;
-            assert_eq!(
-                to_string_cached(&header, &set, &mut cache),
-                to_string(&plain)
-            );
+            let text = to_string_cached(&header, &set, &mut cache);
+            assert_eq!(*text, to_string(&plain));
             assert_eq!(cache.len(), 2);
-            // Dead blocks never make up more than half of the text.
-            assert!(cache.dead_bytes <= cache.text.len() / 2, "round {round}");
+            // No dead blocks: the cache is the output, nothing more.
+            assert_eq!(cache.text().len(), text.len(), "round {round}");
         }
     }
 
@@ -1083,9 +1100,9 @@ mod tests {
                 .collect()
         };
         let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
-        let mut cache = BlockCache::from_text(text.clone(), &keys(&set));
+        let mut cache = BlockCache::from_text(Arc::new(text.clone()), &keys(&set));
         assert_eq!(cache.len(), 2);
-        assert_eq!(to_string_cached(&header, &set, &mut cache), text);
+        assert_eq!(*to_string_cached(&header, &set, &mut cache), text);
         // A block written by hand (fields on one line) is not reused as is.
         let first = &sc.annotations[0];
         let hand = text.replacen(
@@ -1094,15 +1111,15 @@ mod tests {
             1,
         );
         assert_ne!(hand, text);
-        let mut cache = BlockCache::from_text(hand, &keys(&set));
+        let mut cache = BlockCache::from_text(Arc::new(hand), &keys(&set));
         assert_eq!(cache.len(), 1);
-        assert_eq!(to_string_cached(&header, &set, &mut cache), text);
+        assert_eq!(*to_string_cached(&header, &set, &mut cache), text);
         // Keys that do not match the blocks: nothing is reused.
         let other = Annotations::from_vec(vec![sc.annotations[0].clone()]);
-        assert!(BlockCache::from_text(text.clone(), &keys(&other)).is_empty());
+        assert!(BlockCache::from_text(Arc::new(text.clone()), &keys(&other)).is_empty());
         let mut swapped = keys(&set);
         swapped.swap(0, 1);
-        assert!(BlockCache::from_text(text, &swapped).is_empty());
+        assert!(BlockCache::from_text(Arc::new(text), &swapped).is_empty());
     }
 
     #[test]

@@ -25,6 +25,7 @@ use crate::store::sidecar::{self, DiskState};
 use anyhow::Context as _;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Seconds between two probes of the files on disk.
@@ -46,8 +47,8 @@ pub struct Watch {
     pub restore: Option<Record>,
     /// A change on disk waiting for the analyst's decision.
     pub disk_change: Option<DiskChange>,
-    /// The sidecar's annotations as last loaded or saved (BASE of a merge).
-    pub base: Vec<Annotation>,
+    /// The sidecar as last loaded or saved (BASE of a merge).
+    base: Base,
     /// True until the background sidecar load has finished and `base` was taken from it.
     base_pending: bool,
     journal: Option<Journal>,
@@ -60,13 +61,55 @@ pub struct Watch {
     next_probe_s: f64,
 }
 
+/// The BASE of a merge: the sidecar as last loaded or saved.
+#[derive(Debug)]
+enum Base {
+    /// Its text, shared with the session's save cache (a copy of 50,000
+    /// annotations would cost ~30 MB for a merge that rarely happens); read
+    /// when a merge needs it.
+    Text(Arc<String>),
+    /// Its annotations (small sidecars, and after a Save As).
+    Annotations(Vec<Annotation>),
+}
+
+impl Default for Base {
+    fn default() -> Self {
+        Base::Annotations(Vec::new())
+    }
+}
+
+impl Base {
+    /// `doc`'s sidecar as last loaded or saved; `doc` must not be dirty.
+    fn of(doc: &Session) -> Base {
+        match doc.disk_text() {
+            Some(text) => Base::Text(text),
+            None => Base::Annotations(doc.annotations.as_slice().to_vec()),
+        }
+    }
+
+    fn annotations(&self, doc: &Session) -> anyhow::Result<Vec<Annotation>> {
+        match self {
+            Base::Annotations(a) => Ok(a.clone()),
+            Base::Text(text) => Ok(sidecar::parse(text, &doc.sidecar_path)
+                .context("reading the sidecar as last saved")?
+                .annotations),
+        }
+    }
+}
+
 impl Watch {
+    /// The annotations of the sidecar as last loaded or saved: the BASE of
+    /// [`Watch::merge_from_disk`].
+    pub fn base_annotations(&self, doc: &Session) -> anyhow::Result<Vec<Annotation>> {
+        self.base.annotations(doc)
+    }
+
     /// Start watching the freshly opened `doc`.
     pub fn for_session(doc: &Session) -> Watch {
         let path = &doc.file.path;
         // The session holds the sidecar as loaded: no second read and parse
         // (a 50,000-annotation sidecar takes longer to parse than to open).
-        let base = doc.annotations.as_slice().to_vec();
+        let base = Base::of(doc);
         let restore = journal::recover(path)
             .ok()
             .flatten()
@@ -136,15 +179,19 @@ impl Watch {
             ..WatchReport::default()
         };
         if self.base_pending && !doc.is_loading() {
-            self.base = doc.annotations.as_slice().to_vec();
+            self.base = Base::of(doc);
             self.base_pending = false;
         }
         self.journal_frame(doc, &mut report);
         // Our own save: this is the new BASE.
         if self.seen_disk.as_ref() != Some(&doc.disk) {
             self.seen_disk = Some(doc.disk.clone());
-            if !doc.is_dirty() {
-                self.base = doc.annotations.as_slice().to_vec();
+            // The text just written is the base even when a change came
+            // in since; without it, only an unchanged session can tell.
+            if let Some(text) = doc.disk_text() {
+                self.base = Base::Text(text);
+            } else if !doc.is_dirty() {
+                self.base = Base::of(doc);
             }
             report.saved = true;
         }
@@ -234,7 +281,7 @@ impl Watch {
     /// sidecar as last loaded or saved as BASE. The session then holds the
     /// merge, unsaved, and may save over the file it merged.
     pub fn merge_from_disk(&mut self, doc: &mut Session, now_s: f64) -> anyhow::Result<String> {
-        let (theirs, disk) = match sidecar::read(&doc.sidecar_path) {
+        let (theirs, disk, text) = match sidecar::read_with_text(&doc.sidecar_path) {
             Ok(Some(found)) => found,
             Ok(None) => {
                 // Deleted by the other writer: our next save recreates it.
@@ -245,12 +292,16 @@ impl Watch {
             }
             Err(e) => return Err(e).context("Cannot merge"),
         };
-        let base = doc.file.sidecar(self.base.clone());
+        let base = doc
+            .file
+            .sidecar(self.base.annotations(doc).context("Cannot merge")?);
         let ours = doc.file.sidecar(doc.annotations.as_slice().to_vec());
         let outcome = merge::merge(Some(&base), Some(&ours), Some(&theirs));
+        drop((base, ours));
         let conflicts = outcome.conflict_count();
         replace_all(doc, outcome.sidecar.annotations, now_s);
-        self.base = theirs.annotations;
+        drop(theirs);
+        self.base = Base::Text(Arc::new(text));
         doc.disk = disk.clone();
         self.seen_disk = Some(disk);
         doc.save_state = SaveState::Unsaved;
@@ -322,4 +373,71 @@ fn probe(doc: &Session, watch: &Watch) -> Option<DiskChange> {
 /// Path of the journal of the open article (for tests and the status line).
 pub fn journal_of(doc: &Session) -> PathBuf {
     journal::journal_path(&doc.file.path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::annotation::Label;
+    use crate::model::offset::CharRange;
+    use chrono::Utc;
+
+    /// A generated article with 300 annotations in its sidecar, opened with
+    /// the sidecar read in the background (as the window does for big ones).
+    fn opened() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let doc = crate::model::sample_text::sample(3, 20_000, 300);
+        std::fs::write(&path, doc.article.text()).unwrap();
+        let sc =
+            sidecar::Sidecar::new("big.txt", "utf-8", &doc.article, doc.annotations.into_vec());
+        sidecar::save(&sidecar::sidecar_path(&path), &sc, &DiskState::Absent).unwrap();
+        let doc = Session::open_with(&path, 0).unwrap();
+        (dir, doc)
+    }
+
+    #[test]
+    fn a_merge_after_a_background_load_and_a_save_uses_the_sidecar_as_last_written() {
+        let (_d, mut doc) = opened();
+        let mut watch = Watch::for_session(&doc);
+        doc.finish_loading();
+        watch.frame(&mut doc, 0.0, false);
+        // The base is the file as loaded.
+        assert_eq!(
+            watch.base_annotations(&doc).unwrap(),
+            doc.annotations.as_slice()
+        );
+        // Ours: a tag, saved, then a second tag not saved.
+        let first = doc
+            .tag(
+                CharRange::from_usize(0, 4),
+                Label::Quote,
+                "a",
+                Utc::now(),
+                1.0,
+            )
+            .unwrap();
+        doc.save().unwrap();
+        watch.frame(&mut doc, 1.0, false);
+        let base = watch.base_annotations(&doc).unwrap();
+        assert_eq!(base, doc.annotations.as_slice());
+        let second = doc
+            .tag(
+                CharRange::from_usize(5, 9),
+                Label::Claim,
+                "a",
+                Utc::now(),
+                2.0,
+            )
+            .unwrap();
+        // Theirs, on disk: the first tag deleted (after our save).
+        let mut theirs = sidecar::read(&doc.sidecar_path).unwrap().unwrap().0;
+        theirs.annotations.retain(|a| a.id != first);
+        sidecar::write_atomic(&doc.sidecar_path, sidecar::to_string(&theirs).as_bytes()).unwrap();
+        watch.merge_from_disk(&mut doc, 3.0).unwrap();
+        // With the saved sidecar as BASE, their deletion and our new tag both stand.
+        assert!(doc.annotations.get(&first).is_none());
+        assert!(doc.annotations.get(&second).is_some());
+        assert_eq!(doc.annotations.len(), base.len());
+    }
 }

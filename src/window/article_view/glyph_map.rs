@@ -55,6 +55,12 @@ pub(super) struct GlyphMap {
 }
 
 impl GlyphMap {
+    /// The bytes its boxes and lines take on the heap.
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.boxes.capacity() * std::mem::size_of::<CharBox>()
+            + self.lines.capacity() * std::mem::size_of::<Line>()
+    }
+
     fn char_len(&self) -> usize {
         self.boxes.len()
     }

@@ -91,6 +91,7 @@ pub(super) fn build_paragraph(
         style_key: 0,
         inputs_key: (0, 0),
         last_used: 0,
+        bytes: 0,
         galley,
         map,
         fills,

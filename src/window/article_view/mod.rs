@@ -70,6 +70,9 @@ const MAX_BAR_DEPTH: usize = 4;
 const FLASH_SECONDS: f64 = 1.0;
 /// Height tables kept for other widths (so resizing back is free).
 const MAX_HEIGHT_TABLES: usize = 4;
+/// Bytes of laid-out paragraphs kept beyond those of the last two frames:
+/// several screens of the densest text, so scrolling back is free.
+const PARAGRAPH_CACHE_BYTES: usize = 24 << 20;
 
 /// What the view reads each frame.
 pub struct ViewInput<'a> {
@@ -464,17 +467,44 @@ impl ArticleView {
         p.style_key = style_key;
         p.inputs_key = inputs_key;
         p.last_used = frame;
+        p.bytes = p.approx_bytes();
         let height = p.galley.size().y;
         self.paragraphs.insert(line, p);
         height
     }
 
-    /// Keep the cache bounded: drop paragraphs unused for a while.
+    /// Keep the cache bounded, in paragraphs and in bytes: drop the least
+    /// recently used paragraphs, never one used in the last two frames.
+    /// Densely annotated paragraphs cost ~400 KB each (a box per char,
+    /// highlight meshes and their placed copies): a count alone let a
+    /// scroll through 50,000 spans keep 117 MB of them.
     fn evict(&mut self, placed_count: usize) {
-        if self.paragraphs.len() > 4 * placed_count + 256 {
-            let frame = self.frame;
-            self.paragraphs.retain(|_, p| p.last_used + 2 >= frame);
+        let max_count = 4 * placed_count + 256;
+        let mut count = self.paragraphs.len();
+        let mut bytes = self.cached_paragraph_bytes();
+        if count <= max_count && bytes <= PARAGRAPH_CACHE_BYTES {
+            return;
         }
+        let mut by_age: Vec<(u64, usize, usize)> = self
+            .paragraphs
+            .iter()
+            .map(|(&line, p)| (p.last_used, line, p.bytes))
+            .collect();
+        by_age.sort_unstable();
+        for (last_used, line, size) in by_age {
+            if last_used + 2 >= self.frame || (count <= max_count && bytes <= PARAGRAPH_CACHE_BYTES)
+            {
+                break;
+            }
+            self.paragraphs.remove(&line);
+            count -= 1;
+            bytes -= size;
+        }
+    }
+
+    /// About how many bytes the cached paragraphs hold (for tests and benches).
+    pub fn cached_paragraph_bytes(&self) -> usize {
+        self.paragraphs.values().map(|p| p.bytes).sum()
     }
 
     /// The selected annotation's ranges: all the fragments of its span
@@ -521,6 +551,8 @@ struct Paragraph {
     /// (annotations revision, filter hash) it was last checked against.
     inputs_key: (u64, u64),
     last_used: u64,
+    /// [`Paragraph::approx_bytes`] when it was built.
+    bytes: usize,
     galley: Arc<Galley>,
     map: GlyphMap,
     /// Highlight fills (under the text), tessellated once relative to the galley.
@@ -534,6 +566,31 @@ struct Paragraph {
     /// to the galley: dashed outlines are hundreds of tiny segments per
     /// paragraph, too many to tessellate again every frame.
     decorations: Arc<egui::Mesh>,
+}
+
+impl Paragraph {
+    /// The heap bytes it holds, roughly: the galley's glyphs and meshes, the
+    /// glyph map, and the highlight meshes counted twice (painting keeps a
+    /// moved copy of each).
+    fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let mesh = |m: &egui::Mesh| {
+            m.vertices.capacity() * size_of::<egui::epaint::Vertex>() + m.indices.capacity() * 4
+        };
+        let rows: usize = self
+            .galley
+            .rows
+            .iter()
+            .map(|r| {
+                r.row.glyphs.capacity() * size_of::<egui::epaint::text::Glyph>()
+                    + mesh(&r.row.visuals.mesh)
+                    + size_of::<egui::epaint::text::Row>()
+            })
+            .sum();
+        rows + self.map.heap_bytes()
+            + self.fill_rects.len() * size_of::<(Label, Rect)>()
+            + 2 * (mesh(&self.fills) + mesh(&self.decorations))
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
