@@ -248,7 +248,7 @@ fn print_plan(name: &str, edits: &[crate::model::edit::Edit], existing: &Annotat
             .iter()
             .map(|l| format!("{}→{:?}", l.role, quote_of(&l.target.0)))
             .collect();
-        println!(
+        let line = format!(
             "{name}: {what} {}..{} {}{} {:?} {}",
             a.start,
             a.end,
@@ -260,6 +260,7 @@ fn print_plan(name: &str, edits: &[crate::model::edit::Edit], existing: &Annotat
             a.quote,
             links.join(" ")
         );
+        println!("{}", line.trim_end());
     }
 }
 

@@ -1,5 +1,7 @@
 //! The label schema: an optional `marginalia.ron` that configures entity
-//! kinds, label colours and shortcut keys, and extra attributes per label.
+//! kinds, label colours and shortcut keys, and extra attributes per label
+//! (and may name external suggesters, which the window runs only once
+//! confirmed).
 //!
 //! The schema for an article is the first `marginalia.ron` found in the
 //! article's folder or any folder above it. The three labels (entity, claim,
@@ -63,6 +65,12 @@ pub struct Schema {
     pub labels: BTreeMap<Label, LabelSchema>,
     /// The file it came from; `None` for the defaults.
     pub source: Option<PathBuf>,
+    /// External suggesters the folder names: name → command line. Code from
+    /// whoever wrote the folder: the window runs one only once the user has
+    /// confirmed it for this file's path and [`Schema::sha256`].
+    pub suggesters: BTreeMap<String, String>,
+    /// SHA-256 of the file's bytes (hex); empty for the defaults.
+    pub sha256: String,
 }
 
 impl Default for Schema {
@@ -78,6 +86,8 @@ impl Default for Schema {
                 .collect(),
             labels: Label::ALL.iter().map(|&l| (l, default_label(l))).collect(),
             source: None,
+            suggesters: BTreeMap::new(),
+            sha256: String::new(),
         }
     }
 }
@@ -189,6 +199,8 @@ struct SchemaFile {
     kind_aliases: BTreeMap<String, String>,
     #[serde(default)]
     labels: BTreeMap<Label, LabelFile>,
+    #[serde(default)]
+    suggesters: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -220,8 +232,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Schema, SchemaError> {
     };
     let mut schema = Schema {
         source: Some(path.to_owned()),
+        sha256: sha256_hex(text.as_bytes()),
         ..Schema::default()
     };
+    for (name, command) in &file.suggesters {
+        if name.trim().is_empty() || command.trim().is_empty() {
+            return Err(invalid(format!(
+                "suggester {name:?} needs a name and a command"
+            )));
+        }
+    }
+    schema.suggesters = file.suggesters;
     if let Some(kinds) = file.entity_kinds {
         if kinds.iter().any(|k| k.trim().is_empty()) {
             return Err(invalid("an entity kind is empty".into()));
@@ -281,6 +302,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Schema, SchemaError> {
         return Err(invalid("two labels share a shortcut key".into()));
     }
     Ok(schema)
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `#rrggbb` (or `rrggbb`) → RGB.

@@ -69,11 +69,24 @@ fn stderr_tail(stderr: &str) -> String {
 /// Run `command` with `input` on stdin; its stdout when it exits with
 /// success before `limit`.
 pub fn run(command: &str, input: String, limit: Duration) -> Result<String, RunError> {
+    run_in(command, input, limit, None)
+}
+
+/// [`run`] in the folder `dir` (else the current one).
+pub fn run_in(
+    command: &str,
+    input: String,
+    limit: Duration,
+    dir: Option<&std::path::Path>,
+) -> Result<String, RunError> {
     // A program may exit without reading all its input; writing to its
     // closed stdin must then be an error we ignore, not a SIGPIPE that ends
     // `marginalia` (the CLI restores SIGPIPE's default action).
     let pipe = IgnoreSigpipe::new();
     let mut cmd = shell(command);
+    if let Some(dir) = dir {
+        cmd.current_dir(dir);
+    }
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

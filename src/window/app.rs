@@ -295,6 +295,7 @@ impl MarginaliaApp {
             self.answer(request, DialogOutcome::Picked(path), &ctx);
         }
         self.encoding_dialog_ui(&ctx);
+        self.state.suggest_dialog_ui(&ctx);
         self.autosave(&ctx);
         self.update_title(&ctx);
         self.scope = self.scope_now(&ctx);
@@ -387,6 +388,7 @@ impl MarginaliaApp {
         self.state.pending_delete.is_some()
             || self.encoding_dialog.is_some()
             || self.panels.path_prompt.is_open()
+            || self.state.suggest.dialog.is_some()
     }
 
     /// Open File ▸ Reopen with Encoding on the open article, with `pick`
@@ -506,6 +508,20 @@ impl MarginaliaApp {
             Command::ReviewNextUnreviewed => self.state.review_step(None),
             Command::Accept => self.state.decide(Status::Accepted),
             Command::Reject => self.state.decide(Status::Rejected),
+            Command::AcceptWithLinks => self.state.accept_with_links(),
+            Command::SuggestOccurrences => self.state.spread_or_tag(),
+            Command::SuggestWith => self.state.open_suggest_with(),
+            Command::Suggest => {
+                let wake = ctx.clone();
+                let ws = &mut self.state;
+                if let Some(doc) = &mut ws.doc {
+                    ws.message =
+                        ws.suggest
+                            .start(doc, crate::window::suggest::Source::Rules, move || {
+                                wake.request_repaint()
+                            });
+                }
+            }
             Command::UndoDecision => self.state.undo_decision(),
             Command::EditNote => {
                 let note = egui::Id::unique(panels::editor::NOTE_ID);
@@ -539,6 +555,8 @@ impl MarginaliaApp {
             ws.message = "Encoding unchanged".into();
         } else if self.panels.path_prompt.close() {
             ws.message = "Nothing opened".into();
+        } else if ws.suggest.dialog.take().is_some() {
+            ws.message = "Suggest: nothing run".into();
         } else if ws.pending_delete.take().is_some() {
             ws.message = "Nothing deleted".into();
         } else if ws.linking.take().is_some() {
@@ -632,6 +650,11 @@ impl MarginaliaApp {
             } else if doc.is_loading() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(15));
             }
+        }
+        if let Some(m) = ws.suggest.poll(ws.doc.as_mut(), ws.now_s) {
+            ws.message = m;
+        } else if ws.suggest.is_running() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
         if ws.poll_corpus() {
             // Batches wake the window; this is a fallback for a test harness.

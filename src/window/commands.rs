@@ -452,6 +452,25 @@ commands! {
         label: "Close / leave", help: "close a dialog, the help or find; leave a text field (keeping its text); clear the selection",
         keys: &[k(NONE, Key::Escape)], scopes: Scopes::EVERYWHERE,
     }
+    /// Suggest quotes, claims, speakers and cues for the open article.
+    Suggest {
+        label: "Suggest",
+        help: "suggest quotes, claims, their speakers and cues, and every occurrence of accepted entities (in the background; added as unreviewed)",
+        needs: Needs::Doc, menu: Menu::Review,
+    }
+    /// Pick a suggester: the rules, the user's own, the folder's (confirmed first).
+    SuggestWith {
+        label: "Suggest with…",
+        help: "pick a suggester: the rules, your own (preferences) or the folder's marginalia.ron (asks before its first run)",
+        needs: Needs::Doc, menu: Menu::Review,
+    }
+    /// Suggest the selected entity at every other occurrence of its text.
+    SuggestOccurrences {
+        label: "Suggest every occurrence",
+        help: "suggest the selected entity's label and kind at every other whole-word occurrence (unreviewed); on anything else, tag like E",
+        keys: &[k(SHIFT, Key::E)], scopes: Scopes::NOT_TYPING, needs: Needs::Target,
+        menu: Menu::Edit,
+    }
     /// Enter or leave review mode.
     ToggleReview {
         label: "Review mode", help: "step through annotations and accept or reject them",
@@ -486,6 +505,13 @@ commands! {
     Reject {
         label: "Reject", help: "review: reject the current annotation and move on",
         keys: &[k(NONE, Key::R)], scopes: Scopes::REVIEW, needs: Needs::Review,
+        menu: Menu::Review, section: 2,
+    }
+    /// Review: accept the current quote or claim with its speaker and cue.
+    AcceptWithLinks {
+        label: "Accept with speaker and cue",
+        help: "review: accept the current quote or claim, its fragments, speaker and cue in one step, and move on",
+        keys: &[k(SHIFT, Key::A)], scopes: Scopes::REVIEW, needs: Needs::Review,
         menu: Menu::Review, section: 2,
     }
     /// Review: take back the last decision.
@@ -896,8 +922,10 @@ mod tests {
             at(CTRL_ALT, Key::ArrowRight),
             Some(Command::NextUnannotated)
         );
-        // Shift held for a capital letter still tags.
-        assert_eq!(at(SHIFT, Key::E), Some(Command::TagEntity));
+        // Shift held for a capital letter still tags (C, Q; Shift+E spreads
+        // a selected entity and tags anything else, `Workspace::spread_or_tag`).
+        assert_eq!(at(SHIFT, Key::C), Some(Command::TagClaim));
+        assert_eq!(at(SHIFT, Key::E), Some(Command::SuggestOccurrences));
     }
 
     #[test]

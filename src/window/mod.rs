@@ -31,6 +31,7 @@ pub mod panels;
 pub mod prefs;
 pub mod preimport;
 pub mod sample;
+pub mod suggest;
 pub mod text;
 pub mod watch;
 pub mod workspace;
@@ -67,7 +68,7 @@ mod tests {
     fn layer(module: &str) -> Option<u8> {
         Some(match module {
             "text" | "palette" | "prefs" | "sample" | "dialogs" | "preimport" | "corpus"
-            | "watch" | "commands" | "fonts" | "encoding" | "bidi_text" => 1,
+            | "watch" | "commands" | "fonts" | "encoding" | "bidi_text" | "suggest" => 1,
             "workspace" => 2,
             "panels" | "article_view" => 3,
             "app" => 4,

@@ -40,6 +40,21 @@ pub struct Prefs {
     pub snap_to_words: bool,
     /// Save about a second after the last change.
     pub autosave: bool,
+    /// The user's own external suggesters (Review ▸ Suggest with…).
+    pub suggesters: Vec<NamedSuggester>,
+    /// Folder suggesters (`marginalia.ron`) the user confirmed: file path and
+    /// the SHA-256 of the version confirmed.
+    pub trusted_suggester_files: Vec<(PathBuf, String)>,
+}
+
+/// An external suggester of the user's: a name and a command line
+/// (`marginalia suggest --cmd`'s protocol).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedSuggester {
+    /// Shown in the menu.
+    pub name: String,
+    /// Run through the shell.
+    pub command: String,
 }
 
 impl Default for Prefs {
@@ -51,6 +66,8 @@ impl Default for Prefs {
             recent_files: Vec::new(),
             snap_to_words: true,
             autosave: true,
+            suggesters: Vec::new(),
+            trusted_suggester_files: Vec::new(),
         }
     }
 }

@@ -97,6 +97,8 @@ pub struct Workspace {
     pub watch: Watch,
     /// Where the sample's working copy lives.
     pub data_dir: PathBuf,
+    /// Review ▸ Suggest's background run.
+    pub suggest: crate::window::suggest::SuggestRun,
     /// Input time of the current frame, in seconds.
     pub now_s: f64,
     /// Opening this path again discards unsaved changes that could not be saved.

@@ -13,6 +13,7 @@ mod review;
 mod rtl;
 mod shell;
 mod side_panel;
+mod suggest;
 mod view;
 
 use egui_kittest::Harness;

@@ -29,6 +29,7 @@ pub mod path_prompt;
 pub mod review_bar;
 pub mod speaker_picker;
 pub mod status_bar;
+pub mod suggest;
 pub mod toolbar;
 
 /// A part of the window that draws itself from the workspace.
