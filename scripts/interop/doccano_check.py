@@ -90,43 +90,43 @@ row("importer (JSONL(Relation)) on `export --format doccano-relations`",
     + ("" if want_rel else " (no links reached the export: the seed's links were not imported)"))
 
 # 3. doccano's exporter on that project, imported into a fresh corpus.
+import shutil  # noqa: E402
 from data_export.celery_tasks import export_dataset  # noqa: E402
-
 from examples.models import Comment  # noqa: E402
 
-Comment.objects.create(example=Example.objects.filter(project=p2).first(), user=user, text="check the dates")
-zip_path = export_dataset(p2.id, "JSONL", confirmed_only=False)
-with zipfile.ZipFile(zip_path) as z:
-    name = [n for n in z.namelist() if n.endswith(".jsonl")][0]
-    data = z.read(name).decode("utf-8")
-with open(os.path.join(RUN, "from-doccano.jsonl"), "w", encoding="utf-8") as f:
-    f.write(data)
-first = json.loads(data.splitlines()[0])
-import shutil  # noqa: E402
 
-fresh = os.path.join(RUN, "fresh-doccano")
-shutil.copytree(os.path.join(RUN, "corpus"), fresh, ignore=shutil.ignore_patterns("*.ann.ron"))
-code, out, err = marginalia("import", "--format", "doccano", "--root", "fresh-doccano", "from-doccano.jsonl")
-summary = (err.strip().splitlines() or ["(no summary)"])[-1]
+def export_jsonl(p, out_name):
+    """doccano's own JSONL export of project p, written to RUN/out_name; its first record."""
+    zip_path = export_dataset(p.id, "JSONL", confirmed_only=False)
+    with zipfile.ZipFile(zip_path) as z:
+        name = [n for n in z.namelist() if n.endswith(".jsonl")][0]
+        data = z.read(name).decode("utf-8")
+    with open(os.path.join(RUN, out_name), "w", encoding="utf-8") as f:
+        f.write(data)
+    return json.loads(data.splitlines()[0])
+
+
+def import_fresh(fresh_name, *args):
+    """`marginalia import --root FRESH ARGS` into a copy of the corpus without sidecars: (exit, summary)."""
+    shutil.copytree(os.path.join(RUN, "corpus"), os.path.join(RUN, fresh_name),
+                    ignore=shutil.ignore_patterns("*.ann.ron"))
+    code, out, err = marginalia("import", "--root", fresh_name, *args)
+    return code, (err.strip().splitlines() or ["(no summary)"])[-1]
+
+
+Comment.objects.create(example=Example.objects.filter(project=p2).first(), user=user, text="check the dates")
+first = export_jsonl(p2, "from-doccano.jsonl")
+code, summary = import_fresh("fresh-doccano", "--format", "doccano", "from-doccano.jsonl")
 row(f"its exporter's JSONL (keys {sorted(first)}, one comment) imported into a fresh corpus",
     code == 0 and f"({spans} spans, {rels} links, 1 note)" in summary and " 0 not imported" in summary,
     summary + f" (exit {code})")
 
 # 4. doccano's exporter on the sequence-labelling project (`label` tuples,
-# `Comments` as strings), imported into a fresh corpus.
+# `Comments` as strings), imported into a fresh corpus with the format guessed.
 Comment.objects.create(example=Example.objects.filter(project=p1).first(), user=user, text="check the names")
-zip_path = export_dataset(p1.id, "JSONL", confirmed_only=False)
-with zipfile.ZipFile(zip_path) as z:
-    name = [n for n in z.namelist() if n.endswith(".jsonl")][0]
-    data = z.read(name).decode("utf-8")
-with open(os.path.join(RUN, "from-doccano-labels.jsonl"), "w", encoding="utf-8") as f:
-    f.write(data)
-first = json.loads(data.splitlines()[0])
+first = export_jsonl(p1, "from-doccano-labels.jsonl")
 spans1 = Span.objects.filter(example__project=p1).count()
-fresh = os.path.join(RUN, "fresh-doccano-labels")
-shutil.copytree(os.path.join(RUN, "corpus"), fresh, ignore=shutil.ignore_patterns("*.ann.ron"))
-code, out, err = marginalia("import", "--root", "fresh-doccano-labels", "from-doccano-labels.jsonl")
-summary = (err.strip().splitlines() or ["(no summary)"])[-1]
+code, summary = import_fresh("fresh-doccano-labels", "from-doccano-labels.jsonl")
 row(f"its exporter's JSONL (keys {sorted(first)}, one comment) imported (format guessed) into a fresh corpus",
     code == 0 and f"({spans1} spans, 1 note)" in summary and " 0 not imported" in summary,
     summary + f" (exit {code})")

@@ -50,20 +50,8 @@ pub fn parse_line(line: &str) -> Result<InDoc, String> {
         source: source(&rec),
         ..InDoc::default()
     };
-    for key in ["label", "labels"] {
-        match rec.get(key) {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(items)) => {
-                for (i, item) in items.iter().enumerate() {
-                    read_span(&mut doc, (key, i), item);
-                }
-            }
-            Some(other) => doc
-                .problems
-                .push((0, format!("\"{key}\" must be a list, not {other}"))),
-        }
-    }
-    for key in ["entities", "annotations"] {
+    // `labels` is doccano 1.x's name for `label`; `annotations` its entities.
+    for key in ["label", "labels", "entities", "annotations"] {
         match rec.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
