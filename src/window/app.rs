@@ -760,7 +760,7 @@ impl MarginaliaApp {
         }
     }
 
-    /// The banners, the article's heading, and the article view.
+    /// The banners and the article view.
     fn central_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(command) = self.panels.banners.ui(ui, &mut self.state) {
             self.run(command, &ui.ctx().clone());
@@ -779,15 +779,9 @@ impl MarginaliaApp {
             }
             return;
         };
-        let meta = doc.file.article.meta();
-        if let Some(title) = &meta.title {
-            let date = meta.date.map(|d| d.to_string()).unwrap_or_default();
-            ui.horizontal_wrapped(|ui| {
-                ui.heading(title);
-                ui.weak(date);
-            });
-            ui.separator();
-        }
+        // No heading above the view: an article's `date … Title` line is
+        // its own first paragraph, drawn as a title by the view (and open
+        // to tagging), so a heading would show the title twice.
         let palette = panels::palette(ws, ui.visuals().dark_mode);
         // Hovering (or selecting) a quote outlines its speaker.
         let linked: Vec<CharRange> = [ws.hovered.as_ref(), ws.selected.as_ref()]

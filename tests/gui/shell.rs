@@ -699,3 +699,30 @@ fn a_cancelled_file_dialog_changes_nothing() {
     assert_eq!(h.state().state.doc.as_ref().unwrap().file.path, f.article);
     assert_eq!(h.state().scope(), Scope::Article);
 }
+
+#[test]
+fn the_article_title_shows_once_in_the_text_not_again_above_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("dated.txt");
+    let title = "Port talks stall over grain";
+    std::fs::write(
+        &article,
+        format!("date 2026-03-14 {title}\n\nISTANBUL — Talks stalled.\n"),
+    )
+    .unwrap();
+    let h = harness(&article);
+    let drawn: String = h
+        .state()
+        .view
+        .painted_glyphs()
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let compact: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    assert_eq!(drawn.matches(&compact).count(), 1, "{drawn}");
+    assert!(
+        h.query_by_label_contains(title).is_none(),
+        "the title is shown again outside the article text"
+    );
+}
