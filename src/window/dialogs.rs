@@ -182,25 +182,35 @@ pub fn unavailable_reason(
 /// The path a typed-path prompt starts with for `request`: its folder, with
 /// a trailing separator, and for Save As the name offered.
 pub fn suggested_path(request: &DialogRequest) -> String {
-    let (dir, name) = match request {
-        DialogRequest::Open { start_dir }
-        | DialogRequest::Import { start_dir }
-        | DialogRequest::Folder { start_dir } => (start_dir, ""),
-        DialogRequest::SaveAs {
-            start_dir,
-            file_name,
-        } => (start_dir, file_name.as_str()),
+    let name = match request {
+        DialogRequest::SaveAs { file_name, .. } => file_name.as_str(),
+        _ => "",
     };
-    match dir {
+    match request.start_dir() {
         Some(d) => format!("{}{}{name}", d.display(), std::path::MAIN_SEPARATOR),
         None => name.to_owned(),
     }
 }
 
+impl DialogRequest {
+    /// The folder the dialog starts in (and a typed relative path is read
+    /// from).
+    pub fn start_dir(&self) -> Option<&Path> {
+        match self {
+            DialogRequest::Open { start_dir }
+            | DialogRequest::Import { start_dir }
+            | DialogRequest::Folder { start_dir }
+            | DialogRequest::SaveAs { start_dir, .. } => start_dir.as_deref(),
+        }
+    }
+}
+
 /// Check a typed `path` for `request`: it must be an existing file (Open,
 /// Import), an existing folder (Folder), or a file in an existing folder
-/// (Save As). A leading `~/` means the home folder, and a path typed after
-/// the folder offered replaces it (`/folder//other/a.txt` is `/other/a.txt`).
+/// (Save As). A leading `~/` means the home folder, a relative path is read
+/// from the request's start folder (not the process's working folder, which
+/// the analyst never sees), and a path typed after the folder offered
+/// replaces it (`/folder//other/a.txt` is `/other/a.txt`).
 pub fn check_typed_path(request: &DialogRequest, path: &str) -> Result<PathBuf, String> {
     let trimmed = path.trim();
     if trimmed.is_empty() {
@@ -216,7 +226,10 @@ pub fn check_typed_path(request: &DialogRequest, path: &str) -> Result<PathBuf, 
     };
     let path = match (trimmed.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => Path::new(&home).join(rest),
-        _ => PathBuf::from(trimmed),
+        _ => match request.start_dir() {
+            Some(dir) => dir.join(trimmed),
+            None => PathBuf::from(trimmed),
+        },
     };
     let shown = path.display();
     match request {
@@ -332,5 +345,20 @@ mod tests {
             file_name: "a.txt.ann.ron".into(),
         };
         assert_eq!(suggested_path(&save), "/tmp/articles/a.txt.ann.ron");
+    }
+
+    #[test]
+    fn a_relative_typed_path_is_read_from_the_start_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "x").unwrap();
+        let open = DialogRequest::Open {
+            start_dir: Some(dir.path().to_owned()),
+        };
+        assert_eq!(check_typed_path(&open, "a.txt"), Ok(file.clone()));
+        assert_eq!(
+            check_typed_path(&open, &file.display().to_string()),
+            Ok(file)
+        );
     }
 }

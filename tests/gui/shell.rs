@@ -701,6 +701,39 @@ fn a_cancelled_file_dialog_changes_nothing() {
 }
 
 #[test]
+fn the_typed_path_prompt_replaces_its_folder_with_a_full_path_typed() {
+    let f = fixture();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = elsewhere.path().join("other.txt");
+    std::fs::write(&other, "Another article.\n").unwrap();
+    let mut h = with_dialogs(&f.article, DialogOutcome::Unavailable("none (test)".into()));
+    press(&mut h, Modifiers::COMMAND, Key::O);
+    until_answered(&mut h, |h| h.query_by_label("Open an article").is_some());
+    let typed = other.display().to_string();
+    type_text(&mut h, &typed);
+    // What the field shows is what opens: the folder it started with went.
+    let shown = h.get_by_label("Type the path instead:").value();
+    assert_eq!(shown.as_deref(), Some(typed.as_str()));
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(h.state().state.doc.as_ref().unwrap().file.path, other);
+}
+
+#[test]
+fn a_name_typed_in_the_path_prompt_is_looked_up_in_the_folder_it_names() {
+    let f = fixture();
+    let other = f.article.with_file_name("other.txt");
+    std::fs::write(&other, "Another article.\n").unwrap();
+    let mut h = with_dialogs(&f.article, DialogOutcome::Unavailable("none (test)".into()));
+    press(&mut h, Modifiers::COMMAND, Key::O);
+    until_answered(&mut h, |h| h.query_by_label("Open an article").is_some());
+    let folder = f.article.parent().unwrap().display().to_string();
+    h.get_by_label_contains(&format!("A name alone opens from {folder}"));
+    type_text(&mut h, "other.txt");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(h.state().state.doc.as_ref().unwrap().file.path, other);
+}
+
+#[test]
 fn the_article_title_shows_once_in_the_text_not_again_above_it() {
     let dir = tempfile::tempdir().unwrap();
     let article = dir.path().join("dated.txt");

@@ -27,6 +27,8 @@ struct Asking {
     problem: Option<String>,
     /// Focus the field on the next frame.
     focus: bool,
+    /// Select all of it then, so typing a path replaces the one offered.
+    select_all: bool,
 }
 
 impl PathPrompt {
@@ -38,6 +40,7 @@ impl PathPrompt {
             why,
             problem: None,
             focus: true,
+            select_all: true,
         });
     }
 
@@ -69,12 +72,19 @@ impl Panel for PathPrompt {
             );
             let label = ui.label("Type the path instead:");
             let id = egui::Id::unique(PATH_FIELD_ID);
+            if std::mem::take(&mut asking.select_all) {
+                select_all(ui.ctx(), id, &asking.path);
+            }
             let field = egui::TextEdit::singleline(&mut asking.path)
                 .id(id)
                 .desired_width(f32::INFINITY);
             let response = ui.add(field).labelled_by(label.id);
             if std::mem::take(&mut asking.focus) {
                 response.request_focus();
+            }
+            if let Some(dir) = asking.request.start_dir() {
+                let (verb, dir) = (relative_verb(&asking.request), dir.display());
+                ui.weak(format!("A name alone {verb} {dir}"));
             }
             if response.changed() {
                 asking.problem = None;
@@ -107,12 +117,31 @@ impl Panel for PathPrompt {
     }
 }
 
+/// Focus field `id` with all of `text` selected. The selection is stored
+/// before the field is drawn and focused at once: egui collapses the
+/// selection of a field that is not focused when it draws.
+fn select_all(ctx: &egui::Context, id: egui::Id, text: &str) {
+    let mut state = egui::text_edit::TextEditState::load(ctx, id).unwrap_or_default();
+    let everything = egui::text::CCursorRange::select_all_str(text);
+    state.cursor.set_char_range(Some(everything));
+    state.store(ctx, id);
+    ctx.memory_mut(|m| m.request_focus(id));
+}
+
 fn title(request: &DialogRequest) -> &'static str {
     match request {
         DialogRequest::Open { .. } => "Open an article",
         DialogRequest::SaveAs { .. } => "Save the sidecar as",
         DialogRequest::Import { .. } => "Import pre-annotations",
         DialogRequest::Folder { .. } => "Open a folder",
+    }
+}
+
+/// What happens to a relative path, for the hint under the field.
+fn relative_verb(request: &DialogRequest) -> &'static str {
+    match request {
+        DialogRequest::SaveAs { .. } => "saves in",
+        _ => "opens from",
     }
 }
 
