@@ -379,6 +379,27 @@ fn dragging_past_the_bottom_edge_scrolls_and_extends_the_selection() {
     h.step();
 }
 
+/// The paragraph cache is capped in memory, not only in count: after
+/// scrolling through sixteen paragraphs of 30,000 chars (about 6 MB of
+/// galley and meshes each), it does not keep them all (it did: the cap was
+/// 256 paragraphs, whatever their size).
+#[test]
+fn the_paragraph_cache_lets_go_of_long_paragraphs_scrolled_past() {
+    let paragraph = "Ministers met at noon and talked about trade and roads. ".repeat(540);
+    let text: String = (0..16).map(|i| format!("{i} {paragraph}\n")).collect();
+    let mut h = harness(state(&text, Vec::new(), false));
+    for _ in 0..400 {
+        h.state_mut().view.scroll_by(2000.0);
+        h.step();
+        if h.state().view.is_scrolled_to_end() {
+            break;
+        }
+    }
+    assert!(h.state().view.is_scrolled_to_end(), "scrolled to the end");
+    let cached = h.state().view.cached_paragraph_count();
+    assert!(cached <= 10, "{cached} of 17 paragraphs still cached");
+}
+
 #[test]
 fn scrolling_by_steps_moves_after_a_jump_past_either_end() {
     let text: String = (0..400)

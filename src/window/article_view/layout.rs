@@ -14,7 +14,7 @@
 use super::bidi::Bidi;
 use super::glyph_map::{CharBox, GlyphMap, Line};
 use super::ltr;
-use super::paint::{decorations, tessellate_decorations};
+use super::paint::{dash_mesh, decorations, tessellate_decorations};
 use super::shape::{Shaped, Unit, shape};
 use super::style::{Role, StyleInput, TextStyle, style};
 use super::{Decoration, Geometry, LINE_HEIGHT_FACTOR, Paragraph};
@@ -40,6 +40,7 @@ pub(super) fn build_paragraph(
     style_input: &StyleInput,
     palette: &Palette,
     geometry: Geometry,
+    dash_texture: egui::TextureId,
 ) -> Paragraph {
     let line_start = CharOffset(style_input.para_start);
     let range = CharRange::new(line_start, line_start.forward(style_input.char_len));
@@ -85,6 +86,7 @@ pub(super) fn build_paragraph(
         .collect();
     let fills = Arc::new(tessellate_decorations(ui.ctx(), &fills));
     let decorations = decorations(&map, &styled.marks, palette, geometry);
+    let dashes = Arc::new(dash_mesh(&decorations, dash_texture));
     let decorations = Arc::new(tessellate_decorations(ui.ctx(), &decorations));
     Paragraph {
         size_key: (0, 0),
@@ -98,6 +100,7 @@ pub(super) fn build_paragraph(
         fill_rects,
         placed: None,
         decorations,
+        dashes,
     }
 }
 

@@ -144,6 +144,8 @@ pub struct ArticleView {
     drawn_links: Vec<DrawnLink>,
     /// Ranges outlined as linked to the hovered or selected annotation.
     linked: Vec<CharRange>,
+    /// The dash pattern of unreviewed outlines (see [`paint::dash_mesh`]).
+    dash_texture: Option<egui::TextureHandle>,
 }
 
 impl ArticleView {
@@ -462,7 +464,11 @@ impl ArticleView {
             return p.galley.size().y;
         }
         let palette = self.palette.clone().unwrap_or_default();
-        let mut p = build_paragraph(ui, input.article, &style_input, &palette, geometry);
+        let dashes = self
+            .dash_texture
+            .get_or_insert_with(|| paint::dash_texture(ui.ctx()))
+            .id();
+        let mut p = build_paragraph(ui, input.article, &style_input, &palette, geometry, dashes);
         p.size_key = size_key;
         p.style_key = style_key;
         p.inputs_key = inputs_key;
@@ -560,12 +566,12 @@ struct Paragraph {
     /// The fills' rectangles (galley-relative) with their labels, for
     /// [`ArticleView::highlight_rects`].
     fill_rects: Vec<(Label, Rect)>,
-    /// `fills` and `decorations` moved to where they were last painted.
-    placed: Option<(egui::Vec2, Arc<egui::Mesh>, Arc<egui::Mesh>)>,
-    /// Bars, strike-throughs and dashed outlines, tessellated once relative
-    /// to the galley: dashed outlines are hundreds of tiny segments per
-    /// paragraph, too many to tessellate again every frame.
+    /// `fills`, `decorations` and `dashes` moved to where they were last painted.
+    placed: Option<(egui::Vec2, [Arc<egui::Mesh>; 3])>,
+    /// Bars and strike-throughs, tessellated once relative to the galley.
     decorations: Arc<egui::Mesh>,
+    /// Dashed outlines of unreviewed spans, on the dash texture.
+    dashes: Arc<egui::Mesh>,
 }
 
 impl Paragraph {
@@ -589,7 +595,7 @@ impl Paragraph {
             .sum();
         rows + self.map.heap_bytes()
             + self.fill_rects.len() * size_of::<(Label, Rect)>()
-            + 2 * (mesh(&self.fills) + mesh(&self.decorations))
+            + 2 * (mesh(&self.fills) + mesh(&self.decorations) + mesh(&self.dashes))
     }
 }
 

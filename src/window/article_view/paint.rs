@@ -78,26 +78,28 @@ impl ArticleView {
         // for the next frames at the same place (a steady frame).
         let ppp = ui.ctx().pixels_per_point();
         let offset = (at.to_vec2() * ppp).round() / ppp;
-        let placed = match &p.placed {
-            Some((o, fills, decorations)) if *o == offset => (fills.clone(), decorations.clone()),
+        let [fills, decorations, dashes] = match &p.placed {
+            Some((o, meshes)) if *o == offset => meshes.clone(),
             _ => {
                 let place = |mesh: &Arc<egui::Mesh>| {
                     let mut mesh = (**mesh).clone();
                     mesh.translate(offset);
                     Arc::new(mesh)
                 };
-                let placed = (place(&p.fills), place(&p.decorations));
-                p.placed = Some((offset, placed.0.clone(), placed.1.clone()));
-                placed
+                let meshes = [place(&p.fills), place(&p.decorations), place(&p.dashes)];
+                p.placed = Some((offset, meshes.clone()));
+                meshes
             }
         };
         let painter = ui.painter();
-        if !placed.0.is_empty() {
-            painter.add(Shape::Mesh(placed.0));
+        if !fills.is_empty() {
+            painter.add(Shape::Mesh(fills));
         }
         painter.galley(at, p.galley.clone(), palette.text);
-        if !placed.1.is_empty() {
-            painter.add(Shape::Mesh(placed.1));
+        for mesh in [decorations, dashes] {
+            if !mesh.is_empty() {
+                painter.add(Shape::Mesh(mesh));
+            }
         }
         true
     }
@@ -173,21 +175,8 @@ pub(super) fn tessellate_decorations(
                 [rect.left_center(), rect.right_center()],
                 Stroke::new(1.5, color),
             )),
-            Decoration::Dashed { rect, color } => {
-                let points = [
-                    rect.left_top(),
-                    rect.right_top(),
-                    rect.right_bottom(),
-                    rect.left_bottom(),
-                    rect.left_top(),
-                ];
-                shapes.extend(Shape::dashed_line(
-                    &points,
-                    Stroke::new(1.0, color),
-                    3.0,
-                    2.0,
-                ));
-            }
+            // Drawn by `dash_mesh`, with the dash texture.
+            Decoration::Dashed { .. } => {}
         }
     }
     let options = ctx.tessellation_options(|o| *o);
@@ -197,6 +186,73 @@ pub(super) fn tessellate_decorations(
     let mut mesh = egui::Mesh::default();
     for shape in shapes {
         tessellator.tessellate_shape(shape, &mut mesh);
+    }
+    mesh
+}
+
+/// The dash pattern of outlines, one texel per point: 3 on, 2 off
+/// (repeated by the texture's wrap mode).
+pub(super) const DASH_PATTERN: [bool; 5] = [true, true, true, false, false];
+
+/// The texture of [`DASH_PATTERN`]: white texels tinted by vertex colours.
+pub(super) fn dash_texture(ctx: &egui::Context) -> egui::TextureHandle {
+    let pixels = DASH_PATTERN
+        .iter()
+        .map(|&on| {
+            if on {
+                Color32::WHITE
+            } else {
+                Color32::TRANSPARENT
+            }
+        })
+        .collect();
+    ctx.load_texture(
+        "marginalia-dash",
+        egui::ColorImage::new([DASH_PATTERN.len(), 1], pixels),
+        egui::TextureOptions::NEAREST_REPEAT,
+    )
+}
+
+/// The dashed outlines among `decorations` as one mesh on the dash texture:
+/// each side of an outline is one quad whose texture coordinates repeat the
+/// pattern along it, so an outline costs 16 vertices however long it is
+/// (drawn as dashed line segments, a span over a few lines cost hundreds,
+/// and a paragraph under many unreviewed spans hundreds of thousands,
+/// copied into every frame).
+pub(super) fn dash_mesh(decorations: &[Decoration], texture: egui::TextureId) -> egui::Mesh {
+    let mut mesh = egui::Mesh::with_texture(texture);
+    let period = DASH_PATTERN.len() as f32;
+    let half = 0.5;
+    for d in decorations {
+        let Decoration::Dashed { rect, color } = *d else {
+            continue;
+        };
+        let sides = [
+            (rect.left_top(), rect.right_top()),
+            (rect.right_top(), rect.right_bottom()),
+            (rect.right_bottom(), rect.left_bottom()),
+            (rect.left_bottom(), rect.left_top()),
+        ];
+        for (a, b) in sides {
+            let along = b - a;
+            let length = along.length();
+            if length <= 0.0 {
+                continue;
+            }
+            let across = egui::vec2(-along.y, along.x) / length * half;
+            let (u0, u1) = (0.0, length / period);
+            let base = mesh.vertices.len() as u32;
+            for (pos, uv) in [
+                (a - across, pos2(u0, 0.0)),
+                (a + across, pos2(u0, 1.0)),
+                (b - across, pos2(u1, 0.0)),
+                (b + across, pos2(u1, 1.0)),
+            ] {
+                mesh.vertices.push(egui::epaint::Vertex { pos, uv, color });
+            }
+            mesh.add_triangle(base, base + 1, base + 2);
+            mesh.add_triangle(base + 2, base + 1, base + 3);
+        }
     }
     mesh
 }
@@ -240,4 +296,31 @@ pub(super) fn decorations(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dashed_outline_costs_sixteen_vertices_however_long_it_is() {
+        let texture = egui::TextureId::User(7);
+        let outline = |width: f32| Decoration::Dashed {
+            rect: Rect::from_min_size(pos2(10.0, 20.0), vec2(width, 18.0)),
+            color: Color32::RED,
+        };
+        let bar = Decoration::Bar {
+            rect: Rect::from_min_size(pos2(0.0, 0.0), vec2(5.0, 2.0)),
+            color: Color32::RED,
+        };
+        let short = dash_mesh(&[outline(30.0), bar], texture);
+        let long = dash_mesh(&[outline(3000.0)], texture);
+        assert_eq!(short.vertices.len(), 16, "bars are not dashed");
+        assert_eq!(long.vertices.len(), 16);
+        assert_eq!(long.texture_id, texture);
+        // The top side repeats the 5-point pattern 600 times along its length.
+        let us: Vec<f32> = long.vertices[..4].iter().map(|v| v.uv.x).collect();
+        assert_eq!(us, [0.0, 0.0, 600.0, 600.0]);
+        assert!(long.vertices.iter().all(|v| v.color == Color32::RED));
+    }
 }
