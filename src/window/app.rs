@@ -344,11 +344,12 @@ impl MarginaliaApp {
                 .default_size(340.0_f32.min(width * RIGHT_PANEL_SHARE))
                 .max_size(width * RIGHT_PANEL_SHARE)
                 .show(ui, |ui| {
+                    let height = ui.available_height();
+                    self.panels.list.fit(ui, height);
                     if ws.selected.is_some() {
                         // The list keeps room for its filters and a few rows;
                         // the editor scrolls in what is left.
-                        let height = ui.available_height();
-                        let list = AnnotationList::min_height(ui).min(height * 0.6);
+                        let list = self.panels.list.min_height(ui).min(height * 0.6);
                         egui::Panel::bottom("editor")
                             .resizable(true)
                             .default_size((height * 0.55).min(height - list))

@@ -457,6 +457,48 @@ fn rows_on_screen(h: &Harness<'_, MarginaliaApp>) -> Vec<String> {
         .collect()
 }
 
+/// Seven entities tagged in a window `size` large, the last one selected
+/// (list and editor shown), review mode off.
+fn seven_tagged(size: [f32; 2]) -> (tempfile::TempDir, Harness<'static, MarginaliaApp>) {
+    let (dir, mut h) = seven_in_review(size);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    assert!(!h.state().state.review.active);
+    (dir, h)
+}
+
+/// The list rows wholly in view: below the filters, above the editor.
+fn rows_in_view(h: &Harness<'_, MarginaliaApp>) -> Vec<String> {
+    let filters_bottom = ["Filters: ", "Author:", "rejected"]
+        .into_iter()
+        .flat_map(|l| h.query_all_by_label_contains(l))
+        .map(|n| n.rect().bottom())
+        .fold(0.0, f32::max);
+    rows_on_screen(h)
+        .into_iter()
+        .filter(|row| h.get_by_label(row).rect().top() >= filters_bottom)
+        .collect()
+}
+
+#[test]
+fn a_narrow_window_keeps_five_list_rows_above_the_editor() {
+    let (_dir, mut h) = seven_tagged([600.0, 400.0]);
+    let rows = rows_in_view(&h);
+    assert!(rows.len() >= 5, "{} rows in view: {rows:?}", rows.len());
+    // The editor still shows its annotation.
+    let selected = h.state().state.selected_annotation().unwrap().quote.clone();
+    let quote = h.get_by_label(&format!("“{selected}”")).rect();
+    assert!(quote.bottom() <= 400.0, "the editor's quote at {quote:?}");
+    // The filters folded to one line that opens with a click.
+    h.get_by_label("Filters: showing all").click();
+    h.run();
+    h.query_all_by_label("Claim")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::CheckBox)
+        .expect("the Claim filter")
+        .click();
+    h.run();
+    h.get_by_label("Filters: hiding Claim");
+}
+
 #[test]
 fn the_review_list_shows_every_row_it_has_room_for() {
     let (_dir, h) = seven_in_review([1200.0, 800.0]);

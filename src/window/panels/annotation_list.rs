@@ -36,6 +36,12 @@ pub struct AnnotationList {
     followed: (Option<AnnotationId>, f32),
     /// The visible part of the rows after the last frame (offset, height).
     viewport: (f32, f32),
+    /// Whether the filters are folded to one line, to keep room for rows
+    /// in a short panel (see [`AnnotationList::fit`]); `None` before the
+    /// first frame.
+    compact: Option<bool>,
+    /// The filters' fold state changed with the room: open or close them.
+    refold: bool,
 }
 
 #[derive(Debug, Default)]
@@ -53,7 +59,12 @@ impl Panel for AnnotationList {
     fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) {
         let Some(doc) = &ws.doc else { return };
         ui.heading(format!("Annotations ({})", doc.annotations.len()));
-        filters_ui(ui, &mut ws.filter);
+        let open = std::mem::take(&mut self.refold).then(|| self.compact != Some(true));
+        egui::CollapsingHeader::new(filter_summary(&ws.filter))
+            .id_salt("annotation_filters")
+            .default_open(self.compact != Some(true))
+            .open(open)
+            .show(ui, |ui| filters_ui(ui, &mut ws.filter));
         ui.separator();
         let key = (
             ws.generation(),
@@ -156,11 +167,31 @@ impl AnnotationList {
 }
 
 impl AnnotationList {
-    /// The height the list needs for its heading, filters and five rows.
-    pub fn min_height(ui: &egui::Ui) -> f32 {
+    /// The height the list needs for its heading, its filters (open, or
+    /// folded to one line in a short panel) and five rows.
+    pub fn min_height(&self, ui: &egui::Ui) -> f32 {
+        Self::height_for(ui, self.compact == Some(true))
+    }
+
+    fn height_for(ui: &egui::Ui, compact: bool) -> f32 {
         let line = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
         let heading = ui.text_style_height(&egui::TextStyle::Heading);
-        heading + 4.0 * line + 5.0 * line
+        let filters = if compact { 1.0 } else { 5.0 };
+        heading + filters * line + 5.0 * line
+    }
+
+    /// Fit the list to a side panel `height` tall: where the open filters
+    /// and five rows would take more than half of it (a short window, with
+    /// the editor below), the filters fold to one line that says what they
+    /// hide, so the rows keep their room. They fold (or open) again only
+    /// when the room changes that answer; a click on their line wins
+    /// until then.
+    pub fn fit(&mut self, ui: &egui::Ui, height: f32) {
+        let compact = height < 2.0 * Self::height_for(ui, false);
+        if self.compact != Some(compact) {
+            self.refold = self.compact.is_some() || compact;
+            self.compact = Some(compact);
+        }
     }
 
     /// When the selection moved to an annotation whose row is out of view
@@ -185,6 +216,30 @@ impl AnnotationList {
         let (top, bottom) = (row as f32 * pitch, (row as f32 + 1.0) * pitch);
         let in_view = top >= offset && bottom <= offset + height;
         (!in_view).then_some(row)
+    }
+}
+
+/// The filters' line: what they hide, if anything.
+fn filter_summary(filter: &Filter) -> String {
+    let mut hidden: Vec<String> = Label::ALL
+        .into_iter()
+        .zip(filter.labels)
+        .filter(|(_, shown)| !shown)
+        .map(|(l, _)| l.name().to_owned())
+        .collect();
+    hidden.extend(
+        Status::ALL
+            .into_iter()
+            .zip(filter.statuses)
+            .filter(|(_, shown)| !shown)
+            .map(|(s, _)| s.name().to_owned()),
+    );
+    let author = filter.author.trim();
+    match (hidden.is_empty(), author.is_empty()) {
+        (true, true) => "Filters: showing all".to_owned(),
+        (false, true) => format!("Filters: hiding {}", hidden.join(", ")),
+        (true, false) => format!("Filters: author “{author}”"),
+        (false, false) => format!("Filters: hiding {}; author “{author}”", hidden.join(", ")),
     }
 }
 
@@ -285,6 +340,20 @@ pub fn relative_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_filter_line_says_what_is_hidden() {
+        let mut f = Filter::default();
+        assert_eq!(filter_summary(&f), "Filters: showing all");
+        f.labels[1] = false;
+        f.statuses[2] = false;
+        assert_eq!(filter_summary(&f), "Filters: hiding Claim, rejected");
+        f.author = " ana ".into();
+        assert_eq!(
+            filter_summary(&f),
+            "Filters: hiding Claim, rejected; author “ana”"
+        );
+    }
 
     #[test]
     fn relative_time_buckets() {
