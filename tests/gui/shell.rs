@@ -801,3 +801,19 @@ fn the_article_title_shows_once_in_the_text_not_again_above_it() {
         "the title is shown again outside the article text"
     );
 }
+
+#[test]
+fn find_again_selects_the_last_query_so_typing_replaces_it() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    for word in ["Dehqan", "Hasanov"] {
+        press(&mut h, Modifiers::COMMAND, Key::F);
+        type_text(&mut h, word);
+        press(&mut h, Modifiers::NONE, Key::Enter);
+        press(&mut h, Modifiers::NONE, Key::Escape);
+        assert_eq!(h.state().find_query(), word);
+        assert_eq!(h.state().state.selection, Some(char_range_of(word)));
+        press(&mut h, Modifiers::NONE, Key::E);
+    }
+    assert_eq!(count(&h), 2);
+}

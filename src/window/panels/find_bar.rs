@@ -3,7 +3,7 @@
 //! this bar has read the frame's typing, so "type + Enter" in one frame
 //! searches for all of it.
 use crate::window::commands::Command;
-use crate::window::panels::{Panel, command_button_ui};
+use crate::window::panels::{Panel, command_button_ui, focus_selecting_all};
 use crate::window::workspace::Workspace;
 use eframe::egui;
 
@@ -22,7 +22,8 @@ pub struct FindBar {
 }
 
 impl FindBar {
-    /// Show the bar and put the keyboard in its box.
+    /// Show the bar and put the keyboard in its box, the last query
+    /// selected.
     pub fn open(&mut self) {
         self.open = true;
         self.focus_requested = true;
@@ -54,17 +55,19 @@ impl Panel for FindBar {
         let mut command = None;
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Find:");
-            let response = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.query)
-                        .id(egui::Id::unique(FIND_ID))
-                        .hint_text("type, then Enter")
-                        .desired_width(240.0),
-                )
-                .labelled_by(label.id);
+            let id = egui::Id::unique(FIND_ID);
             if std::mem::take(&mut self.focus_requested) {
-                response.request_focus();
+                // The last query, selected: typing replaces it, Enter finds
+                // it again.
+                focus_selecting_all(ui.ctx(), id, &self.query);
             }
+            ui.add(
+                egui::TextEdit::singleline(&mut self.query)
+                    .id(id)
+                    .hint_text("type, then Enter")
+                    .desired_width(240.0),
+            )
+            .labelled_by(label.id);
             for (text, c) in [
                 ("Next", Command::FindNext),
                 ("Previous", Command::FindPrevious),

@@ -96,3 +96,15 @@ pub fn label_with_key(keymap: &Keymap, command: Command) -> String {
         None => command.spec().label.to_owned(),
     }
 }
+
+/// Focus the text field `id` with all of `text` selected, so typing
+/// replaces it (a find box opened again, a path offered). Call it before
+/// the field is drawn: the selection is stored and the field focused at
+/// once, since egui collapses the selection of a field drawn unfocused.
+pub fn focus_selecting_all(ctx: &egui::Context, id: egui::Id, text: &str) {
+    let mut state = egui::text_edit::TextEditState::load(ctx, id).unwrap_or_default();
+    let everything = egui::text::CCursorRange::select_all_str(text);
+    state.cursor.set_char_range(Some(everything));
+    state.store(ctx, id);
+    ctx.memory_mut(|m| m.request_focus(id));
+}

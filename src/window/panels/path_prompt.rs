@@ -2,7 +2,7 @@
 //! portal, no zenity), File ▸ Open, Open folder, Import and Save As ask
 //! for a path here, say why, and check the path before using it.
 use crate::window::dialogs::{DialogRequest, check_typed_path, suggested_path};
-use crate::window::panels::Panel;
+use crate::window::panels::{Panel, focus_selecting_all};
 use crate::window::workspace::Workspace;
 use eframe::egui;
 use std::path::PathBuf;
@@ -73,7 +73,7 @@ impl Panel for PathPrompt {
             let label = ui.label("Type the path instead:");
             let id = egui::Id::unique(PATH_FIELD_ID);
             if std::mem::take(&mut asking.select_all) {
-                select_all(ui.ctx(), id, &asking.path);
+                focus_selecting_all(ui.ctx(), id, &asking.path);
             }
             let field = egui::TextEdit::singleline(&mut asking.path)
                 .id(id)
@@ -115,17 +115,6 @@ impl Panel for PathPrompt {
             }
         }
     }
-}
-
-/// Focus field `id` with all of `text` selected. The selection is stored
-/// before the field is drawn and focused at once: egui collapses the
-/// selection of a field that is not focused when it draws.
-fn select_all(ctx: &egui::Context, id: egui::Id, text: &str) {
-    let mut state = egui::text_edit::TextEditState::load(ctx, id).unwrap_or_default();
-    let everything = egui::text::CCursorRange::select_all_str(text);
-    state.cursor.set_char_range(Some(everything));
-    state.store(ctx, id);
-    ctx.memory_mut(|m| m.request_focus(id));
 }
 
 fn title(request: &DialogRequest) -> &'static str {
