@@ -98,6 +98,11 @@ pub fn find(text: &Text, lexicon: &Lexicon) -> Found {
         sentences: Vec::new(),
     };
     r.sentences = r.joined_sentences();
+    if let Some(frame) = r.headline_frame() {
+        r.mark_used(&frame, r.frames.len());
+        r.frames.push(frame);
+        r.frame_sentence.push(0);
+    }
     for si in 0..r.sentences.len() {
         let s = r.sentences[si];
         for frame in r.frames_in(s) {
@@ -848,6 +853,55 @@ impl Reader<'_, '_> {
         })
     }
 
+    /// A headline `Name: words with a ‘quotation.’` (a news site's style for
+    /// an interview): the words after the colon, to the end of the first
+    /// line, are a Quote of the capitalized words before it. PolNeAR train:
+    /// 36 of the 37 such headlines are attributions.
+    fn headline_frame(&self) -> Option<Frame> {
+        let toks = self.toks();
+        let chars = &self.text.chars;
+        let eol = chars.iter().position(|&c| c == '\n').unwrap_or(chars.len());
+        let colon = toks.iter().take(8).position(|t| t.is(':'))?;
+        let before = toks.get(..colon).filter(|b| !b.is_empty())?;
+        if toks[colon].end > eol || !before.iter().all(|t| t.is_capitalized() || t.is('.')) {
+            return None;
+        }
+        let first = toks.get(colon + 1).filter(|t| t.end <= eol)?;
+        let mut end = eol;
+        while end > first.start && chars.get(end - 1).is_some_and(|c| c.is_whitespace()) {
+            end -= 1;
+        }
+        let opens = |c: &char| matches!(c, '‘' | '“' | '"' | '«' | '„');
+        if !chars.get(first.start..end)?.iter().any(opens) {
+            return None;
+        }
+        let source = Span {
+            start: before.first()?.start,
+            end: before.last()?.end,
+        };
+        Some(Frame {
+            cue: None,
+            source: Some(Source {
+                span: source,
+                kind: names::kind_of(
+                    toks,
+                    Phrase {
+                        first: 0,
+                        end: colon,
+                    },
+                ),
+                antecedent: None,
+            }),
+            contents: vec![Content {
+                span: Span {
+                    start: first.start,
+                    end,
+                },
+                label: Label::Quote,
+            }],
+        })
+    }
+
     fn mark_used(&mut self, frame: &Frame, fi: usize) {
         for (i, q) in self.text.quotations.iter().enumerate() {
             let qs = Span {
@@ -1230,6 +1284,19 @@ mod tests {
             frames("Dehqan said in a statement, “We will not pay.”"),
             ["Dehqan | said | Q:“We will not pay.”"]
         );
+    }
+
+    #[test]
+    fn a_name_colon_headline_with_a_quotation_is_the_names_quote() {
+        assert_eq!(
+            frames(
+                "Dr. Ben Carson: Hillary Clinton ‘Not Fit To Serve.’\n\nCarson spoke on Sunday."
+            ),
+            ["Dr. Ben Carson |  | Q:Hillary Clinton ‘Not Fit To Serve.’"]
+        );
+        // Not a headline's: no quotation after the colon, or not the first line.
+        assert!(frames("Update: the vote was delayed.\n").is_empty());
+        assert!(frames("Texts.\n\nCarson: Clinton ‘Not Fit.’\n").is_empty());
     }
 
     #[test]
