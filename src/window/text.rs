@@ -101,7 +101,7 @@ fn capitalized(status: Status) -> String {
 /// (field, mine, theirs) for people; "—" stands for no value.
 pub fn differing_fields(mine: &Annotation, theirs: &Annotation) -> Vec<(String, String, String)> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
-    let span = |a: &Annotation| format!("“{}” ({}..{})", excerpt(&a.quote, 40), a.start, a.end);
+    let span = |a: &Annotation| format!("{} ({}..{})", quoted(&a.quote, 40), a.start, a.end);
     let links = |a: &Annotation| {
         let texts: Vec<String> = a
             .links

@@ -26,7 +26,7 @@ use crate::window::commands::{Keymap, Situation};
 use crate::window::corpus::CorpusState;
 use crate::window::prefs::{Prefs, Theme};
 use crate::window::sample;
-use crate::window::text::{error_text, excerpt};
+use crate::window::text::{error_text, excerpt, quoted};
 use crate::window::watch::{Offer, Watch};
 use std::path::{Path, PathBuf};
 
@@ -333,7 +333,7 @@ impl Workspace {
             match doc.tag(range, label, &author, now, now_s) {
                 Some(id) => {
                     let quote = doc.annotations.get(&id).map_or("", |a| a.quote.as_str());
-                    self.message = format!("{label}: “{}”", excerpt(quote, 60));
+                    self.message = format!("{label}: {}", quoted(quote, 60));
                     self.selected = Some(id);
                     self.selection = None;
                 }

@@ -817,3 +817,15 @@ fn find_again_selects_the_last_query_so_typing_replaces_it() {
     }
     assert_eq!(count(&h), 2);
 }
+
+#[test]
+fn a_quote_with_its_own_marks_is_not_quoted_twice_when_tagged_or_linked() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    tag(&mut h, "Dehqan", Key::E);
+    // Q takes in the marks next to the selection: the quote is “peace now”.
+    tag(&mut h, "peace now", Key::Q);
+    assert_eq!(h.state().state.message, "Quote: “peace now”");
+    press(&mut h, Modifiers::NONE, Key::L);
+    h.get_by_label_contains("Who said “peace now”?");
+}

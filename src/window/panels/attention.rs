@@ -10,7 +10,7 @@
 //! nothing here drops an annotation unasked.
 use crate::model::annotation::{AnchorState, Annotation};
 use crate::window::panels::Panel;
-use crate::window::text::{differing_fields, excerpt};
+use crate::window::text::{differing_fields, quoted};
 use crate::window::workspace::{Resolve, Workspace};
 use eframe::egui;
 
@@ -74,9 +74,9 @@ fn card_ui(ui: &mut egui::Ui, a: &Annotation, has_selection: bool) -> Option<Res
         {
             decision = Some(Resolve::Select(id.clone()));
         }
-        ui.label(format!("“{}”", excerpt(&a.quote, 80)));
+        ui.label(quoted(&a.quote, 80));
         if let Some(old) = &a.original_quote {
-            ui.weak(format!("was “{}”", excerpt(old, 80)));
+            ui.weak(format!("was {}", quoted(old, 80)));
         }
         ui.horizontal_wrapped(|ui| match a.anchor {
             AnchorState::Moved | AnchorState::Fuzzy => {

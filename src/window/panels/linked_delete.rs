@@ -6,7 +6,7 @@
 use crate::model::annotation::Annotation;
 use crate::model::review::{self, LinkedDelete};
 use crate::window::panels::Panel;
-use crate::window::text::excerpt;
+use crate::window::text::{excerpt, quoted};
 use crate::window::workspace::Workspace;
 use eframe::egui;
 
@@ -40,12 +40,12 @@ impl Panel for LinkedDeleteDialog {
                 ui.set_width(width);
                 ui.heading("Delete a linked annotation?");
                 ui.label(format!(
-                    "“{}” is linked from {} annotation(s):",
-                    excerpt(&target.quote, 40),
+                    "{} is linked from {} annotation(s):",
+                    quoted(&target.quote, 40),
                     linked.len()
                 ));
                 for a in linked.iter().take(8) {
-                    ui.weak(format!("{} “{}”", a.label, excerpt(&a.quote, 50)));
+                    ui.weak(format!("{} {}", a.label, quoted(&a.quote, 50)));
                 }
                 ui.separator();
                 ui.horizontal_wrapped(|ui| answer = buttons_ui(ui));
@@ -87,7 +87,7 @@ fn fragment_ui(
                 quotes.len()
             ));
             for q in quotes.iter().take(8) {
-                ui.weak(format!("“{q}”"));
+                ui.weak(quoted(q, 80));
             }
             ui.separator();
             ui.horizontal_wrapped(|ui| {

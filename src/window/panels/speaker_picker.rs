@@ -3,7 +3,7 @@
 //! picks it too.
 use crate::model::annotation::{Annotation, Label, Status};
 use crate::window::panels::Panel;
-use crate::window::text::excerpt;
+use crate::window::text::{excerpt, quoted};
 use crate::window::workspace::Workspace;
 use eframe::egui;
 
@@ -43,8 +43,8 @@ impl Panel for SpeakerPicker {
             .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-20.0, 80.0))
             .show(ui.ctx(), |ui| {
                 ui.label(format!(
-                    "Who said “{}”? Click an entity in the text, or pick one:",
-                    excerpt(&from.quote, 40)
+                    "Who said {}? Click an entity in the text, or pick one:",
+                    quoted(&from.quote, 40)
                 ));
                 if entities.is_empty() {
                     ui.weak("This article has no entities yet: tag one with E first.");
