@@ -11,9 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// in the order of `items`. Items are handed out one at a time, so one big
 /// article does not hold back the others.
 pub fn map_in_order<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let threads = crate::store::cores().min(items.len());
     if threads <= 1 {
         return items.iter().map(job).collect();
     }

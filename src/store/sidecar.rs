@@ -284,7 +284,7 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
     if sc.version != FORMAT_VERSION || !body.starts_with(BLOCK_START) {
         return None;
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::store::cores();
     let parts = threads.min(body.len() / MIN_PARALLEL_BYTES).max(1);
     // Cut at block starts: lines that are exactly "    (".
     let mut cuts = vec![0];
@@ -312,11 +312,13 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
             .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
             .collect()
     });
-    // One vector of exactly the size the annotation set will keep
-    // (`extend` would double the first piece's room, and the set's spare
-    // room then copy all of it again: three copies at once for a moment).
+    // One vector of exactly their number (`extend` would double the first
+    // piece's room). Room to grow is the annotation set's business: the
+    // corpus commands keep 20,000 small sidecars' annotations, where 64
+    // spare each cost 70 MB; a big vector grows by remapping, not copying
+    // (see `main`'s allocator setting).
     let len: usize = pieces.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum();
-    let mut all = Vec::with_capacity(len + Annotations::spare_room(len));
+    let mut all = Vec::with_capacity(len);
     for piece in pieces {
         all.extend(piece?);
     }
@@ -375,7 +377,7 @@ pub fn to_string(sidecar: &Sidecar) -> String {
 /// The annotation blocks of `order`, serialized on all cores (one string
 /// per chunk of annotations).
 fn pretty_blocks(order: &[&Annotation]) -> Vec<String> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::store::cores();
     let chunk = order.len().div_ceil(threads).max(2048);
     std::thread::scope(|scope| {
         let handles: Vec<_> = order
@@ -607,7 +609,7 @@ pub fn to_string_cached(
         .filter(|(_, stamp)| !cache.blocks.contains_key(stamp))
         .map(|(i, _)| i)
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::store::cores();
     let parts = serialize_blocks(items, stamps, stale, threads);
     let mut fresh: HashMap<Stamp, &str> = HashMap::new();
     for (text, ends) in &parts {
