@@ -519,6 +519,7 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
             let id = job.index as u64 + 1;
             let task = formats::labelstudio::export_task(&doc, id, &mut omitted);
             c.text = serde_json::to_string(&task).unwrap_or_default();
+            report_labelstudio_authors(&mut c, &shown.to_string(), &chosen);
         }
         ExportFormat::Conll | ExportFormat::Hf => {
             let bio = conll::bio(&doc, filter.layer);
@@ -631,6 +632,32 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
         *counts.entry(o.reason).or_default() += 1;
     }
     c
+}
+
+/// Why the authors of annotations are counted as lost in a Label Studio export.
+const LS_IGNORES_AUTHORS: &str = "authors Label Studio ignores (kept in marginalia_author)";
+
+/// Label Studio assigns an imported annotation to a user it knows (by
+/// `completed_by`, which must be a member's email or id, or the importing
+/// user), so the author of an annotation's spans is kept only in a field it
+/// ignores (Marginalia's import reads it back). One line per author, each
+/// span counted. A prediction's author is its `model_version`, which
+/// Label Studio keeps.
+fn report_labelstudio_authors(c: &mut Converted, shown: &str, chosen: &[Annotation]) {
+    let mut spans: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in chosen {
+        if a.status != Status::Unreviewed && !a.author.is_empty() {
+            *spans.entry(a.author.as_str()).or_default() += 1;
+        }
+    }
+    for (author, n) in spans {
+        let s = if n == 1 { "" } else { "s" };
+        c.messages.push(format!(
+            "{shown}: author {author:?} of {n} span{s}: not representable in Label Studio: kept only in \"{}\", which Label Studio ignores (marginalia import reads it back)",
+            formats::labelstudio::AUTHOR_FIELD
+        ));
+        *c.lost.entry(LS_IGNORES_AUTHORS).or_default() += n;
+    }
 }
 
 /// Why links are left out of CoNLL and hf.

@@ -2,13 +2,15 @@
 //!
 //! Accepted (and, when asked for, rejected) spans go to `annotations`,
 //! unreviewed ones to `predictions`, so Label Studio shows pre-annotations as
-//! suggestions. Each span is a `labels` result from `label` to `text` with
+//! suggestions; each author's spans are an annotation (or prediction) of
+//! their own, so identical spans of two authors stay two. Each span is a `labels` result from `label` to `text` with
 //! code-point `start`/`end`, the offsets Label Studio's `Text` tag stores
 //! since it stopped counting UTF-16 units (label-studio-frontend#308). Some
 //! versions still *draw* spans after an emoji shifted (label-studio#4988); the
 //! stored offsets are right.
 //! Links become `relation` results between spans of the same list; a link
-//! from an annotation to a prediction cannot be held and is reported.
+//! from an annotation to a prediction, or between two authors' spans,
+//! cannot be held and is reported.
 //!
 //! [`read`] imports Label Studio's JSON export (checked against
 //! label-studio-converter's `annotation_result_from_task`): a list of tasks
@@ -27,20 +29,33 @@
 //!   of the document note;
 //! - a cancelled (or skipped) annotation is left out by the annotator's
 //!   decision: counted and reported, exit 0;
-//! - with several annotators (`completed_by`) each span's author is its
-//!   annotator (the email, else the user id), as the converter names them.
+//! - an annotation's (or prediction's) [`AUTHOR_FIELD`], which Marginalia's
+//!   export writes, is its spans' author; otherwise, with several annotators
+//!   (`completed_by`) each span's author is its annotator (the email, else
+//!   the user id), as the converter names them.
 
 use crate::formats::import::{InDoc, InLink, InNote, InSpan, Parsed, json_items};
 use crate::formats::{ExportDoc, Omission, exported_links, type_name};
 use crate::model::annotation::{Annotation, AnnotationId, Link, Status};
 use crate::model::offset::CharRange;
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Why a link is left out: Label Studio keeps a task's annotations and
 /// predictions apart, and a relation joins regions of one result list.
 pub const LINK_ACROSS_LISTS: &str =
     "links between an annotation and a prediction (Label Studio keeps them apart)";
+
+/// Why a link is left out: each author's spans are their own annotation (or
+/// prediction), and a relation joins regions of one result list.
+pub const LINK_ACROSS_AUTHORS: &str =
+    "links between spans of two authors (Label Studio keeps each annotator's regions apart)";
+
+/// The field of an annotation (or prediction) object that names its
+/// author. Label Studio's importer keeps only `completed_by` (a user it
+/// knows, by email or id: anything else fails the whole import), so the
+/// author sits in a field it ignores and [`read`] reads back.
+pub const AUTHOR_FIELD: &str = "marginalia_author";
 
 /// A span as a `labels` region; its note goes where Label Studio keeps a
 /// region's notes (`meta.text`, the region's "Meta" field).
@@ -75,47 +90,70 @@ fn relation(from: &Annotation, role: &str, to: &str) -> Value {
 
 /// The task object of one article, with Label Studio's integer task `id`.
 ///
-/// Every task has an `annotations` list, empty when all its spans are
+/// Accepted (and rejected) spans go to `annotations`, one annotation per
+/// author, so identical spans of two authors stay two, as Label Studio keeps
+/// one annotation per annotator; unreviewed spans go to `predictions`, one
+/// per author, whose name is also the prediction's `model_version` (which
+/// Label Studio keeps and shows). Each annotation has an integer `id`
+/// (1, 2, ... within the task) and its author in [`AUTHOR_FIELD`]; no
+/// `completed_by`, which Label Studio would reject for a name it does not
+/// know. Every task has an `annotations` list, empty when all its spans are
 /// unreviewed: label-studio-converter skips a task without one. A link
-/// between an annotation and a prediction cannot be held and is reported in
-/// `omitted`, as is a link to a span the filters left out.
+/// between two result lists (an annotation and a prediction, or two
+/// authors) cannot be held and is reported in `omitted`, as is a link to a
+/// span the filters left out.
 pub fn export_task(doc: &ExportDoc<'_>, id: u64, omitted: &mut Vec<Omission>) -> Value {
     let is_prediction = |a: &Annotation| a.status == Status::Unreviewed;
-    let predicted: HashSet<&str> = doc
+    // A span's result list: (is a prediction, author).
+    let list_of = |a: &Annotation| (is_prediction(a), a.author.clone());
+    let by_id: HashMap<&str, &Annotation> = doc
         .annotations
         .iter()
-        .filter(|a| is_prediction(a))
-        .map(|a| a.id.0.as_str())
+        .map(|a| (a.id.0.as_str(), a))
         .collect();
-    let (mut annotated, mut predictions): (Vec<Value>, Vec<Value>) = (Vec::new(), Vec::new());
+    let mut lists: BTreeMap<(bool, String), Vec<Value>> = BTreeMap::new();
     for a in doc.annotations {
-        match is_prediction(a) {
-            true => predictions.push(region(a)),
-            false => annotated.push(region(a)),
-        }
+        lists.entry(list_of(a)).or_default().push(region(a));
     }
     for (a, l) in exported_links(doc, omitted) {
-        let from_prediction = predicted.contains(a.id.0.as_str());
-        if from_prediction != predicted.contains(l.target.0.as_str()) {
-            omitted.push(Omission::link(a, l, LINK_ACROSS_LISTS, true));
+        let Some(target) = by_id.get(l.target.0.as_str()) else {
+            continue;
+        };
+        let (from, to) = (list_of(a), list_of(target));
+        if from != to {
+            let reason = match from.0 == to.0 {
+                true => LINK_ACROSS_AUTHORS,
+                false => LINK_ACROSS_LISTS,
+            };
+            omitted.push(Omission::link(a, l, reason, true));
             continue;
         }
         let r = relation(a, &l.role, &l.target.0);
-        match from_prediction {
-            true => predictions.push(r),
-            false => annotated.push(r),
+        lists.entry(from).or_default().push(r);
+    }
+    let (mut annotations, mut predictions) = (Vec::new(), Vec::new());
+    for ((prediction, author), result) in lists {
+        if prediction {
+            predictions.push(json!({
+                "model_version": if author.is_empty() { "marginalia" } else { author.as_str() },
+                AUTHOR_FIELD: author,
+                "result": result,
+            }));
+        } else {
+            annotations.push(json!({
+                "id": annotations.len() + 1,
+                AUTHOR_FIELD: author,
+                "result": result,
+            }));
         }
     }
     let mut task = json!({
         "id": id,
         "data": { "text": doc.article.text(), "source": doc.source },
-        "annotations": [],
+        "annotations": annotations,
     });
-    if !annotated.is_empty() {
-        task["annotations"] = json!([{ "result": annotated }]);
-    }
     if !predictions.is_empty() {
-        task["predictions"] = json!([{ "model_version": "marginalia", "result": predictions }]);
+        task["predictions"] = Value::Array(predictions);
     }
     task
 }
@@ -236,6 +274,7 @@ fn read_task(task: &Map<String, Value>, several: bool) -> InDoc {
         chars: chars.as_deref(),
     };
     let anns = task.get("annotations").or_else(|| task.get("completions"));
+    let mut has_own = false;
     for (k, a) in list(anns).iter().enumerate() {
         let ann_id = a.get("id").map_or(k.to_string(), Value::to_string);
         let place = format!("task {task_id}, annotation {ann_id}");
@@ -254,20 +293,33 @@ fn read_task(task: &Map<String, Value>, several: bool) -> InDoc {
             }
             continue;
         }
-        let author = if several {
-            annotator(a.get("completed_by"))
-        } else {
-            None
+        let own = own_author(a);
+        has_own |= own.is_some();
+        let author = match own {
+            Some(_) => own,
+            None if several => annotator(a.get("completed_by")),
+            None => None,
         };
         reader.results(&place, results, Status::Accepted, author);
     }
     for (k, p) in list(task.get("predictions")).iter().enumerate() {
         let place = format!("task {task_id}, prediction {k}");
         let results = list(p.get("result"));
-        reader.results(&place, results, Status::Unreviewed, None);
+        let own = own_author(p);
+        has_own |= own.is_some();
+        reader.results(&place, results, Status::Unreviewed, own);
     }
-    doc.per_author = several;
+    doc.per_author = several || has_own;
     doc
+}
+
+/// The author Marginalia's export wrote in [`AUTHOR_FIELD`], if any.
+fn own_author(annotation: &Value) -> Option<String> {
+    annotation
+        .get(AUTHOR_FIELD)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
 }
 
 fn read_min(rec: &Map<String, Value>, several: bool) -> InDoc {

@@ -139,6 +139,9 @@ pub fn parse_line(line: &str) -> Result<InDoc, String> {
         span.attrs = s.attrs;
         doc.spans.push(span);
     }
+    // Spans that name their author (a Marginalia export) are duplicates
+    // only of the same author's: two annotators' identical spans stay two.
+    doc.per_author = doc.spans.iter().any(|s| s.author.is_some());
     for v in &rec.links {
         match link_from_json(v) {
             Ok((from, link)) => doc.links.push(InLink {

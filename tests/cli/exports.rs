@@ -110,7 +110,7 @@ fn labelstudio_tasks_have_ids_and_annotations_and_report_links_across_lists() {
     // Attributes have no place in a Label Studio region; the note does.
     assert!(
         err.contains(
-            ", 2 not representable (1 attributes, 1 links between an annotation and a prediction"
+            ", 4 not representable (1 attributes, 2 authors Label Studio ignores (kept in marginalia_author), 1 links between an annotation and a prediction"
         ),
         "{err}"
     );

@@ -698,7 +698,16 @@ fn labelstudio_splits_accepted_and_unreviewed() {
             "corpus",
         ],
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The file holds every span's author, but Label Studio keeps only its
+    // own users' (reported, exit 1).
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "13 not representable (13 authors Label Studio ignores (kept in marginalia_author))"
+        ),
+        "{}",
+        r.stderr
+    );
     let tasks: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("ls.json")).unwrap())
             .unwrap();

@@ -421,7 +421,13 @@ fn labelstudio_export_imports_back_into_a_fresh_copy() {
         &["export", "--format", "labelstudio", "--out", "ls.json", "a"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Only the authors, which Label Studio ignores, are reported.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(", 2 not representable (2 authors Label Studio ignores"),
+        "{}",
+        stderr(&out)
+    );
     let out = marginalia(&["import", "--root", "b", "ls.json"], dir.path());
     assert_eq!(
         out.status.code(),
@@ -441,7 +447,15 @@ fn labelstudio_export_imports_back_into_a_fresh_copy() {
             .map(|a| {
                 format!(
                     "{:?}",
-                    (&a.quote, a.label, &a.kind, a.status, &a.note, links(&sc, a),)
+                    (
+                        &a.quote,
+                        a.label,
+                        &a.kind,
+                        a.status,
+                        &a.author,
+                        &a.note,
+                        links(&sc, a),
+                    )
                 )
             })
             .collect();
@@ -449,6 +463,105 @@ fn labelstudio_export_imports_back_into_a_fresh_copy() {
         v
     };
     assert_eq!(read("b/g.txt"), read("a/g.txt"));
+}
+
+/// Identical spans of two authors used to go into one Label Studio
+/// annotation, came back as one span and lost both authors, with exit 0.
+#[test]
+fn labelstudio_round_trip_keeps_identical_spans_of_two_authors() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["a", "b"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        std::fs::write(dir.path().join(d).join("g.txt"), TEXT).unwrap();
+    }
+    let (g, l) = (at("Google"), at("Larry Page"));
+    let body = jsonl(&[json!({"text": TEXT, "spans": [
+        {"start": g.0, "end": g.1, "label": "ORG", "id": "g1", "status": "accepted", "author": "ana"},
+        {"start": g.0, "end": g.1, "label": "ORG", "id": "g2", "status": "accepted", "author": "bob"},
+        {"start": l.0, "end": l.1, "label": "Quote", "id": "q1", "status": "accepted", "author": "bob"},
+        {"start": l.0, "end": l.1, "label": "PER", "id": "p1", "status": "unreviewed", "author": "ner-a"},
+        {"start": l.0, "end": l.1, "label": "PER", "id": "p2", "status": "unreviewed", "author": "ner-b"}],
+        "links": [{"from": "q1", "to": "g2", "role": "speaker"}, {"from": "q1", "to": "g1", "role": "mentions"}]})]);
+    std::fs::write(dir.path().join("a/in.jsonl"), body).unwrap();
+    // spaCy JSONL spans that name their authors are duplicates only per
+    // author: both ORG spans on "Google" are kept (they used to merge).
+    let out = marginalia(&["import", "a/in.jsonl"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(saved(&dir.path().join("a")).annotations.len(), 5);
+
+    let out = marginalia(
+        &["export", "--format", "labelstudio", "--out", "ls.json", "a"],
+        dir.path(),
+    );
+    let err = stderr(&out);
+    // Label Studio keeps an annotation's author only as a user it knows, so
+    // the authors of the 3 accepted spans are reported (the predictions'
+    // authors are their model_version), as is bob's link to ana's span.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("g.txt: author \"bob\" of 2 spans: not representable in Label Studio"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "q1: link mentions -> g1: not representable: links between spans of two authors"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("5 spans exported, 0 skipped, 4 not representable (3 authors Label Studio ignores (kept in marginalia_author), 1 links between spans of two authors"),
+        "{err}"
+    );
+    let tasks: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("ls.json")).unwrap())
+            .unwrap();
+    let task = &tasks[0];
+    let annotations = task["annotations"].as_array().unwrap();
+    assert_eq!(annotations.len(), 2, "one annotation per author: {task}");
+    assert_eq!(
+        annotations
+            .iter()
+            .map(|a| (a["id"].clone(), a["marginalia_author"].clone()))
+            .collect::<Vec<_>>(),
+        [(json!(1), json!("ana")), (json!(2), json!("bob"))]
+    );
+    // No completed_by: Label Studio rejects the whole import for a name it
+    // does not know.
+    assert!(annotations.iter().all(|a| a.get("completed_by").is_none()));
+    let versions: Vec<_> = task["predictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["model_version"].clone())
+        .collect();
+    assert_eq!(versions, [json!("ner-a"), json!("ner-b")]);
+
+    let out = marginalia(&["import", "--root", "b", "ls.json"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let read = |d: &str| -> Vec<String> {
+        let sc = saved(&dir.path().join(d));
+        let mut v: Vec<String> = sc
+            .annotations
+            .iter()
+            .map(|a| {
+                format!(
+                    "{:?}",
+                    (&a.quote, &a.kind, a.status, &a.author, links(&sc, a))
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let back = read("b");
+    assert_eq!(back.len(), 5, "{back:#?}");
+    // Everything but the link Label Studio cannot hold comes back.
+    let mut want = read("a");
+    for line in &mut want {
+        *line = line.replace(", (\"mentions\", \"Google\")", "");
+    }
+    want.sort();
+    assert_eq!(back, want);
 }
 
 #[test]
