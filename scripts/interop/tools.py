@@ -179,6 +179,29 @@ summary = (err.strip().splitlines() or ["(no summary)"])[-1]
 row("label-studio-converter", "its `convert_to_json_min` of that export imported into a fresh corpus",
     code == 0 and f"({accepted} spans" in summary and " 0 not imported" in summary, summary + f" (exit {code})")
 
+# 5c. Two authors marking the same span: one annotation each, which the
+# converter yields as two items, and which import back as two spans.
+two = os.path.join(RUN, "two-authors")
+os.makedirs(os.path.join(two, "fresh"), exist_ok=True)
+two_text = "Zakir came to Tehran on Monday.\n"
+for d in (two, os.path.join(two, "fresh")):
+    with open(os.path.join(d, "t.txt"), "w", encoding="utf-8") as f:
+        f.write(two_text)
+zs, ze = 0, len("Zakir")
+with open(os.path.join(two, "seed.jsonl"), "w", encoding="utf-8") as f:
+    f.write(json.dumps({"text": two_text, "meta": {"source": "t.txt"}, "spans": [
+        {"start": zs, "end": ze, "label": "PER", "id": f"z-{a}", "status": "accepted", "author": a}
+        for a in ("ana", "bob")]}) + "\n")
+marginalia("import", "--format", "spacy", "seed.jsonl", cwd=two)
+code_x, _, err_x = marginalia("export", "--format", "labelstudio", "--out", "ls.json", "t.txt", cwd=two)
+two_items = list(conv.iter_from_json_file(os.path.join(two, "ls.json")))
+two_spans = [v["text"] for it in two_items for v in it["output"].get("label", [])]
+code_i, _, err_i = marginalia("import", "--format", "labelstudio", "--root", "fresh", "ls.json", cwd=two)
+summary = (err_i.strip().splitlines() or ["(no summary)"])[-1]
+row("label-studio-converter", "`iter_from_json_file` on an export where two authors mark the same span, imported back",
+    len(two_items) == 2 and two_spans == ["Zakir", "Zakir"] and code_x == 1 and "(2 spans" in summary and code_i == 0,
+    f"{len(two_items)} items (one per author), spans {two_spans}; export exit {code_x} (authors Label Studio ignores reported); import back: {summary} (exit {code_i})")
+
 # 6. spaCy's own Doc.to_json() imported into a fresh copy of the corpus.
 fresh = os.path.join(RUN, "fresh")
 make_corpus(fresh)
