@@ -7,16 +7,26 @@ use crate::model::decode::TextEncoding;
 use crate::store::article_file::{self, OpenError};
 use std::path::{Path, PathBuf};
 
-/// Print one line per problem. Exit code 0 when all is exact, 1 otherwise.
-/// An unreadable article or sidecar is a problem too (reported, then the
-/// next article is checked), so one bad file does not hide the others.
+/// Print one line per problem. Exit code 0 when all is exact, 1 when
+/// something is not, 2 when an article or its folder could not be read. An
+/// unreadable article is reported on stderr (`error: ...`) and the next one
+/// is checked, so one bad file in a folder does not hide the others; an
+/// unreadable sidecar is a problem line of its own article.
 /// `encoding` (`--encoding`) overrides the sidecars' recorded encodings.
 pub fn run(inputs: &[PathBuf], encoding: Option<TextEncoding>) -> anyhow::Result<u8> {
     let articles = paths::expand(inputs)?;
     let mut problems = 0usize;
+    let mut unreadable = 0usize;
     // Checked on every core; printed in order.
     for checked in parallel::map_in_order(&articles, |path| check_one(path, encoding)) {
-        let (warnings, lines) = checked?;
+        let (warnings, lines) = match checked {
+            Ok(checked) => checked,
+            Err(e) => {
+                eprintln!("error: {e}");
+                unreadable += 1;
+                continue;
+            }
+        };
         for warning in warnings {
             eprintln!("{warning}");
         }
@@ -25,11 +35,17 @@ pub fn run(inputs: &[PathBuf], encoding: Option<TextEncoding>) -> anyhow::Result
             problems += 1;
         }
     }
-    if problems == 0 {
-        eprintln!("{} articles checked, all annotations exact", articles.len());
+    let checked = articles.len() - unreadable;
+    if unreadable > 0 {
+        eprintln!(
+            "{checked} articles checked, {problems} problems, {unreadable} could not be read"
+        );
+        Ok(2)
+    } else if problems == 0 {
+        eprintln!("{checked} articles checked, all annotations exact");
         Ok(0)
     } else {
-        eprintln!("{} articles checked, {problems} problems", articles.len());
+        eprintln!("{checked} articles checked, {problems} problems");
         Ok(1)
     }
 }

@@ -185,6 +185,30 @@ fn bad_input_is_an_error_on_stderr_with_exit_2_and_no_panic() {
 }
 
 #[test]
+fn an_unreadable_article_in_a_folder_is_reported_and_the_others_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    annotated(dir.path(), "a.txt", "Hello Ana.\n".as_bytes(), &[(6, 9)]);
+    std::fs::write(dir.path().join("b.txt"), b"PK\x03\x04\x00\x00\x01").unwrap();
+    std::fs::write(dir.path().join("c.txt"), "Bonjour Léa.\n").unwrap();
+    std::fs::write(
+        dir.path().join("c.txt.ann.ron"),
+        std::fs::read_to_string(dir.path().join("a.txt.ann.ron")).unwrap(),
+    )
+    .unwrap();
+    let out = marginalia(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("b.txt: this is a binary file"), "{err}");
+    assert!(
+        err.contains("2 articles checked") && err.contains("1 could not be read"),
+        "{err}"
+    );
+    // c.txt, after the unreadable b.txt, was still checked.
+    assert!(stdout(&out).contains("c.txt"), "{}", stdout(&out));
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn stats_counts_labels_statuses_and_authors() {
     let dir = tempfile::tempdir().unwrap();
     annotated(
