@@ -605,6 +605,14 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
                 is_loss: true,
             });
         }
+        if format.drops_rejected() && a.status == Status::Rejected {
+            omitted.push(Omission {
+                id: a.id.clone(),
+                what: "status rejected".to_string(),
+                reason: "rejected marks (the format has no status: exported as a plain span)",
+                is_loss: true,
+            });
+        }
         if format.drops_attrs() && !a.attrs.is_empty() {
             omitted.push(Omission {
                 id: a.id.clone(),
@@ -671,6 +679,14 @@ impl ExportFormat {
             self,
             ExportFormat::Spacy | ExportFormat::Brat | ExportFormat::Labelstudio
         )
+    }
+
+    /// True for the formats with no place for a span's status, where a
+    /// rejected span (exported because `--status` asked for it) reads as any
+    /// other: spaCy JSONL has `status`; Label Studio's annotations read as
+    /// accepted.
+    fn drops_rejected(self) -> bool {
+        !matches!(self, ExportFormat::Spacy)
     }
 
     /// True for the formats with no place for an annotation's attributes
