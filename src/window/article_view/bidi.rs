@@ -212,6 +212,20 @@ mod tests {
     }
 
     #[test]
+    fn a_persian_quote_in_guillemets_inside_an_english_line_keeps_its_marks() {
+        // The bundled sample: «…» around a Persian proverb in English text.
+        // Between the Persian and English, the marks resolve left to right
+        // (rule N1/N2 with an LTR paragraph), so neither is mirrored.
+        let text = "she said «قطره دریا شود» — drop by drop";
+        let shown = visual(text);
+        assert_eq!(
+            shown,
+            format!("she said «{}» — drop by drop", rev("قطره دریا شود")),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn zwnj_stays_inside_its_word_and_hebrew_is_right_to_left() {
         let text = "می\u{200C}خواهم";
         let order = Bidi::new(text).visual_order(0..6);
