@@ -1,7 +1,7 @@
 //! `marginalia agree` and `marginalia merge` as a black box: the real binary,
 //! fixtures in a temp folder, and real `git merge` runs using the driver.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, AnnotationId, Label, Origin};
 use marginalia::model::offset::CharRange;
 use marginalia::store::article_file::read_article;
@@ -83,7 +83,7 @@ fn agree_on_two_sidecars_prints_scores_and_disagreements() {
         &[("1", 0, 3, "bo"), ("2", 8, 10, "bo"), ("4", 14, 24, "bo")],
     );
     let out = marginalia(&["agree", "a/x.txt.ann.ron", "b/x.txt.ann.ron"], root);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let table = stdout(&out);
     // Exact 2 of 3 each way; overlap 3 of 3. Tokens: 7; A marks 3, B marks 4
     // (both 3, B only 1, neither 3): κ = (6/7 − 24/49) / (25/49) = 0.72.
@@ -112,7 +112,7 @@ fn agree_on_two_sidecars_prints_scores_and_disagreements() {
     let body = |t: &str| t.lines().skip(2).map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(body(&stdout(&by_article)), body(&table));
     let by_folder = marginalia(&["agree", "--json", "a", "b"], root);
-    assert_eq!(by_folder.status.code(), Some(0), "{}", stderr(&by_folder));
+    assert_exit(&by_folder, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&by_folder)).unwrap();
     assert_eq!(json["documents"], 1);
     let entity = &json["labels"]["Entity"];
@@ -133,7 +133,7 @@ fn agree_by_author_and_status_filter() {
     );
     let json = |args: &[&str]| -> serde_json::Value {
         let out = marginalia(args, dir.path());
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_exit(&out, 0);
         serde_json::from_str(&stdout(&out)).unwrap()
     };
     let v = json(&["agree", "--json", ".", "--author", "ana", "--author", "bo"]);
@@ -194,12 +194,12 @@ fn agree_refuses_mismatched_inputs() {
     let dir = tempfile::tempdir().unwrap();
     annotated(&dir.path().join("a/x.txt"), &[]);
     let out = marginalia(&["agree", "a", "a/x.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(stderr(&out).contains("not one of each"), "{}", stderr(&out));
     let out = marginalia(&["agree", "a", "--author", "x"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let out = marginalia(&["agree", "a/x.txt", "nothing.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("nothing.txt: no such sidecar or article"),
         "{}",
@@ -223,7 +223,7 @@ fn merge_refuses_unparsable_input_and_leaves_ours_alone() {
         &["merge", "x.txt.ann.ron", "ours.ron", "theirs.ron"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(stderr(&out).contains("theirs.ron:3:"), "{}", stderr(&out));
     assert_eq!(
         std::fs::read(dir.path().join("ours.ron")).unwrap(),
@@ -296,7 +296,7 @@ fn git_merge_with_the_driver_keeps_both_sides_annotations() {
             .push(ann(&article, "o", Label::Claim, 8, 10, "ana"));
     });
     let out = git(root, &["merge", "--no-edit", "theirs"]);
-    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_exit(&out, 0);
     let merged = read_sidecar(&article);
     let mut ids: Vec<_> = merged.annotations.iter().map(|a| a.id.0.as_str()).collect();
     ids.sort_unstable();
@@ -366,7 +366,7 @@ fn agree_by_kind_prints_per_kind_tables_and_json_keyed_by_kind() {
         ],
     );
     let out = marginalia(&["agree", "--by", "kind", "a", "b"], root);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let table = stdout(&out);
     assert!(table.contains("\nkind "), "{table}");
     assert_eq!(

@@ -1,7 +1,7 @@
 //! `marginalia bench` and `__gen-article` as a black box: the line's format
 //! (never its timings), and that the user's files are left untouched.
 
-use crate::marginalia;
+use crate::{assert_exit, marginalia};
 
 const KEYS: [&str; 11] = [
     "open_ms",
@@ -33,21 +33,13 @@ fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
         ],
         dir.path(),
     );
-    assert!(
-        generated.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generated.stderr)
-    );
+    assert_exit(&generated, 0);
     let sidecar = dir.path().join("small.txt.ann.ron");
     let before = std::fs::read(&sidecar).unwrap();
     assert!(String::from_utf8_lossy(&before).matches("label:").count() == 20);
 
     let out = marginalia(&["bench", "small.txt", "--frames", "10"], dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{stdout}");
@@ -75,11 +67,7 @@ fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
         &["bench", "small.txt", "--frames", "40", "--step", "120"],
         dir.path(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("open_ms="));
 
     // With a reference article, its frame figures and the ratio follow.
@@ -98,11 +86,7 @@ fn bench_prints_one_line_of_named_figures_and_leaves_the_files_alone() {
         ],
         dir.path(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let keys: Vec<&str> = stdout
         .trim_end()
@@ -135,7 +119,7 @@ fn generated_articles_are_deterministic() {
             ],
             dir.path(),
         );
-        assert!(o.status.success());
+        assert_exit(&o, 0);
     }
     let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
     assert_eq!(read("a.txt"), read("b.txt"));
@@ -145,6 +129,6 @@ fn generated_articles_are_deterministic() {
 fn bench_of_a_missing_article_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = marginalia(&["bench", "nope.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.txt"));
 }

@@ -1,6 +1,6 @@
 //! `marginalia check` and `stats` as a black box: the real binary, fixtures in a temp folder.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, AnnotationId, Label, Origin};
 use marginalia::model::offset::CharRange;
 use marginalia::store::article_file::read_article;
@@ -60,13 +60,7 @@ fn exact_sidecars_in_every_encoding_pass() {
     );
     std::fs::write(dir.path().join("no-sidecar.txt"), "fine").unwrap();
     let out = marginalia(&["check", "."], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert_eq!(stdout(&out), "");
     assert!(stderr(&out).contains("5 articles checked, all annotations exact"));
     let sc = sidecar::read(&dir.path().join("cp1252.md.ann.ron"))
@@ -96,7 +90,7 @@ fn mismatches_out_of_range_and_duplicates_are_reported_one_line_each() {
     sc.annotations.push(far);
     std::fs::write(sidecar::sidecar_path(&path), sidecar::to_string(&sc)).unwrap();
     let out = marginalia(&["check", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert_eq!(
         stdout(&out),
         "a.txt: id0: quote \"Hasanov\" does not match the text \"Dehqan\"\n\
@@ -118,7 +112,7 @@ fn a_span_splitting_a_character_is_reported() {
     sc.annotations[0].quote = "Jose".into();
     std::fs::write(sidecar::sidecar_path(&path), sidecar::to_string(&sc)).unwrap();
     let out = marginalia(&["check", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert_eq!(
         stdout(&out),
         "a.txt: id0: offset 4 splits a character (grapheme cluster)\n"
@@ -138,7 +132,7 @@ fn malformed_sidecars_give_line_and_column_and_stay_untouched() {
     )
     .unwrap();
     let out = marginalia(&["check", "a.txt", "b.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(text.contains("a.txt.ann.ron:3:"), "{text}");
     assert!(
@@ -157,7 +151,7 @@ fn a_changed_article_is_reported() {
     let (path, _) = annotated(dir.path(), "a.txt", b"Dehqan met Hasanov.", &[(0, 6)]);
     std::fs::write(&path, "Dehqan met Hasanov again.").unwrap();
     let out = marginalia(&["check", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(stdout(&out).contains("a.txt: the article changed since its sidecar was written"));
 }
 
@@ -196,7 +190,7 @@ fn an_unreadable_article_in_a_folder_is_reported_and_the_others_still_checked() 
     )
     .unwrap();
     let out = marginalia(&["check", "."], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = stderr(&out);
     assert!(err.contains("b.txt: this is a binary file"), "{err}");
     assert!(
@@ -219,7 +213,7 @@ fn stats_counts_labels_statuses_and_authors() {
     );
     std::fs::write(dir.path().join("b.txt"), "plain").unwrap();
     let out = marginalia(&["stats", "."], dir.path());
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
         "articles: 2 (1 with annotations)\nannotations: 3\n  label Claim: 1\n  label Entity: 1\n  label Quote: 1\n  status accepted: 3\n  author tester: 3\n"

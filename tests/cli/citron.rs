@@ -2,7 +2,7 @@
 //! flavours come in with their cues, sources, split contents and
 //! coreferences, and what Marginalia exports reads back the same.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, Label};
 use marginalia::store::sidecar;
 use std::path::Path;
@@ -66,7 +66,7 @@ fn citron_data_format_imports_split_quotes_claims_and_coreference_then_adds_noth
     std::fs::write(dir.path().join("a.txt"), ARTICLE).expect("article");
     std::fs::write(dir.path().join("a.json"), data_format()).expect("citron");
     let o = marginalia(&["import", "a.json"], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 0);
     assert!(
         stderr(&o).contains("12 imported (7 spans, 4 links, 1 equivalence)"),
         "{}",
@@ -97,7 +97,7 @@ fn citron_data_format_imports_split_quotes_claims_and_coreference_then_adds_noth
     assert_eq!(linked(&sc, by_quote(&sc, "Humpty Dumpty"), "equiv"), ["He"]);
     // A folder of .json files beside their texts; nothing new the second time.
     let o = marginalia(&["import", "--format", "citron", "."], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 0);
     assert!(
         stderr(&o).contains("0 imported, 12 duplicates skipped"),
         "{}",
@@ -123,7 +123,7 @@ fn citron_extract_output_is_placed_by_text_with_names_resolved() {
     });
     std::fs::write(dir.path().join("a.json"), extract.to_string()).expect("citron");
     let o = marginalia(&["import", "--format", "citron", "a.json"], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 0);
     let sc = read(dir.path(), "a.txt");
     let q = by_quote(
         &sc,
@@ -147,7 +147,7 @@ fn citron_spans_off_their_text_are_reported_with_exit_1() {
     doc["quotes"][1]["cue"]["end"] = serde_json::json!(4);
     std::fs::write(dir.path().join("a.json"), doc.to_string()).expect("citron");
     let o = marginalia(&["import", "a.json"], dir.path());
-    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 1);
     assert!(
         stdout(&o).contains("a.json: quote 2: cue 0..4 \"said\" is not in the article there"),
         "{}",
@@ -155,7 +155,7 @@ fn citron_spans_off_their_text_are_reported_with_exit_1() {
     );
     std::fs::write(dir.path().join("a.json"), "{\"quotes\": [}").expect("citron");
     let o = marginalia(&["import", "--format", "citron", "a.json"], dir.path());
-    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 1);
     assert!(
         stdout(&o).contains("a.json:1: not a Citron document"),
         "{}",
@@ -169,14 +169,14 @@ fn citron_export_of_suggestions_reads_back_the_same() {
     let text = "Hamid Dehqan met reporters on Monday. “There is no capacity for a new crisis,” Dehqan said. “We will talk.” He added that talks had failed.\n";
     std::fs::write(dir.path().join("a.txt"), text).expect("article");
     let o = marginalia(&["suggest", "a.txt"], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let o = marginalia(
         &[
             "export", "--format", "citron", "--status", "all", "--out", "out", "a.txt",
         ],
         dir.path(),
     );
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 0);
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("out/a.json")).expect("a.json"),
     )
@@ -204,14 +204,14 @@ fn citron_export_of_suggestions_reads_back_the_same() {
     std::fs::write(fresh.join("a.txt"), text).expect("article");
     std::fs::copy(dir.path().join("out/a.json"), fresh.join("a.json")).expect("copy");
     let o = marginalia(&["import", "a.json"], &fresh);
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 0);
     let o = marginalia(
         &[
             "export", "--format", "citron", "--status", "all", "--out", "out", "a.txt",
         ],
         &fresh,
     );
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_exit(&o, 0);
     let again: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fresh.join("out/a.json")).expect("a.json"))
             .expect("json");

@@ -1,7 +1,7 @@
 //! The command line's edges (issue 10, "The command line"): a closed pipe
 //! ends every command quietly, and `check` reports unresolved merge conflicts.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, AnnotationId, Label, Origin};
 use marginalia::model::offset::CharRange;
 use marginalia::store::article_file::read_article;
@@ -98,7 +98,7 @@ fn check_reports_an_unresolved_merge_conflict_with_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let path = article_with(dir.path(), "x.txt", 3);
     let ok = marginalia(&["check", "x.txt"], dir.path());
-    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert_exit(&ok, 0);
     let sc_path = sidecar::sidecar_path(&path);
     let (mut sc, _) = sidecar::read(&sc_path).unwrap().unwrap();
     let mut theirs = sc.annotations[1].clone();
@@ -106,7 +106,7 @@ fn check_reports_an_unresolved_merge_conflict_with_exit_1() {
     sc.annotations[1].conflict = Some(Box::new(theirs));
     sidecar::write_atomic(&sc_path, sidecar::to_string(&sc).as_bytes()).unwrap();
     let out = marginalia(&["check", "x.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_exit(&out, 1);
     assert_eq!(
         stdout(&out),
         "x.txt: id1: unresolved merge conflict (both sides changed it; open the article and choose)\n"

@@ -4,7 +4,7 @@
 //! doubtful guess is reported with its alternative until someone chooses.
 //! (`scripts/encoding-check.py` checks the same paragraphs against Python.)
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, Label, Origin};
 use marginalia::model::decode::{self, DecodeError, EncodingSource, TextEncoding};
 use marginalia::model::document::{Article, content_hash};
@@ -217,13 +217,7 @@ fn issue10_a_hand_written_sidecar_encoding_is_used() {
     );
     std::fs::write(sidecar::sidecar_path(&path), sc).unwrap();
     let out = marginalia(&["check", "a.txt"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert!(stderr(&out).contains("all annotations exact"));
     let file = read_article(&path).unwrap();
     assert_eq!(file.encoding_source, EncodingSource::Recorded);
@@ -244,13 +238,7 @@ fn issue10_a_spacy_record_with_the_right_text_of_a_legacy_file_imports() {
     });
     std::fs::write(dir.path().join("in.jsonl"), format!("{record}\n")).unwrap();
     let out = marginalia(&["import", "in.jsonl"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     let sc = sidecar::read(&sidecar::sidecar_path(&path))
         .unwrap()
         .unwrap()
@@ -266,7 +254,7 @@ fn a_record_that_fits_another_encoding_says_which() {
     let record = serde_json::json!({"text": text, "spans": [], "meta": {"source": "a.txt"}});
     std::fs::write(dir.path().join("in.jsonl"), format!("{record}\n")).unwrap();
     let out = marginalia(&["import", "--encoding", "cp1250", "in.jsonl"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         stdout(&out).contains("the record's text is the file read as cp1252, not cp1250"),
         "{}",
@@ -280,7 +268,7 @@ fn encoding_flag_overrides_the_sidecar_on_every_reading_command() {
     annotate_tempete(&path);
     // check: read as cp1250 the text differs from the sidecar's.
     let out = marginalia(&["check", "--encoding", "cp1250", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(stdout(&out).contains("hash differs"), "{}", stdout(&out));
     assert_eq!(
         marginalia(&["check", "a.txt"], dir.path()).status.code(),
@@ -300,14 +288,14 @@ fn encoding_flag_overrides_the_sidecar_on_every_reading_command() {
         &["agree", "--encoding", "cp1250", "a.txt", "a.txt"],
         dir.path(),
     );
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_exit(&out, 0);
     // An unknown name is refused by every command, and by the window's.
     for args in [
         &["check", "--encoding", "klingon", "a.txt"][..],
         &["--encoding", "klingon", "a.txt"],
     ] {
         let out = marginalia(args, dir.path());
-        assert_eq!(out.status.code(), Some(2));
+        assert_exit(&out, 2);
         let err = stderr(&out);
         assert!(err.contains("unknown encoding \"klingon\""), "{err}");
     }
@@ -334,7 +322,7 @@ fn reanchoring_with_another_encoding_records_it_and_keeps_the_annotations() {
         stderr(&out)
     );
     let out = marginalia(&["reanchor", "--encoding", "cp1252", "a.txt"], dir.path());
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert!(stdout(&out).contains("exact 2"), "{}", stdout(&out));
     let sc = sidecar::read(&sidecar::sidecar_path(&path))
         .unwrap()
@@ -345,7 +333,7 @@ fn reanchoring_with_another_encoding_records_it_and_keeps_the_annotations() {
     assert_eq!(sc.article.hash, content_hash(&text));
     // Chosen now: no warning any more, and every annotation is exact.
     let out = marginalia(&["check", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_exit(&out, 0);
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }
 
@@ -389,5 +377,5 @@ fn a_recorded_encoding_gives_way_when_the_file_was_converted() {
     assert_eq!(file.article.text(), text);
     assert!(file.encoding_note.unwrap().contains("now reads as utf-8"));
     let out = marginalia(&["check", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_exit(&out, 0);
 }

@@ -2,7 +2,7 @@
 //! ids, spaCy JSONL carrying everything a round trip needs, stable hf label
 //! ids, doccano relations, and every loss reported and counted.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, AnnotationId, Label, Link, Origin, Status};
 use marginalia::model::offset::CharRange;
 use marginalia::store::article_file::read_article;
@@ -159,7 +159,7 @@ fn spacy_export_carries_ids_statuses_authors_notes_attrs_and_links() {
     let dir = tempfile::tempdir().unwrap();
     quote_corpus(dir.path());
     let out = marginalia(&["export", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert!(stderr(&out).contains("1 articles, 4 spans exported, 0 skipped, 0 not representable"));
     let rec: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     let spans = rec["spans"].as_array().unwrap();
@@ -304,13 +304,13 @@ fn hf_label_ids_are_the_schema_kinds_then_the_rest_sorted_in_every_export() {
         "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-Entity", "I-Entity", "B-GPE", "I-GPE",
     ];
     let all = marginalia(&["export", "--format", "hf", "--out", "all", "."], root);
-    assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
+    assert_exit(&all, 0);
     let (names, lines) = hf_tags(&root.join("all"));
     assert_eq!(names, want);
     assert_eq!(lines[1], ["B-PER", "I-PER", "O", "B-ORG", "O"]);
     // The second article alone: the same ids for the same tags.
     let one = marginalia(&["export", "--format", "hf", "--out", "one", "2.txt"], root);
-    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_exit(&one, 0);
     let (names, lines) = hf_tags(&root.join("one"));
     assert_eq!(names[..5], want[..5]);
     assert_eq!(lines[0], ["B-PER", "I-PER", "O", "B-ORG", "O"]);
@@ -328,7 +328,7 @@ fn spacy_export_imports_back_losslessly_into_a_fresh_copy() {
     let dir = tempfile::tempdir().unwrap();
     quote_corpus(dir.path());
     let out = marginalia(&["export", "--out", "x.jsonl", "a.txt"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let fresh = dir.path().join("fresh");
     std::fs::create_dir_all(&fresh).unwrap();
     std::fs::copy(dir.path().join("a.txt"), fresh.join("a.txt")).unwrap();
@@ -338,7 +338,7 @@ fn spacy_export_imports_back_losslessly_into_a_fresh_copy() {
         ],
         dir.path(),
     );
-    assert_eq!(imp.status.code(), Some(0), "{}", stderr(&imp));
+    assert_exit(&imp, 0);
     let read = |p: &Path| {
         let (sc, _) = sidecar::read(&sidecar::sidecar_path(p)).unwrap().unwrap();
         let mut anns = sc.annotations;
@@ -387,7 +387,7 @@ fn spacy_export_imports_back_losslessly_into_a_fresh_copy() {
         &["import", "--as", "accepted", "--author", "bot", "in.jsonl"],
         &plain,
     );
-    assert_eq!(imp.status.code(), Some(0), "{}", stderr(&imp));
+    assert_exit(&imp, 0);
     let b = read(&plain.join("b.txt"));
     let mut got: Vec<(String, Status, String)> = b
         .iter()

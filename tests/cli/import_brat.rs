@@ -8,7 +8,7 @@
 //! plus every other line type; brat's own loader (`server/src/annotation.py`)
 //! reads it without a failed line.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, Label};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -354,7 +354,7 @@ fn brat_elements_that_cannot_be_imported_are_reported_with_their_line() {
     )
     .unwrap();
     let out = marginalia(&["import", "brat"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let o = stdout(&out);
     for line in [2, 3, 5] {
         assert!(o.contains(&format!("brat/d.ann:{line}: ")), "{line}: {o}");
@@ -512,7 +512,7 @@ fn brat_options_are_refused_for_record_formats() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("in.jsonl"), "{}\n").unwrap();
     let out = marginalia(&["import", "--texts", "text", "in.jsonl"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(
         stderr(&out).contains("--texts and --annotator-sep are for brat"),
         "{}",

@@ -3,7 +3,7 @@
 //! `data_export` and 1.x `JSONLRenderer`, label-studio-converter's reading of
 //! a JSON export, Prodigy's documented `db-out`), then the saved sidecar.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, Status};
 use marginalia::store::sidecar;
 use serde_json::json;
@@ -90,13 +90,7 @@ fn doccano_relations_comments_and_the_older_labels_key_are_imported() {
     ]);
     let dir = setup("in.jsonl", &body);
     let out = marginalia(&["import", "--format", "doccano", "in.jsonl"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert!(
         stderr(&out).contains(
             "2 records: 8 imported (4 spans, 2 links, 2 notes), 0 duplicates skipped, 0 left out, 0 not imported"
@@ -140,7 +134,7 @@ fn doccano_numeric_label_ids_need_the_label_list() {
         "meta": {}, "annotation_approver": null})]);
     let dir = setup("old.jsonl", &body);
     let out = marginalia(&["import", "old.jsonl"], dir.path());
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_exit(&out, 1);
     let lines = reported(&out, "old.jsonl", 1);
     assert_eq!(lines.len(), 2, "{}", stdout(&out));
     assert!(lines.iter().all(|l| l.contains("--labels")), "{lines:?}");
@@ -157,13 +151,7 @@ fn doccano_numeric_label_ids_need_the_label_list() {
         &["import", "--labels", "labels.json", "old.jsonl"],
         dir.path(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     let sc = saved(dir.path());
     let google = one(&sc, "Google");
     assert_eq!(
@@ -190,7 +178,7 @@ fn doccano_numeric_label_ids_need_the_label_list() {
         &["import", "--labels", "short.json", "nine.jsonl"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         reported(&out, "nine.jsonl", 1)[0].contains("label id 9"),
         "{}",
@@ -210,7 +198,7 @@ fn doccano_unreadable_elements_are_reported_with_their_line() {
     ]) + "{not json\n";
     let dir = setup("bad.jsonl", &body);
     let out = marginalia(&["import", "--format", "doccano", "bad.jsonl"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert_eq!(reported(&out, "bad.jsonl", 1).len(), 2, "{}", stdout(&out));
     assert_eq!(reported(&out, "bad.jsonl", 2).len(), 3, "{}", stdout(&out));
     assert_eq!(reported(&out, "bad.jsonl", 3).len(), 2, "{}", stdout(&out));
@@ -265,13 +253,7 @@ fn labelstudio_export_imports_annotations_predictions_and_relations() {
     let out = marginalia(&["import", "project.json"], dir.path());
     let input = "project.json";
     // Only the rectangle cannot be held.
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 1);
     let problems: Vec<String> = stdout(&out)
         .lines()
         .filter(|l| !l.contains("left out:"))
@@ -349,7 +331,7 @@ fn labelstudio_region_text_is_verified_and_old_utf16_offsets_are_converted() {
         &["import", "--format", "labelstudio", "tasks.json"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let lines = reported(&out, "tasks.json", 1);
     assert!(lines.iter().any(|l| l.contains("UTF-16")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("\"Gogle\"")), "{lines:?}");
@@ -373,13 +355,7 @@ fn labelstudio_json_min_is_read() {
     }]);
     let dir = setup("min.json", &serde_json::to_string_pretty(&records).unwrap());
     let out = marginalia(&["import", "--author", "ls", "min.json"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     let sc = saved(dir.path());
     let got: Vec<(&str, Option<&str>, &str, Status)> = sc
         .annotations
@@ -416,26 +392,20 @@ fn labelstudio_export_imports_back_into_a_fresh_copy() {
         "links": [{"from": "q1", "to": "g1", "role": "speaker"}]})]);
     std::fs::write(dir.path().join("a/in.jsonl"), body).unwrap();
     let out = marginalia(&["import", "a/in.jsonl"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_exit(&out, 0);
     let out = marginalia(
         &["export", "--format", "labelstudio", "--out", "ls.json", "a"],
         dir.path(),
     );
     // Only the authors, which Label Studio ignores, are reported.
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_exit(&out, 1);
     assert!(
         stderr(&out).contains(", 2 not representable (2 authors Label Studio ignores"),
         "{}",
         stderr(&out)
     );
     let out = marginalia(&["import", "--root", "b", "ls.json"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     let read = |p: &str| -> Vec<String> {
         let sc = sidecar::read(&sidecar::sidecar_path(&dir.path().join(p)))
             .unwrap()
@@ -486,7 +456,7 @@ fn labelstudio_round_trip_keeps_identical_spans_of_two_authors() {
     // spaCy JSONL spans that name their authors are duplicates only per
     // author: both ORG spans on "Google" are kept (they used to merge).
     let out = marginalia(&["import", "a/in.jsonl"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(saved(&dir.path().join("a")).annotations.len(), 5);
 
     let out = marginalia(
@@ -537,7 +507,7 @@ fn labelstudio_round_trip_keeps_identical_spans_of_two_authors() {
     assert_eq!(versions, [json!("ner-a"), json!("ner-b")]);
 
     let out = marginalia(&["import", "--root", "b", "ls.json"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let read = |d: &str| -> Vec<String> {
         let sc = saved(&dir.path().join(d));
         let mut v: Vec<String> = sc
@@ -583,13 +553,7 @@ fn prodigy_answers_are_honoured_and_ignored_tasks_reported() {
     ]);
     let dir = setup("db.jsonl", &body);
     let out = marginalia(&["import", "--format", "prodigy", "db.jsonl"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert!(
         stderr(&out).contains(
             "3 records: 4 imported (3 spans, 1 link), 0 duplicates skipped, 1 left out, 0 not imported"
@@ -621,7 +585,7 @@ fn prodigy_answers_are_honoured_and_ignored_tasks_reported() {
     ]) + "{\"spans\": [], \"answer\": \"accept\"}\n";
     std::fs::write(dir.path().join("bad.jsonl"), bad).unwrap();
     let out = marginalia(&["import", "bad.jsonl"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert!(
         reported(&out, "bad.jsonl", 1)[0].contains("\"Gogle\""),
         "{}",
@@ -676,7 +640,7 @@ fn labelstudio_mapping_roles_and_a_broken_task_follow_the_pipeline_rules() {
     let body = format!("[\n{good},\n{{\"id\": 2, \"data\": {{\"text\": \n");
     let dir = setup("cut.json", &body);
     let out = marginalia(&["import", "cut.json"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     let cut = reported(&out, "cut.json", 3);
     assert!(cut[0].contains("not valid JSON"), "{}", stdout(&out));
     assert_eq!(

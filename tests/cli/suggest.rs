@@ -2,7 +2,7 @@
 //! annotations with links, runs are idempotent, the analyst's decisions are
 //! never overridden, and external suggesters are run and reported.
 
-use crate::{marginalia, stderr, stdout};
+use crate::{assert_exit, marginalia, stderr, stdout};
 use marginalia::model::annotation::{Annotation, Label, Status};
 use marginalia::store::sidecar;
 use std::path::Path;
@@ -40,7 +40,7 @@ fn suggest_writes_quotes_with_speaker_cue_and_parts_then_adds_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "a.txt", ARTICLE);
     let o = marginalia(&["suggest", "a.txt"], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     assert!(
         stderr(&o).starts_with("1 articles, 3 quotes, 2 speakers, "),
         "{}",
@@ -153,7 +153,7 @@ fn an_accepted_quote_gets_a_missing_speaker_and_keeps_everything_else() {
     )
     .expect("write");
     let o = marginalia(&["suggest", "a.txt"], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let sc = read(dir.path(), "a.txt");
     let kept = sc
         .annotations
@@ -226,7 +226,7 @@ fn every_occurrence_of_a_tagged_entity_and_across_a_folder() {
     )
     .expect("write");
     let o = marginalia(&["suggest", "--no-rules", "."], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let a = read(dir.path(), "a.txt");
     let spread: Vec<(usize, &str)> = a
         .annotations
@@ -283,14 +283,14 @@ fn an_external_suggester_answers_spacy_jsonl_and_failures_show_stderr() {
         ],
         dir.path(),
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_exit(&o, 2);
     assert!(stderr(&o).contains("model not found"), "{}", stderr(&o));
 
     let o = marginalia(
         &["suggest", "--cmd", "sleep 10", "--timeout", "1", "a.txt"],
         dir.path(),
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_exit(&o, 2);
     assert!(
         stderr(&o).contains("did not finish within 1 s"),
         "{}",
@@ -306,7 +306,7 @@ fn an_edited_article_is_left_alone_until_reanchored() {
     write(dir.path(), "a.txt", &format!("New first line.\n{ARTICLE}"));
     let before = std::fs::read(sidecar::sidecar_path(&dir.path().join("a.txt"))).expect("read");
     let o = marginalia(&["suggest", "a.txt"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
+    assert_exit(&o, 1);
     assert!(
         stdout(&o).contains("run `marginalia reanchor` first"),
         "{}",
@@ -332,7 +332,7 @@ fn a_program_that_exits_without_reading_its_input_is_reported_not_fatal() {
         ],
         dir.path(),
     );
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_exit(&o, 2);
     assert!(stderr(&o).contains("bad model"), "{}", stderr(&o));
 }
 
@@ -343,7 +343,7 @@ fn suggest_reads_a_legacy_encoding_when_told() {
     let bytes: Vec<u8> = b"\xabNous gagnerons \xe0 Gen\xe8ve,\xbb a dit le ministre.\n".to_vec();
     std::fs::write(dir.path().join("fr.txt"), &bytes).expect("write");
     let o = marginalia(&["suggest", "--encoding", "cp1252", "fr.txt"], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_exit(&o, 0);
     let sc = read(dir.path(), "fr.txt");
     assert_eq!(sc.article.encoding, "cp1252");
     assert!(
