@@ -201,7 +201,11 @@ impl Reader<'_, '_> {
         let mut i = s.first;
         while i < s.end {
             let Some(cue) = (!self.in_quotation(i))
-                .then(|| self.lexicon.cue_at(toks, i))
+                .then(|| {
+                    self.lexicon
+                        .cue_at(toks, i)
+                        .or_else(|| self.guessed_cue(s, i))
+                })
                 .flatten()
                 .filter(|c| c.end <= s.end)
             else {
@@ -318,11 +322,70 @@ impl Reader<'_, '_> {
                 || t.is('(')
                 || t.is('—')
         });
-        closes.then_some(Candidate {
+        // Right after a quotation (`“…,” said a strategist for one of the
+        // candidates, speaking on …`) the inversion is sure however the
+        // source's phrase ends.
+        let after_speech = self.speech_ending_before(cue.first);
+        (closes || after_speech).then_some(Candidate {
             cue,
             source: src,
             clause_start: cue.first,
             inverted: true,
+        })
+    }
+
+    /// A verb the lexicon does not know, read as a cue where only a cue fits:
+    /// a past tense in `-ed` right after a quotation that ends on `,` `?` or
+    /// `!` and before its source (`“…!” beamed Donald Hartley`), or right
+    /// after the quotation's short source (`“…,” Toomey fumed on Tuesday.`,
+    /// `“…,” the nominee riffed`).
+    fn guessed_cue(&self, s: Sentence, i: usize) -> Option<CueMatch> {
+        let toks = self.toks();
+        let t = &toks[i];
+        let past = t.is_word()
+            && !t.is_capitalized()
+            && t.s.chars().count() >= 5
+            && t.s.ends_with("ed")
+            && t.s.chars().all(char::is_alphabetic);
+        if !past || i <= s.first {
+            return None;
+        }
+        let cue = CueMatch {
+            first: i,
+            end: i + 1,
+            options: lexicon::CueOptions::default(),
+        };
+        if self.speech_ending_before(i) {
+            let next = toks.get(i + 1)?;
+            let names_next = names::is_name_word(next) || is_in(lexicon::DETERMINERS, next.s);
+            return names_next.then_some(cue);
+        }
+        let p = names::phrase_ending_at(toks, i - 1, s.first)?;
+        let words = &toks[p.first..p.end];
+        let short_name = words.len() <= 4
+            && (names::is_pronoun(&words[0])
+                || words.iter().all(names::is_name_word)
+                || is_in(lexicon::DETERMINERS, words[0].s));
+        (short_name && self.speech_ending_before(p.first)).then_some(cue)
+    }
+
+    /// True when a top-level quotation that ends on `,` `?` or `!` inside
+    /// its marks (`“…,”`, `“…?”`) ends right before token `k`: speech whose
+    /// attribution follows.
+    fn speech_ending_before(&self, k: usize) -> bool {
+        let Some(p) = k.checked_sub(1).and_then(|j| self.toks().get(j)) else {
+            return false;
+        };
+        let chars = &self.text.chars;
+        self.text.quotations.iter().any(|q| {
+            q.depth == 0
+                && q.end == p.end
+                && q.is_closed
+                && chars[q.start..q.end]
+                    .iter()
+                    .rev()
+                    .find(|c| !super::quotes::is_mark(**c) && !c.is_whitespace())
+                    .is_some_and(|c| matches!(c, ',' | '?' | '!'))
         })
     }
 
@@ -981,10 +1044,13 @@ impl Reader<'_, '_> {
                 frame.contents.sort_by_key(|c| c.span.start);
                 self.quote_frame[qi] = Some(fi);
             } else {
-                let source = self.carried_source(si);
+                let (cue, source) = match self.lead_in(si, q.start) {
+                    Some((cue, source)) => (cue, Some(source)),
+                    None => (None, self.carried_source(si)),
+                };
                 self.quote_frame[qi] = Some(self.frames.len());
                 self.frames.push(Frame {
-                    cue: None,
+                    cue,
                     source,
                     contents: vec![content],
                 });
@@ -1019,6 +1085,55 @@ impl Reader<'_, '_> {
                 .filter(|&fi| self.frame_sentence[fi] > si && self.frames[fi].source.is_some())
                 .min_by_key(|&fi| self.frame_sentence[fi])
         })
+    }
+
+    /// For a quotation that opens the paragraph of sentence `si` at `start`
+    /// after a paragraph ending in a colon (`Dr. Ward stated:`, `Cruz called
+    /// them on it:`, `President Clinton released the following statement:`):
+    /// that sentence's cue and source, or its subject when it has no cue.
+    fn lead_in(&self, si: usize, start: usize) -> Option<(Option<Span>, Source)> {
+        let toks = self.toks();
+        let s = self.sentences.get(si)?;
+        let prev = self.sentences.get(si.checked_sub(1)?)?;
+        let opens_paragraph = toks[s.first].gap == Gap::Line && toks[s.first].start == start;
+        if !opens_paragraph || !toks[prev.end - 1].is(':') {
+            return None;
+        }
+        let span = |p: Phrase| Span {
+            start: toks[p.first].start,
+            end: toks[p.end - 1].end,
+        };
+        if let Some(c) = self.candidates(*prev).last() {
+            let cue = Span {
+                start: toks[c.cue.first].start,
+                end: toks[c.cue.end - 1].end,
+            };
+            let source = Source {
+                span: span(c.source),
+                kind: names::kind_of(toks, c.source),
+                antecedent: None,
+            };
+            return Some((Some(cue), source));
+        }
+        // No cue: a name or pronoun opening the sentence, then a verb.
+        let subject = if names::is_pronoun(&toks[prev.first]) {
+            Phrase {
+                first: prev.first,
+                end: prev.first + 1,
+            }
+        } else {
+            names::name_run(toks, prev.first)?
+        };
+        let verb = toks.get(subject.end)?;
+        if !verb.is_word() || verb.is_capitalized() || subject.end >= prev.end {
+            return None;
+        }
+        let source = Source {
+            span: span(subject),
+            kind: names::kind_of(toks, subject),
+            antecedent: None,
+        };
+        Some((None, source))
     }
 
     /// For a paragraph that is only quotation: the source of the last frame
@@ -1297,6 +1412,51 @@ mod tests {
         // Not a headline's: no quotation after the colon, or not the first line.
         assert!(frames("Update: the vote was delayed.\n").is_empty());
         assert!(frames("Texts.\n\nCarson: Clinton ‘Not Fit.’\n").is_empty());
+    }
+
+    #[test]
+    fn an_inverted_source_after_a_quotation_need_not_close_its_clause() {
+        assert_eq!(
+            frames(
+                "“It is coming,” said a strategist for one of the campaigns, speaking on the condition of anonymity."
+            ),
+            ["a strategist | said | Q:“It is coming,”"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_past_tense_next_to_a_quotation_is_its_cue() {
+        assert_eq!(
+            frames("“That was a bill,” Toomey fumed on Tuesday."),
+            ["Toomey | fumed | Q:“That was a bill,”"]
+        );
+        assert_eq!(
+            frames("“This is fantastic!” beamed Donald Hartley, a delegate."),
+            ["Donald Hartley | beamed | Q:“This is fantastic!”"]
+        );
+        // Not after a quotation that ends its sentence, nor far from one.
+        assert_eq!(
+            frames("“This is fantastic.” Donald Hartley waited."),
+            [" |  | Q:“This is fantastic.”"]
+        );
+        assert_eq!(
+            frames("“Come in,” he said, and Hartley walked in."),
+            ["he | said | Q:“Come in,”"]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_ending_in_a_colon_gives_the_next_quotation_its_speaker() {
+        assert_eq!(
+            frames("Dr. Ward stated:\n\n“The department is not about justice anymore.”"),
+            ["Dr. Ward | stated | Q:“The department is not about justice anymore.”"]
+        );
+        assert_eq!(
+            frames(
+                "President Clinton released the following statement:\n\n“We offer our condolences.”"
+            ),
+            ["President Clinton |  | Q:“We offer our condolences.”"]
+        );
     }
 
     #[test]
