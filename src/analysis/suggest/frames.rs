@@ -303,6 +303,20 @@ impl Reader<'_, '_> {
                 inverted: false,
             });
         }
+        // `Trump attacked Obama, calling him “…”`: a participle after a
+        // comma has the sentence's subject for its source.
+        if cue.first > s.first
+            && toks[cue.first - 1].is(',')
+            && toks[cue.first].s.ends_with("ing")
+            && let Some(subject) = self.sentence_subject(s, cue.first - 1)
+        {
+            return Some(Candidate {
+                cue,
+                source: subject,
+                clause_start: cue.first,
+                inverted: false,
+            });
+        }
         // Inversion: `“…,” said Dehqan.`, `…, says the report.` Only a
         // finite cue after a clause, with its source closing the clause.
         let after_clause = cue.first == s.first
@@ -332,6 +346,68 @@ impl Reader<'_, '_> {
             clause_start: cue.first,
             inverted: true,
         })
+    }
+
+    /// The subject of sentence `s`, before token `end`: a pronoun, a name or
+    /// a short noun phrase opening the sentence (or its main clause, after an
+    /// opening phrase and a comma: `In Ohio, Clinton thanked …`) and followed
+    /// by a verb.
+    fn sentence_subject(&self, s: Sentence, end: usize) -> Option<Phrase> {
+        let toks = self.toks();
+        let opener_comma = (s.first..end).find(|&k| toks[k].is(','));
+        let opens_with_phrase = toks[s.first].is_word()
+            && (is_in(
+                &[
+                    "in",
+                    "on",
+                    "at",
+                    "after",
+                    "before",
+                    "during",
+                    "since",
+                    "when",
+                    "while",
+                    "as",
+                    "earlier",
+                    "later",
+                    "last",
+                    "meanwhile",
+                    "but",
+                    "and",
+                    "still",
+                    "instead",
+                    "speaking",
+                    "asked",
+                ],
+                toks[s.first].s,
+            ) || is_in(lexicon::TIME_WORDS, toks[s.first].s));
+        let first = match opener_comma {
+            Some(k) if opens_with_phrase => k + 1,
+            _ => s.first,
+        };
+        let t = toks.get(first).filter(|_| first < end)?;
+        if self.in_quotation(first) {
+            return None;
+        }
+        let subject = if names::is_pronoun(t) && !is_in(&["it", "who", "which"], t.s) {
+            Phrase {
+                first,
+                end: first + 1,
+            }
+        } else if let Some(run) = names::name_run(toks, first) {
+            run
+        } else if is_in(&["the", "a", "an"], t.s) {
+            // `The billionaire businessman began`: up to three words, then
+            // a verb in -ed.
+            let verb = (first + 2..(first + 5).min(end)).find(|&k| {
+                toks[k].is_word() && !toks[k].is_capitalized() && toks[k].s.ends_with("ed")
+            })?;
+            Phrase { first, end: verb }
+        } else {
+            return None;
+        };
+        let verb = toks.get(subject.end).filter(|_| subject.end < end)?;
+        (verb.is_word() && !verb.is_capitalized()).then_some(subject)
     }
 
     /// A verb the lexicon does not know, read as a cue where only a cue fits:
@@ -1456,6 +1532,18 @@ mod tests {
                 "President Clinton released the following statement:\n\n“We offer our condolences.”"
             ),
             ["President Clinton |  | Q:“We offer our condolences.”"]
+        );
+    }
+
+    #[test]
+    fn a_participle_after_a_comma_takes_the_sentences_subject() {
+        assert_eq!(
+            frames("In Baku, Dehqan attacked the plan, calling it “a disaster for everyone.”"),
+            ["Dehqan | calling | C:it “a disaster for everyone.”"]
+        );
+        assert_eq!(
+            frames("She thanked the crowd, saying that “we will be back.”"),
+            ["She | saying | C:that “we will be back.”"]
         );
     }
 
