@@ -23,9 +23,13 @@ pub fn is_rtl_script(c: char) -> bool {
 /// False for plain ASCII without looking further.
 pub fn needs_bidi(text: &str) -> bool {
     use unicode_bidi::BidiClass::{AL, AN, R, RLE, RLI, RLO};
+    // No char below U+0590 is of those classes: Latin text with accents
+    // skips the table lookup (it cost ~170 ms on 5 MB).
     !text.is_ascii()
         && text.chars().any(|c| {
-            is_rtl_script(c) || matches!(unicode_bidi::bidi_class(c), R | AL | AN | RLE | RLO | RLI)
+            c >= '\u{0590}'
+                && (is_rtl_script(c)
+                    || matches!(unicode_bidi::bidi_class(c), R | AL | AN | RLE | RLO | RLI))
         })
 }
 
@@ -100,6 +104,19 @@ fn font_pieces(text: &str) -> Vec<(&str, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_char_below_the_hebrew_block_needs_bidi() {
+        // `needs_bidi` skips the class lookup below U+0590.
+        use unicode_bidi::BidiClass::{AL, AN, R, RLE, RLI, RLO};
+        for c in ('\0'..'\u{0590}').filter(|c| !c.is_ascii()) {
+            let class = unicode_bidi::bidi_class(c);
+            assert!(
+                !is_rtl_script(c) && !matches!(class, R | AL | AN | RLE | RLO | RLI),
+                "{c:?} is {class:?}"
+            );
+        }
+    }
 
     #[test]
     fn only_text_that_may_run_right_to_left_needs_bidi() {

@@ -421,3 +421,38 @@ fn a_persian_quote_in_the_annotation_list_reads_right_to_left() {
     );
     drop(dir);
 }
+
+/// A right-to-left paragraph long enough to be laid out in blocks keeps its
+/// direction in every block: the blocks after the first, English only, are
+/// right-aligned too (laid out on their own, they would start at the left).
+#[test]
+fn every_block_of_a_long_persian_paragraph_is_right_aligned() {
+    let text = format!("سلام دنیا. {}", "Plain English text here. ".repeat(400));
+    let mut h = harness(&text, &[], false);
+    // Bring the first cut (after ~1,500 chars, ~20 rows down) on screen.
+    for _ in 0..3 {
+        h.state_mut().view.scroll_by(200.0);
+        h.run();
+    }
+    let mut rights: Vec<(i32, f32)> = Vec::new();
+    let on_screen = |r: &Rect| r.top() >= 0.0 && r.bottom() <= 400.0;
+    for (_, r) in h.state().view.painted_glyphs() {
+        if !on_screen(&r) {
+            continue;
+        }
+        let row = r.top().round() as i32;
+        match rights.iter_mut().find(|(y, _)| *y == row) {
+            Some((_, right)) => *right = right.max(r.right()),
+            None => rights.push((row, r.right())),
+        }
+    }
+    assert!(rights.len() > 10, "{} rows on screen", rights.len());
+    // Glyph advances and shaped widths differ by a point or two.
+    let edge = rights[0].1;
+    for (row, right) in &rights {
+        assert!(
+            (right - edge).abs() < 4.0,
+            "the row at y {row} ends at {right}, not at the right edge {edge}"
+        );
+    }
+}

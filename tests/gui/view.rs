@@ -381,8 +381,8 @@ fn dragging_past_the_bottom_edge_scrolls_and_extends_the_selection() {
 
 /// The paragraph cache is capped in memory, not only in count: after
 /// scrolling through sixteen paragraphs of 30,000 chars (about 6 MB of
-/// galley and meshes each), it does not keep them all (it did: the cap was
-/// 256 paragraphs, whatever their size).
+/// galley and meshes each when laid out whole), it does not keep them all
+/// (it did: the cap was 256 paragraphs, whatever their size).
 #[test]
 fn the_paragraph_cache_lets_go_of_long_paragraphs_scrolled_past() {
     let paragraph = "Ministers met at noon and talked about trade and roads. ".repeat(540);
@@ -396,8 +396,33 @@ fn the_paragraph_cache_lets_go_of_long_paragraphs_scrolled_past() {
         }
     }
     assert!(h.state().view.is_scrolled_to_end(), "scrolled to the end");
-    let cached = h.state().view.cached_paragraph_count();
-    assert!(cached <= 10, "{cached} of 17 paragraphs still cached");
+    let bytes = h.state().view.cached_paragraph_bytes();
+    assert!(
+        bytes < 32 << 20,
+        "{} MB of laid-out text still cached",
+        bytes >> 20
+    );
+}
+
+/// A frame lays out the rows near the viewport, not whole paragraphs: with
+/// paragraphs of 30,000 chars, a screen (500 points, ~20 rows of ~80 chars)
+/// placed all 30,000 of one paragraph (a fling frame meeting one cost
+/// ~39 ms, a resize 40-62 ms); now the blocks near it.
+#[test]
+fn a_frame_lays_out_only_the_blocks_of_a_long_paragraph_near_the_viewport() {
+    let paragraph = "Ministers met at noon and talked about trade and roads. ".repeat(540);
+    let text: String = (0..4).map(|i| format!("{i} {paragraph}\n")).collect();
+    let mut h = harness(state(&text, Vec::new(), false));
+    for _ in 0..8 {
+        h.state_mut().view.scroll_by(2000.0);
+        h.step();
+        let placed = h.state().view.placed_char_count();
+        assert!(
+            placed <= 12_000,
+            "{placed} chars placed for a screen of ~1,600"
+        );
+    }
+    assert!(h.state().view.scroll_offset_y() > 10_000.0);
 }
 
 #[test]
@@ -551,6 +576,70 @@ fn tagging_a_selection_as_quote_takes_in_its_quotation_marks() {
         .0;
     let quotes: Vec<&str> = saved.annotations.iter().map(|a| a.quote.as_str()).collect();
     assert_eq!(quotes, ["“no capacity for a new crisis.”"]);
+}
+
+/// A drag across the cut between two layout blocks of a long paragraph
+/// selects across it, and the tag saved from it has the exact offsets.
+/// The view cuts a paragraph of more than 3,000 chars into blocks after
+/// the first sentence end past 1,500 chars; sentences here are 51 chars,
+/// so the first cut falls before `Item030` (char 1,530 of the paragraph).
+#[test]
+fn a_drag_across_the_blocks_of_a_long_paragraph_tags_exact_offsets() {
+    let sentence = |i: usize| format!("Item{i:03} says the plan works as well as it can now. ");
+    assert_eq!(sentence(0).chars().count(), 51);
+    let paragraph: String = (0..120).map(sentence).collect();
+    let text = format!("Títle ✓ é\n{paragraph}\nThe end.\n");
+    let (dir, mut h) = app_harness(&text, |_| Vec::new());
+    let view = &h.state().view;
+    let first = word_rects_in(view, "Item000", 0)[0];
+    let after_cut = word_rects_in(view, "Item030", 0)[0];
+    let before_cut = word_rects_in(view, "Item029", 0)[0];
+    assert!(
+        (after_cut.left() - first.left()).abs() < 0.5 && after_cut.top() > before_cut.top(),
+        "the block after the cut starts a row: {after_cut:?} vs {first:?}"
+    );
+    // From inside "Item028" to inside "Item031": across the cut.
+    let from = word_rects_in(view, "Item028", 0)[2].center();
+    let to = word_rects_in(view, "Item031", 0)[5].center();
+    drag(&mut h, from, to);
+    let selection = h.state().state.selection.expect("a selection");
+    let para_start = "Títle ✓ é\n".chars().count();
+    assert_eq!(selection.start.0, para_start + 28 * 51);
+    assert_eq!(selection.end.0, para_start + 31 * 51 + 7);
+    h.key_press(egui::Key::E);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    let saved = sidecar::read(&sidecar::sidecar_path(&dir.path().join("report.txt")))
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(saved.annotations.len(), 1);
+    let a = &saved.annotations[0];
+    assert_eq!(a.label, Label::Entity);
+    assert_eq!(
+        (a.start.0, a.end.0),
+        (para_start + 28 * 51, para_start + 31 * 51 + 7)
+    );
+    let quote: String = text
+        .chars()
+        .skip(a.start.0)
+        .take(a.end.0 - a.start.0)
+        .collect();
+    assert_eq!(a.quote, quote);
+    assert!(quote.starts_with("Item028") && quote.ends_with("Item031"));
+    // The highlight shows on both sides of the cut.
+    let rects = h.state().view.highlight_rects();
+    let item29 = word_rects_in(&h.state().view, "Item029", 0)[0];
+    let item30 = word_rects_in(&h.state().view, "Item030", 0)[0];
+    for word in [item29, item30] {
+        assert!(
+            rects
+                .iter()
+                .any(|(l, r)| *l == Label::Entity && r.contains(word.center())),
+            "{word:?} highlighted"
+        );
+    }
 }
 
 /// A quote on "peace is near" whose speaker is "Dehqan", `filler`

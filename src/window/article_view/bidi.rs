@@ -12,7 +12,7 @@
 //! All offsets here are chars relative to the paragraph, not bytes.
 
 use std::ops::Range;
-use unicode_bidi::ParagraphBidiInfo;
+use unicode_bidi::{Level, ParagraphBidiInfo};
 
 /// The bidi analysis of one paragraph.
 #[derive(Debug)]
@@ -35,10 +35,20 @@ pub struct Run {
 
 impl<'t> Bidi<'t> {
     /// Analyse `text` (one paragraph, no line feed).
+    #[cfg(test)]
     pub fn new(text: &'t str) -> Bidi<'t> {
+        Self::with_direction(text, None)
+    }
+
+    /// Analyse `text`, part of a paragraph whose direction is given
+    /// (`Some(true)` = right to left) instead of read off `text`'s own first
+    /// strong char: a block of a long paragraph cut into blocks.
+    pub fn with_direction(text: &'t str, rtl: Option<bool>) -> Bidi<'t> {
         let mut byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
         byte_at.push(text.len());
-        let info = (!text.is_ascii()).then(|| ParagraphBidiInfo::new(text, None));
+        let level = rtl.map(|rtl| if rtl { Level::rtl() } else { Level::ltr() });
+        let info =
+            (!text.is_ascii() || rtl == Some(true)).then(|| ParagraphBidiInfo::new(text, level));
         Bidi { info, byte_at }
     }
 

@@ -47,13 +47,13 @@ impl ArticleView {
         self.hover_ui(ui, response, input, layout, output);
         if response.drag_started() {
             let press = ui.input(|i| i.pointer.press_origin());
-            self.drag_anchor = press.and_then(|p| self.cursor_at(article, layout, p));
+            self.drag_anchor = press.and_then(|p| self.cursor_at(layout, p));
             self.drag_head = self.drag_anchor;
         }
         if response.dragged()
             && let Some(pos) = ui.input(|i| i.pointer.latest_pos())
         {
-            if let Some(head) = self.cursor_at(article, layout, pos) {
+            if let Some(head) = self.cursor_at(layout, pos) {
                 self.drag_head = Some(head);
             }
             // Dragging near or past the top or bottom edge scrolls, faster
@@ -116,14 +116,14 @@ impl ArticleView {
             .min_by_key(|a| (a.range().char_len(), std::cmp::Reverse(a.start)))
     }
 
-    /// The paragraph under screen y, with its galley's screen origin.
+    /// The block under screen y, with its galley's screen origin.
     fn paragraph_at(&self, layout: &Placed, y: f32) -> Option<(usize, &Paragraph, Pos2)> {
-        let (first, _) = layout.lines.first()?;
+        let (first, _) = layout.blocks.first()?;
         let i = layout
-            .lines
+            .blocks
             .partition_point(|&(_, top)| layout.origin_y + top <= y)
             .saturating_sub(1);
-        let (line, top) = layout.lines.get(i).copied().unwrap_or((*first, 0.0));
+        let (line, top) = layout.blocks.get(i).copied().unwrap_or((*first, 0.0));
         let p = self.paragraphs.get(&line)?;
         Some((line, p, pos2(layout.left, layout.origin_y + top)))
     }
@@ -141,15 +141,15 @@ impl ArticleView {
 
     /// The cursor position (between chars) nearest a screen point, clamped to
     /// the laid-out paragraphs.
-    fn cursor_at(&self, article: &Article, layout: &Placed, pos: Pos2) -> Option<CharOffset> {
-        let (&(first, first_top), &(last, _)) = (layout.lines.first()?, layout.lines.last()?);
+    fn cursor_at(&self, layout: &Placed, pos: Pos2) -> Option<CharOffset> {
+        let (&(first, first_top), &(last, _)) = (layout.blocks.first()?, layout.blocks.last()?);
         if pos.y < layout.origin_y + first_top {
-            return article.line_range(first).map(|r| r.start);
+            return Some(self.blocks.range(first).start);
         }
-        let (line, p, galley_pos) = self.paragraph_at(layout, pos.y)?;
+        let (block, p, galley_pos) = self.paragraph_at(layout, pos.y)?;
         let rel = (pos - galley_pos).to_pos2();
-        if line == last && rel.y > p.galley.size().y {
-            return article.line_range(last).map(|r| r.end);
+        if block == last && rel.y > p.galley.size().y {
+            return Some(self.blocks.range(last).end);
         }
         let c = p.map.cursor_at(rel);
         Some(p.map.line_start.forward(c))

@@ -12,6 +12,7 @@
 //! out whole ([`ltr`], the fast path, about half the cost).
 
 use super::bidi::Bidi;
+use super::blocks::Direction;
 use super::glyph_map::{CharBox, GlyphMap, Line};
 use super::ltr;
 use super::paint::{dash_mesh, decorations, tessellate_decorations};
@@ -33,11 +34,13 @@ use eframe::egui::{
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Lay out one paragraph with its highlights, styled by [`style`].
+/// Lay out one block (a paragraph, or a piece of a long one: see
+/// [`super::blocks`]) with its highlights, styled by [`style`].
 pub(super) fn build_paragraph(
     ui: &egui::Ui,
     article: &Article,
     style_input: &StyleInput,
+    direction: Direction,
     palette: &Palette,
     geometry: Geometry,
     dash_texture: egui::TextureId,
@@ -53,11 +56,16 @@ pub(super) fn build_paragraph(
         .map(|(r, s)| (r.clone(), text_format(*s, palette, geometry)))
         .collect();
     let body = text_format(TextStyle::BODY, palette, geometry);
-    let fast = (!needs_bidi(text))
+    let (is_ltr, rtl) = match direction {
+        Direction::Auto => (!needs_bidi(text), None),
+        Direction::Ltr => (true, None),
+        Direction::Bidi { rtl } => (false, Some(rtl)),
+    };
+    let fast = is_ltr
         .then(|| ltr::layout_ltr(ui.ctx(), text, &chars, &formats, &body, geometry.wrap_width))
         .flatten();
     let (galley, mut map) = fast.unwrap_or_else(|| {
-        let bidi = Bidi::new(text);
+        let bidi = Bidi::with_direction(text, rtl);
         let shaped = shape(ui.ctx(), &chars, &formats, &bidi, &body);
         let widths: Vec<f32> = shaped.units.iter().map(Unit::width).collect();
         let lines = break_lines(&shaped.units, &widths, &chars, geometry.wrap_width);

@@ -78,14 +78,14 @@ impl ArticleView {
         ends
     }
 
-    /// Screen rectangles of `range` in the paragraphs placed this frame.
-    fn screen_rects(&self, input: &ViewInput<'_>, layout: &Placed, range: CharRange) -> Vec<Rect> {
+    /// Screen rectangles of `range` in the blocks placed this frame.
+    fn screen_rects(&self, layout: &Placed, range: CharRange) -> Vec<Rect> {
         let mut out = Vec::new();
-        for &(line, top) in &layout.lines {
-            let (Some(p), Some(lr)) = (self.paragraphs.get(&line), input.article.line_range(line))
-            else {
+        for &(block, top) in &layout.blocks {
+            let Some(p) = self.paragraphs.get(&block) else {
                 continue;
             };
+            let lr = self.blocks.range(block);
             let Some(i) = range.intersection(&lr) else {
                 continue;
             };
@@ -108,8 +108,8 @@ impl ArticleView {
         let clip = ui.clip_rect();
         let on_screen = |rects: &[Rect]| rects.iter().copied().find(|r| clip.intersects(*r));
         for ends in self.link_ends(input) {
-            let quote = on_screen(&self.screen_rects(input, layout, ends.quote));
-            let speaker = on_screen(&self.screen_rects(input, layout, ends.speaker));
+            let quote = on_screen(&self.screen_rects(layout, ends.quote));
+            let speaker = on_screen(&self.screen_rects(layout, ends.speaker));
             let link = match (quote, speaker) {
                 (Some(q), Some(s)) => DrawnLink {
                     from: q.center_top(),

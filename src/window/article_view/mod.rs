@@ -10,8 +10,11 @@
 //!   one galley per paragraph, with its [`GlyphMap`] (where each char went);
 //!   a paragraph with nothing right-to-left in it takes the fast path of
 //!   [`ltr`] instead: egui's own wrapped galley, the map read off its rows;
-//! - [`heights`]: a Fenwick table of paragraph heights, so the widget lays out
-//!   and paints only the paragraphs near the viewport;
+//! - [`blocks`]: the units laid out: a paragraph, or a piece of a long one
+//!   (cut after sentence ends), so a 36,000-char paragraph is not laid out
+//!   whole to show a screen of it;
+//! - [`heights`]: a Fenwick table of block heights, so the widget lays out
+//!   and paints only the blocks near the viewport;
 //! - [`paint`] and [`input`]: painting, hit testing, selection by drag.
 //!
 //! Invariant: offsets reported by the view are exact [`CharOffset`]s of the
@@ -33,6 +36,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 mod bidi;
+mod blocks;
 mod glyph_map;
 mod heights;
 mod input;
@@ -43,6 +47,7 @@ mod paint;
 mod shape;
 mod style;
 
+use blocks::{Block, Blocks};
 use glyph_map::GlyphMap;
 use heights::{HeightTable, estimate_height};
 use layout::build_paragraph;
@@ -114,6 +119,9 @@ pub struct ArticleView {
     palette: Option<Palette>,
     /// The scale the cached paragraphs (galleys, meshes) were made for.
     pixels_per_point: f32,
+    /// The article cut into layout blocks (built with `article_key`).
+    blocks: Blocks,
+    /// Laid-out blocks by block index.
     paragraphs: HashMap<usize, Paragraph>,
     heights: Vec<HeightTable>,
     frame: u64,
@@ -187,7 +195,7 @@ impl ArticleView {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for &(line, top) in &layout.lines {
+        for &(line, top) in &layout.blocks {
             let Some(p) = self.paragraphs.get(&line) else {
                 continue;
             };
@@ -213,7 +221,7 @@ impl ArticleView {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for &(line, top) in &layout.lines {
+        for &(line, top) in &layout.blocks {
             if let Some(p) = self.paragraphs.get(&line) {
                 let at = vec2(layout.left, layout.origin_y + top);
                 out.extend(p.fill_rects.iter().map(|(l, r)| (*l, r.translate(at))));
@@ -247,9 +255,23 @@ impl ArticleView {
         self.at_end
     }
 
-    /// Number of paragraphs whose layout is cached (for tests and benches).
+    /// Number of blocks (paragraphs, or pieces of long ones) whose layout is
+    /// cached (for tests and benches).
     pub fn cached_paragraph_count(&self) -> usize {
         self.paragraphs.len()
+    }
+
+    /// How many chars the blocks placed last frame hold: what a frame lays
+    /// out when nothing is cached (for tests and benches). A long paragraph
+    /// counts only for its blocks near the viewport.
+    pub fn placed_char_count(&self) -> usize {
+        self.last_layout.as_ref().map_or(0, |layout| {
+            layout
+                .blocks
+                .iter()
+                .map(|&(b, _)| self.blocks.range(b).char_len())
+                .sum()
+        })
     }
 
     /// Show the article. See [`ViewInput`] and [`ViewOutput`].
@@ -268,7 +290,7 @@ impl ArticleView {
             .min(MAX_WIDTH_EMS * font_size)
             .max(4.0 * font_size)
             .round();
-        let table = self.height_table(input.article, wrap_width, font_size, line_height);
+        let table = self.height_table(wrap_width, font_size, line_height);
         let view_height = ui.available_height();
 
         let mut area = egui::ScrollArea::vertical()
@@ -279,7 +301,7 @@ impl ArticleView {
         // next frames, undoing the scrolls that follow.
         let max_y = (self.heights[table].total() - view_height).max(0.0);
         if let Some(range) = self.pending_scroll.take() {
-            let y = self.estimated_y(input.article, table, range.start);
+            let y = self.estimated_y(table, range.start);
             area = area.vertical_scroll_offset((y - view_height / 3.0).clamp(0.0, max_y));
             self.flash = Some((range, ui.input(|i| i.time)));
             self.scroll_correction = 0.0;
@@ -315,6 +337,7 @@ impl ArticleView {
         if !same {
             self.reset();
             self.article_key = Some((article.char_len(), article.hash().to_owned()));
+            self.blocks = Blocks::new(article);
         }
         if self.palette.as_ref() != Some(input.palette) || self.pixels_per_point != ppp {
             self.paragraphs.clear();
@@ -324,22 +347,16 @@ impl ArticleView {
     }
 
     /// Index of the height table for this width and size, created with estimates.
-    fn height_table(
-        &mut self,
-        article: &Article,
-        wrap_width: f32,
-        font_size: f32,
-        line_height: f32,
-    ) -> usize {
+    fn height_table(&mut self, wrap_width: f32, font_size: f32, line_height: f32) -> usize {
         let key = (wrap_width.to_bits(), font_size.to_bits());
         let frame = self.frame;
         if let Some(i) = self.heights.iter().position(|t| t.key == key) {
             self.heights[i].last_used = frame;
             return i;
         }
-        let heights: Vec<f32> = (0..article.line_count())
+        let heights: Vec<f32> = (0..self.blocks.len())
             .map(|i| {
-                let chars = article.line_range(i).map_or(0, |r| r.char_len());
+                let chars = self.blocks.range(i).char_len();
                 estimate_height(chars, wrap_width, font_size, line_height)
             })
             .collect();
@@ -354,17 +371,15 @@ impl ArticleView {
     }
 
     /// Content y of `pos`, from the (partly estimated) heights.
-    fn estimated_y(&self, article: &Article, table: usize, pos: CharOffset) -> f32 {
+    fn estimated_y(&self, table: usize, pos: CharOffset) -> f32 {
         let Some(t) = self.heights.get(table) else {
             return 0.0;
         };
-        let line = article.line_of(pos);
-        let top = t.top(line);
-        let Some(r) = article.line_range(line) else {
-            return top;
-        };
+        let block = self.blocks.index_of(pos);
+        let top = t.top(block);
+        let r = self.blocks.range(block);
         let fraction = (pos.0.saturating_sub(r.start.0)) as f32 / r.char_len().max(1) as f32;
-        top + fraction * t.height(line)
+        top + fraction * t.height(block)
     }
 
     /// Lay out, paint and handle input for the paragraphs near `viewport`.
@@ -378,31 +393,32 @@ impl ArticleView {
         geometry: Geometry,
     ) -> (ViewOutput, usize) {
         let mut output = ViewOutput::default();
-        let article = input.article;
         let origin = ui.max_rect().min;
         let full_width = ui.available_width();
         let left = origin.x + ((full_width - geometry.wrap_width) / 2.0).max(0.0);
-        let line_count = article.line_count();
+        let block_count = self.blocks.len();
 
-        // Lay out the paragraphs near the viewport, refining their heights.
+        // Lay out the blocks near the viewport, refining their heights.
         let mut placed: Vec<(usize, f32)> = Vec::new();
         let y_min = (viewport.min.y - MARGIN_POINTS).max(0.0);
         let y_max = viewport.max.y + MARGIN_POINTS;
-        let mut line = self.heights[table].index_at(y_min).min(line_count - 1);
-        let mut top = self.heights[table].top(line);
+        let mut block = self.heights[table]
+            .index_at(y_min)
+            .min(block_count.saturating_sub(1));
+        let mut top = self.heights[table].top(block);
         let mut correction = 0.0;
-        while line < line_count && top < y_max {
-            let height = self.ensure_paragraph(ui, input, line, geometry);
-            let old = self.heights[table].height(line);
+        while block < block_count && top < y_max {
+            let height = self.ensure_paragraph(ui, input, block, geometry);
+            let old = self.heights[table].height(block);
             if (old - height).abs() > 0.01 {
                 if top + old <= viewport.min.y {
                     correction += height - old;
                 }
-                self.heights[table].set(line, height);
+                self.heights[table].set(block, height);
             }
-            placed.push((line, top));
+            placed.push((block, top));
             top += height;
-            line += 1;
+            block += 1;
         }
         self.scroll_correction = correction;
         if correction != 0.0 {
@@ -424,38 +440,41 @@ impl ArticleView {
         let layout = Placed {
             left,
             origin_y: origin.y,
-            lines: placed,
+            blocks: placed,
         };
 
         self.input_ui(ui, &response, input, &layout, &mut output);
         self.hovered.clone_from(&output.hovered);
         self.paint_ui(ui, input, &layout, geometry);
-        let n = layout.lines.len();
+        let n = layout.blocks.len();
         self.last_layout = Some(layout);
         (output, n)
     }
 
-    /// Build (or reuse) paragraph `line`'s galley; returns its height.
+    /// Build (or reuse) block `index`'s galley; returns its height.
     fn ensure_paragraph(
         &mut self,
         ui: &egui::Ui,
         input: &ViewInput<'_>,
-        line: usize,
+        index: usize,
         geometry: Geometry,
     ) -> f32 {
         let inputs_key = (input.annotations.revision(), self.filter_key);
         let frame = self.frame;
         let size_key = (geometry.wrap_width.to_bits(), geometry.font_size.to_bits());
-        if let Some(p) = self.paragraphs.get_mut(&line)
+        if let Some(p) = self.paragraphs.get_mut(&index)
             && p.size_key == size_key
             && p.inputs_key == inputs_key
         {
             p.last_used = frame;
             return p.galley.size().y;
         }
-        let style_input = style_input(input, line);
+        let Some(&block) = self.blocks.get(index) else {
+            return 0.0;
+        };
+        let style_input = style_input(input, &block);
         let style_key = style_input.cache_key();
-        if let Some(p) = self.paragraphs.get_mut(&line)
+        if let Some(p) = self.paragraphs.get_mut(&index)
             && p.size_key == size_key
             && p.style_key == style_key
         {
@@ -468,14 +487,22 @@ impl ArticleView {
             .dash_texture
             .get_or_insert_with(|| paint::dash_texture(ui.ctx()))
             .id();
-        let mut p = build_paragraph(ui, input.article, &style_input, &palette, geometry, dashes);
+        let mut p = build_paragraph(
+            ui,
+            input.article,
+            &style_input,
+            block.direction,
+            &palette,
+            geometry,
+            dashes,
+        );
         p.size_key = size_key;
         p.style_key = style_key;
         p.inputs_key = inputs_key;
         p.last_used = frame;
         p.bytes = p.approx_bytes();
         let height = p.galley.size().y;
-        self.paragraphs.insert(line, p);
+        self.paragraphs.insert(index, p);
         height
     }
 
@@ -542,11 +569,11 @@ struct Geometry {
     line_height: f32,
 }
 
-/// The paragraphs placed this frame: `(line, content y of its top)`.
+/// The blocks placed this frame: `(block index, content y of its top)`.
 struct Placed {
     left: f32,
     origin_y: f32,
-    lines: Vec<(usize, f32)>,
+    blocks: Vec<(usize, f32)>,
 }
 
 /// One laid-out paragraph with what is needed to paint and hit-test it.
@@ -607,15 +634,15 @@ enum Decoration {
     Dashed { rect: Rect, color: Color32 },
 }
 
-/// Everything the style of paragraph `line` depends on: its place, its
-/// header, and the shown annotations overlapping it.
-fn style_input(input: &ViewInput<'_>, line: usize) -> StyleInput {
+/// Everything the style of `block` depends on: its place, its header, and
+/// the shown annotations overlapping it.
+fn style_input(input: &ViewInput<'_>, block: &Block) -> StyleInput {
     let article = input.article;
-    let range = article.line_range(line).unwrap_or_default();
+    let range = block.range;
     let title_at = article
         .meta()
         .header
-        .filter(|h| h.start == range.start && line == 0)
+        .filter(|h| h.start == range.start && block.line == 0)
         .and_then(|_| layout::title_char_start(article.slice(range)?, article));
     StyleInput {
         para_start: range.start.0,

@@ -46,7 +46,7 @@ impl ArticleView {
                 input.palette.selected_outline,
             ),
         };
-        for &(line, top) in &layout.lines {
+        for &(line, top) in &layout.blocks {
             let at = pos2(layout.left, layout.origin_y + top);
             if self.paint_paragraph_ui(ui, line, at, input.palette) {
                 self.paint_overlays_ui(ui, input, line, at, &overlays);
@@ -119,7 +119,7 @@ impl ArticleView {
         };
         let palette = input.palette;
         let painter = ui.painter();
-        let line_range = input.article.line_range(line).unwrap_or_default();
+        let line_range = self.blocks.range(line);
         let local = |r: CharRange| -> Option<std::ops::Range<usize>> {
             let i = r.intersection(&line_range).or_else(|| {
                 // An empty paragraph inside a selection still shows.
