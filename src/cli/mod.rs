@@ -24,6 +24,7 @@ pub mod reanchor;
 pub mod stats;
 pub mod stress_write;
 pub mod suggest;
+pub mod suggest_features;
 
 /// Marginalia: annotate articles with entities, claims and quotes.
 #[derive(Debug, Parser)]
@@ -176,6 +177,13 @@ pub enum Command {
         #[command(flatten)]
         encoding: EncodingArg,
     },
+    /// Trainer helper: each sentence of each article as the claim model reads it, as JSON lines.
+    #[command(name = "__suggest-features", hide = true)]
+    SuggestFeatures {
+        /// Article files, or folders searched recursively.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Test helper: save two alternating sidecars in a loop (for crash-safety tests).
     #[command(name = "__stress-write", hide = true)]
     StressWrite {
@@ -326,6 +334,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             shape,
         } => bench::generate(&out, bytes, annotations, seed, shape),
         Command::Decode { paths, encoding } => decode::run(&paths, encoding.encoding),
+        Command::SuggestFeatures { paths } => suggest_features::run(&paths),
         Command::StressWrite {
             sidecar,
             annotations,

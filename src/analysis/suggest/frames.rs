@@ -28,6 +28,7 @@
 use super::lexicon::{
     self, ADVERBIAL_STARTS, BETWEEN_SOURCE_AND_CUE, CueMatch, Lexicon, PERSON_TITLES, is_in,
 };
+use super::model::Model;
 use super::names::{self, EntityKind, Gender, Phrase};
 use super::quotes::Quotation;
 use super::text::{Gap, Sentence, Text};
@@ -86,8 +87,14 @@ pub struct Found {
     pub frames: Vec<Frame>,
 }
 
-/// Find the attributions of `text`.
+/// Find the attributions of `text`: the rules', then the built-in model's
+/// Claims in the sentences they left.
 pub fn find(text: &Text, lexicon: &Lexicon) -> Found {
+    find_with(text, lexicon, Some(Model::builtin()))
+}
+
+/// Find the attributions of `text` with the rules and, when given, `model`.
+pub fn find_with(text: &Text, lexicon: &Lexicon, model: Option<&Model>) -> Found {
     let mut r = Reader {
         text,
         lexicon,
@@ -112,6 +119,9 @@ pub fn find(text: &Text, lexicon: &Lexicon) -> Found {
         }
     }
     r.attach_loose_quotations();
+    if let Some(model) = model {
+        super::model::add_claims(text, lexicon, model, &mut r.frames);
+    }
     resolve_pronouns(text, &mut r.frames);
     r.frames
         .sort_by_key(|f| f.contents.first().map(|c| c.span.start));
@@ -1419,11 +1429,12 @@ fn person_mentions(text: &Text) -> Vec<Mention> {
 mod tests {
     use super::*;
 
-    /// Each frame as `source | cue | content / content` (pronouns with their
+    /// Each frame the rules find (the model's Claims are tested in
+    /// `model`) as `source | cue | content / content` (pronouns with their
     /// antecedent in brackets).
     fn frames(text: &str) -> Vec<String> {
         let t = Text::new(text);
-        let found = find(&t, &Lexicon::builtin());
+        let found = find_with(&t, &Lexicon::builtin(), None);
         found
             .frames
             .iter()

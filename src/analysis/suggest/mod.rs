@@ -24,6 +24,7 @@
 pub mod external;
 pub mod frames;
 pub mod lexicon;
+pub mod model;
 pub mod names;
 pub mod occurrences;
 pub mod plan;

@@ -226,8 +226,13 @@ fn split_sentences(toks: &[Tok], quotations: &[Quotation]) -> Vec<Sentence> {
             continue;
         };
         let ends = match t.s {
+            // `Mr.` opens a paragraph too (`⏎Mr. Putin said`); a lone capital
+            // there is a list mark (`⏎A. The plan`).
             "." => !toks.get(i.wrapping_sub(1)).is_some_and(|p| {
-                p.is_word() && p.gap <= Gap::Space && p.end == t.start && is_abbreviation(p.s)
+                p.is_word()
+                    && (p.gap <= Gap::Space || p.s.chars().count() > 1)
+                    && p.end == t.start
+                    && is_abbreviation(p.s)
             }),
             "!" | "?" | "…" => true,
             // A closing quotation mark after sentence punctuation.
@@ -257,6 +262,19 @@ mod tests {
             .iter()
             .map(|s| t.slice(t.toks[s.first].start, t.toks[s.end - 1].end))
             .collect()
+    }
+
+    #[test]
+    fn a_title_opening_a_paragraph_does_not_end_the_sentence() {
+        assert_eq!(
+            sentences("Prices fell.\nMr. Putin blamed the West.\nA. The plan"),
+            [
+                "Prices fell.",
+                "Mr. Putin blamed the West.",
+                "A.",
+                "The plan"
+            ]
+        );
     }
 
     #[test]

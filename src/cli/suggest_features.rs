@@ -1,0 +1,41 @@
+//! `marginalia __suggest-features PATH...` (hidden): every sentence of each
+//! article as the claim model reads it (where it is, whether the rules found
+//! content in it, its features), one JSON line per sentence.
+//! `scripts/train-claim-model.py` trains the model from these lines and
+//! PolNeAR's gold attributions.
+
+use crate::analysis::suggest::{lexicon::Lexicon, model, text::Text};
+use crate::cli::paths;
+use crate::store::article_file;
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Print one JSON line per sentence; exit 1 when an article could not be read.
+pub fn run(inputs: &[PathBuf]) -> anyhow::Result<u8> {
+    let lexicon = Lexicon::builtin();
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for path in paths::expand(inputs)? {
+        let file = match article_file::read_article_with(&path, None) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let text = Text::new(file.article.text());
+        for row in model::rows(&text, &lexicon) {
+            let line = json!({
+                "path": path.display().to_string(),
+                "start": row.start,
+                "end": row.end,
+                "touched": row.touched,
+                "features": row.features,
+            });
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(u8::from(failed))
+}
