@@ -97,6 +97,8 @@ pub struct MarginaliaApp {
     view_generation: u64,
     /// File ▸ Reopen with Encoding, while open (a modal).
     encoding_dialog: Option<EncodingDialog>,
+    /// The editor's share of the annotations panel's height.
+    editor_share: f32,
 }
 
 impl MarginaliaApp {
@@ -154,6 +156,7 @@ impl MarginaliaApp {
             scope: Scope::default(),
             view_generation: 0,
             encoding_dialog: None,
+            editor_share: EDITOR_SHARE,
         };
         match path {
             Some(p) if p.is_dir() => app.state.open_folder(&p, || {}),
@@ -271,6 +274,7 @@ impl MarginaliaApp {
         let ctx = ui.ctx().clone();
         self.state.now_s = ctx.input(|i| i.time);
         self.poll_background(&ctx);
+        self.state.forget_missing_selection();
         self.apply_theme(&ctx);
         // Keys first, before any widget sees them, in the scope they were
         // typed in: the one the last frame ended in (egui has already taken
@@ -347,18 +351,11 @@ impl MarginaliaApp {
                     let height = ui.available_height();
                     self.panels.list.fit(ui, height);
                     if ws.selected.is_some() {
-                        // The list keeps room for its filters and a few rows;
-                        // the editor scrolls in what is left.
+                        let editor = &mut self.panels.editor;
                         let list = self.panels.list.min_height(ui).min(height * 0.6);
-                        egui::Panel::bottom("editor")
-                            .resizable(true)
-                            .default_size((height * 0.55).min(height - list))
-                            .max_size(height - list)
-                            .show(ui, |ui| {
-                                egui::ScrollArea::vertical()
-                                    .id_salt("editor_scroll")
-                                    .show(ui, |ui| asked = self.panels.editor.ui(ui, ws));
-                            });
+                        asked = editor_panel_ui(ui, &mut self.editor_share, height, list, |ui| {
+                            editor.ui(ui, ws)
+                        });
                     }
                     self.panels.list.ui(ui, ws);
                 });
@@ -815,6 +812,47 @@ impl MarginaliaApp {
             }
         }
     }
+}
+
+/// The editor's share of the annotations panel's height until the user
+/// drags its edge.
+const EDITOR_SHARE: f32 = 0.55;
+
+/// The editor at the bottom of the annotations panel (`height` tall), below
+/// a list that keeps `list` points for its filters and a few rows; the
+/// editor scrolls in what is left. Its height is kept as `share` of the
+/// panel's, not as egui's absolute size: that one is clamped to each
+/// frame's room and stored clamped, so a short spell in review mode (its
+/// bar takes height) shrank the editor for good.
+fn editor_panel_ui<R>(
+    ui: &mut egui::Ui,
+    share: &mut f32,
+    height: f32,
+    list: f32,
+    editor_ui: impl FnOnce(&mut egui::Ui) -> R,
+) -> R {
+    let max = (height - list).max(0.0);
+    let wanted = (*share * height).min(max);
+    let id = ui.scope_id().with_salt(egui::IdSalt::new("editor"));
+    let stored = egui::containers::panel::PanelState {
+        outer_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(0.0, wanted)),
+    };
+    ui.data_mut(|d| d.insert_persisted(id, stored));
+    let shown = egui::Panel::bottom("editor")
+        .resizable(true)
+        .max_size(max)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("editor_scroll")
+                .show(ui, editor_ui)
+                .inner
+        });
+    // A size other than the one asked for is the user's drag.
+    let shown_height = shown.response.rect.height();
+    if (shown_height - wanted).abs() > 1.0 && height > 0.0 {
+        *share = shown_height / height;
+    }
+    shown.inner
 }
 
 /// Text sizes and the spacing around controls at `scale` times egui's

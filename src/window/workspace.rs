@@ -148,6 +148,15 @@ impl Workspace {
         self.doc.as_ref()?.annotations.get(id)
     }
 
+    /// Forget the selected annotation once it is gone (an undone tag, a
+    /// reload), so no empty editor stays and no command acts on nothing.
+    pub fn forget_missing_selection(&mut self) {
+        let loaded = self.doc.as_ref().is_some_and(|d| !d.is_loading());
+        if loaded && self.selected.is_some() && self.selected_annotation().is_none() {
+            self.selected = None;
+        }
+    }
+
     /// What the command table needs to know to enable commands.
     pub fn situation(&self) -> Situation {
         let doc = self.doc.as_ref();
@@ -312,6 +321,7 @@ impl Workspace {
             (false, true) => "Redone".into(),
             (false, false) => "Nothing to redo".into(),
         };
+        self.forget_missing_selection();
     }
 
     /// Tag the selection with `label`, or relabel the selected annotation

@@ -8,6 +8,7 @@ mod corpus;
 mod encoding;
 mod fragments;
 mod import_formats;
+mod loose_ends;
 mod recovery;
 mod review;
 mod rtl;

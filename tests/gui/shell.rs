@@ -559,28 +559,6 @@ fn a_narrow_window_wraps_article_lines_before_the_side_panel() {
     }
 }
 
-#[test]
-fn a_narrow_window_shows_every_toolbar_button_whole() {
-    let (_f, h) = narrow_window();
-    for label in [
-        "Entity (E)",
-        "Claim (C)",
-        "Quote (Q)",
-        "Save",
-        "Undo",
-        "Redo",
-        "Find…",
-        "Review mode",
-        "Keyboard shortcuts",
-    ] {
-        let rect = h.get_by_label(label).rect();
-        assert!(
-            rect.left() >= 0.0 && rect.right() <= 600.0 && rect.bottom() <= 400.0,
-            "{label} at {rect:?}"
-        );
-    }
-}
-
 /// The help overlay's title (the toolbar has a button of the same name).
 fn help_title(h: &Harness<'_, MarginaliaApp>) -> egui::Rect {
     h.query_all_by_label("Keyboard shortcuts")

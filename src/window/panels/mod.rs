@@ -82,11 +82,21 @@ pub fn command_button_ui(
     keymap: &Keymap,
     situation: &Situation,
 ) -> bool {
+    command_button_response(ui, button, command, keymap, situation).clicked()
+}
+
+/// [`command_button_ui`], with the button's whole response.
+pub fn command_button_response(
+    ui: &mut egui::Ui,
+    button: egui::Button<'_>,
+    command: Command,
+    keymap: &Keymap,
+    situation: &Situation,
+) -> egui::Response {
     let spec = command.spec();
     ui.add_enabled(spec.needs.holds(situation), button)
         .on_hover_text(command_hover(keymap, spec))
         .on_disabled_hover_text(spec.needs.hint())
-        .clicked()
 }
 
 /// "Entity (E)": a command's label with its first key.

@@ -1,0 +1,189 @@
+//! The window's loose ends left by issue 11 (each test named after what it
+//! guards): the editor panel's height, the editor after an undo, the
+//! toolbar at 600 points, and where the Link-speaker window goes.
+use eframe::egui::{self, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::model::offset::CharRange;
+use marginalia::window::app::MarginaliaApp;
+use std::path::PathBuf;
+
+const WORDS: [&str; 7] = [
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+];
+
+/// An article of seven names in a window `size` large.
+fn window(size: [f32; 2]) -> (tempfile::TempDir, PathBuf, Harness<'static, MarginaliaApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    std::fs::write(&article, text()).unwrap();
+    let h = crate::open_window(&article, "ana", size);
+    (dir, article, h)
+}
+
+fn text() -> String {
+    format!("{}.\n", WORDS.join(" met "))
+}
+
+fn range_of(word: &str) -> CharRange {
+    let text = text();
+    let start = text[..text.find(word).unwrap()].chars().count();
+    CharRange::from_usize(start, start + word.chars().count())
+}
+
+fn press(h: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+fn tag(h: &mut Harness<'_, MarginaliaApp>, word: &str, key: Key) {
+    h.state_mut().select(range_of(word));
+    press(h, Modifiers::NONE, key);
+}
+
+/// The top of the editor: its first line, the selected annotation's quote.
+fn editor_top(h: &Harness<'_, MarginaliaApp>) -> f32 {
+    let quote = h.state().state.selected_annotation().unwrap().quote.clone();
+    h.get_by_label(&format!("“{quote}”")).rect().top()
+}
+
+#[test]
+fn the_editor_keeps_its_height_after_review_mode() {
+    let (_dir, _article, mut h) = window([900.0, 520.0]);
+    for w in WORDS {
+        tag(&mut h, w, Key::E);
+    }
+    let before = editor_top(&h);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    assert!(!h.state().state.review.active);
+    let after = editor_top(&h);
+    assert!(
+        (after - before).abs() < 1.0,
+        "the editor began at y = {before} before review mode, at y = {after} after"
+    );
+}
+
+/// Drag the editor's top edge (just above its first line) by `dy` points.
+fn drag_editor_edge(h: &mut Harness<'_, MarginaliaApp>, dy: f32) {
+    let quote = h.state().state.selected_annotation().unwrap().quote.clone();
+    let first = h.get_by_label(&format!("“{quote}”")).rect();
+    let from = egui::pos2(first.center().x, first.top() - EDGE_ABOVE_FIRST_LINE);
+    let to = from + egui::vec2(0.0, dy);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+}
+
+/// The resize edge sits in the panel's margin above the editor's first line.
+const EDGE_ABOVE_FIRST_LINE: f32 = 4.0;
+
+#[test]
+fn a_dragged_editor_height_survives_review_mode() {
+    let (_dir, _article, mut h) = window([900.0, 520.0]);
+    for w in WORDS {
+        tag(&mut h, w, Key::E);
+    }
+    let first = editor_top(&h);
+    drag_editor_edge(&mut h, 50.0);
+    let dragged = editor_top(&h);
+    assert!(
+        (dragged - first - 50.0).abs() < 4.0,
+        "dragged from y = {first} by 50, now at y = {dragged}"
+    );
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    let after = editor_top(&h);
+    assert!(
+        (after - dragged).abs() < 1.0,
+        "the editor began at y = {dragged} before review mode, at y = {after} after"
+    );
+}
+
+/// The mouse cursor egui asks for with the pointer at `pos`.
+fn cursor_at(h: &mut Harness<'_, MarginaliaApp>, pos: egui::Pos2) -> egui::CursorIcon {
+    h.hover_at(pos);
+    h.run();
+    h.output().platform_output.cursor_icon
+}
+
+#[test]
+fn undoing_the_tag_of_the_selected_annotation_closes_the_editor() {
+    let (_dir, _article, mut h) = window([900.0, 520.0]);
+    tag(&mut h, "alpha", Key::E);
+    tag(&mut h, "bravo", Key::E);
+    let first = h.get_by_label("“bravo”").rect();
+    let edge = egui::pos2(first.center().x, editor_top(&h) - EDGE_ABOVE_FIRST_LINE);
+    assert_eq!(cursor_at(&mut h, edge), egui::CursorIcon::ResizeVertical);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 1);
+    assert!(h.state().state.selected.is_none(), "the editor still has its annotation");
+    assert_ne!(
+        cursor_at(&mut h, edge),
+        egui::CursorIcon::ResizeVertical,
+        "an empty editor strip stayed"
+    );
+    // Delete now has nothing to act on: the remaining tag stays.
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 1);
+}
+
+/// The toolbar's commands, as their buttons read.
+const TOOLBAR: [&str; 9] = [
+    "Entity (E)",
+    "Claim (C)",
+    "Quote (Q)",
+    "Save",
+    "Undo",
+    "Redo",
+    "Find…",
+    "Review mode",
+    "Keyboard shortcuts",
+];
+
+/// The toolbar at `width` points: one row of whole buttons, and the ones
+/// that did not fit in its "More ▾" menu. Returns the buttons in the row.
+fn toolbar_row(width: f32) -> Vec<&'static str> {
+    let (_dir, _article, mut h) = window([width, 400.0]);
+    let entity = h.get_by_label("Entity (E)").rect();
+    let in_row: Vec<&str> = TOOLBAR
+        .into_iter()
+        .filter(|l| h.query_by_label(l).is_some())
+        .collect();
+    for label in &in_row {
+        let rect = h.get_by_label(label).rect();
+        assert!(
+            (rect.top() - entity.top()).abs() < 1.0 && rect.left() >= 0.0 && rect.right() <= width,
+            "{label} at {rect:?}, not whole on the row of Entity at {entity:?}"
+        );
+    }
+    if in_row.len() < TOOLBAR.len() {
+        let more = h.get_by_label("More ▾").rect();
+        assert!(more.right() <= width && (more.top() - entity.top()).abs() < 1.0);
+        h.get_by_label("More ▾").click();
+        h.run();
+        for label in TOOLBAR.iter().filter(|l| !in_row.contains(l)) {
+            h.get_by_label(label);
+        }
+        h.get_by_label("Keyboard shortcuts").click();
+        h.run();
+        h.get_by_label_contains("this list");
+    }
+    in_row
+}
+
+#[test]
+fn the_toolbar_keeps_one_row_at_600_points_and_the_rest_in_a_menu() {
+    let wide = toolbar_row(1200.0);
+    assert_eq!(wide, TOOLBAR, "a wide window shows every button");
+    let narrow = toolbar_row(600.0);
+    assert!(narrow.len() >= 6, "{narrow:?}");
+    assert!(narrow.len() < TOOLBAR.len(), "{narrow:?}");
+    let narrower = toolbar_row(420.0);
+    assert!(narrower.len() < narrow.len(), "{narrower:?}");
+}
