@@ -122,7 +122,10 @@ fn undoing_the_tag_of_the_selected_annotation_closes_the_editor() {
     assert_eq!(cursor_at(&mut h, edge), egui::CursorIcon::ResizeVertical);
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(h.state().state.doc.as_ref().unwrap().annotations.len(), 1);
-    assert!(h.state().state.selected.is_none(), "the editor still has its annotation");
+    assert!(
+        h.state().state.selected.is_none(),
+        "the editor still has its annotation"
+    );
     assert_ne!(
         cursor_at(&mut h, edge),
         egui::CursorIcon::ResizeVertical,

@@ -97,8 +97,7 @@ impl AnnotationList {
         palette: &Palette,
     ) -> Option<AnnotationId> {
         let doc = ws.doc.as_ref()?;
-        let row_height =
-            ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
+        let row_height = Self::row_height(ui);
         let now = Utc::now();
         let texts_key = (doc.annotations.revision(), now.timestamp() / 60);
         if self.row_texts.key != texts_key || self.row_texts.texts.len() > 4096 {
@@ -107,7 +106,7 @@ impl AnnotationList {
                 texts: HashMap::new(),
             };
         }
-        let pitch = row_height + ui.spacing().item_spacing.y;
+        let pitch = Self::row_pitch(ui);
         let follow = self.follow_selection(doc, ws.selected.as_ref(), pitch);
         let texts = &mut self.row_texts.texts;
         let mut clicked = None;
@@ -174,10 +173,22 @@ impl AnnotationList {
     }
 
     fn height_for(ui: &egui::Ui, compact: bool) -> f32 {
-        let line = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
-        let heading = ui.text_style_height(&egui::TextStyle::Heading);
+        let gap = ui.spacing().item_spacing.y;
+        let line = ui.spacing().interact_size.y + gap;
+        let heading = ui.text_style_height(&egui::TextStyle::Heading) + gap;
         let filters = if compact { 1.0 } else { 5.0 };
-        heading + filters * line + 5.0 * line
+        // egui's separator: 6 points of room, then the gap.
+        let separator = 6.0 + gap;
+        heading + filters * line + separator + 5.0 * Self::row_pitch(ui)
+    }
+
+    /// A row's height, and the distance from one row to the next.
+    fn row_height(ui: &egui::Ui) -> f32 {
+        ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y
+    }
+
+    fn row_pitch(ui: &egui::Ui) -> f32 {
+        Self::row_height(ui) + ui.spacing().item_spacing.y
     }
 
     /// Fit the list to a side panel `height` tall: where the open filters

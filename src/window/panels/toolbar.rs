@@ -152,8 +152,9 @@ fn button_ui(
 ) -> (bool, egui::Rect) {
     let keymap = &ws.keymap;
     let button = match spec.command.tag_label() {
-        Some(label) => egui::Button::new(label_with_key(keymap, spec.command))
-            .fill(palette.color(label)),
+        Some(label) => {
+            egui::Button::new(label_with_key(keymap, spec.command)).fill(palette.color(label))
+        }
         None => {
             let on = spec.checked.is_some_and(|f| f(situation));
             egui::Button::selectable(on, spec.label)
