@@ -53,7 +53,7 @@ pub struct ImportArgs {
     /// doccano: the project's label list (Labels ▸ Export, `[{"id", "text", ...}]`), naming the numeric label ids of a doccano 1.x export.
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
-    /// A JSONL file (spacy, doccano, prodigy), a JSON file (labelstudio), or a folder of .ann files (brat) or one .ann file, or of .json files (citron, X.json beside X.txt) or one.
+    /// A JSONL file (spacy, doccano, prodigy), a JSON file (labelstudio), an .ann file or a folder of them (brat), or a .json file or a folder of them (citron: X.json beside X.txt).
     pub input: PathBuf,
     /// `--encoding NAME`.
     #[command(flatten)]

@@ -90,9 +90,9 @@ pub enum Command {
         /// Their version (git's %B).
         theirs: PathBuf,
     },
-    /// Merge spaCy, doccano or brat annotations into sidecars; exit 1 when a record was skipped.
+    /// Merge spaCy, doccano, brat, Label Studio, Prodigy or Citron annotations into sidecars; exit 1 when a record was not imported.
     Import(import::ImportArgs),
-    /// Export annotations as spaCy, doccano, brat, CoNLL, Label Studio or Hugging Face data.
+    /// Export annotations as spaCy, doccano, brat, CoNLL, Label Studio, Hugging Face or Citron data.
     Export(export::ExportArgs),
     /// Suggest quotes, claims, their speakers and cues (and entities at every occurrence) as unreviewed annotations.
     Suggest(suggest::SuggestArgs),
