@@ -293,7 +293,6 @@ impl MarginaliaApp {
         self.side_panels_ui(ui);
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         self.panels.help.ui(ui, &mut self.state);
-        self.panels.speaker.ui(ui, &mut self.state);
         self.panels.linked_delete.ui(ui, &mut self.state);
         if let Some((request, path)) = self.panels.path_prompt.ui(ui, &mut self.state) {
             self.answer(request, DialogOutcome::Picked(path), &ctx);
@@ -350,11 +349,16 @@ impl MarginaliaApp {
                 .show(ui, |ui| {
                     let height = ui.available_height();
                     self.panels.list.fit(ui, height);
-                    if ws.selected.is_some() {
-                        let editor = &mut self.panels.editor;
+                    if ws.selected.is_some() || ws.linking.is_some() {
+                        let (editor, speaker) = (&mut self.panels.editor, &mut self.panels.speaker);
                         let list = self.panels.list.min_height(ui).min(height * 0.6);
                         asked = editor_panel_ui(ui, &mut self.editor_share, height, list, |ui| {
-                            editor.ui(ui, ws)
+                            if ws.linking.is_some() {
+                                speaker.ui(ui, ws);
+                                None
+                            } else {
+                                editor.ui(ui, ws)
+                            }
                         });
                     }
                     self.panels.list.ui(ui, ws);

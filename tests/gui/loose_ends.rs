@@ -190,3 +190,42 @@ fn the_toolbar_keeps_one_row_at_600_points_and_the_rest_in_a_menu() {
     let narrower = toolbar_row(420.0);
     assert!(narrower.len() < narrow.len(), "{narrower:?}");
 }
+
+/// The speaker picker's rows: its question, the entities, Cancel.
+fn picker_rects(h: &Harness<'_, MarginaliaApp>) -> Vec<egui::Rect> {
+    let mut rects = vec![h.get_by_label_contains("Who said ").rect()];
+    rects.extend(h.query_all_by_label_contains("..").map(|n| n.rect()));
+    rects.push(h.get_by_label("Cancel (Esc)").rect());
+    rects
+}
+
+#[test]
+fn the_speaker_picker_leaves_the_list_and_its_selected_row_in_view() {
+    for size in [[1200.0, 800.0], [900.0, 520.0], [600.0, 400.0]] {
+        let (_dir, _article, mut h) = window(size);
+        for w in &WORDS[1..] {
+            tag(&mut h, w, Key::E);
+        }
+        // The quote is made last: it is selected, its row in view.
+        tag(&mut h, "alpha", Key::Q);
+        press(&mut h, Modifiers::NONE, Key::L);
+        let row = h.get_by_label_contains("Quote · “alpha”").rect();
+        let heading = h.get_by_label_contains("Annotations (").rect();
+        for rect in picker_rects(&h) {
+            assert!(
+                !rect.intersects(row) && !rect.intersects(heading),
+                "at {size:?} the picker's {rect:?} covers the selected row {row:?} or the list's heading"
+            );
+            assert!(rect.top() > row.bottom(), "at {size:?}: {rect:?}");
+        }
+        // Picking still links (the nearest entity comes first).
+        let bravo = range_of("bravo");
+        h.get_by_label(&format!("bravo ({}..{})", bravo.start, bravo.end))
+            .click();
+        h.run();
+        let doc = h.state().state.doc.as_ref().unwrap();
+        let quote = doc.annotations.iter().find(|a| a.quote == "alpha").unwrap();
+        let speaker = doc.annotations.get(quote.speaker().unwrap()).unwrap();
+        assert_eq!(speaker.quote, "bravo", "at {size:?}");
+    }
+}

@@ -1,6 +1,9 @@
 //! The speaker picker shown after L (Link speaker): the article's entities,
 //! nearest to the quote first. Not modal: clicking an entity in the text
-//! picks it too.
+//! picks it too. It takes the editor's place at the bottom of the side
+//! panel (a floating window covered the top of the list, and a window over
+//! the article would cover the entities to click), so the list, its
+//! selected row and the article stay in view.
 use crate::model::annotation::{Annotation, Label, Status};
 use crate::window::panels::Panel;
 use crate::window::text::{excerpt, quoted};
@@ -19,7 +22,8 @@ pub fn entity_choice_text(a: &Annotation) -> String {
 impl Panel for SpeakerPicker {
     type Output = ();
 
-    /// Draws a window over `ui`'s context while linking; a pick links, Cancel stops.
+    /// Draws the picker into `ui` (the editor's place) while linking; a
+    /// pick links, Cancel stops.
     fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) {
         let (Some(doc), Some(from_id)) = (&ws.doc, &ws.linking) else {
             return;
@@ -36,30 +40,22 @@ impl Panel for SpeakerPicker {
         entities.sort_by_key(|a| a.start.0.abs_diff(from.start.0));
         let mut chosen = None;
         let mut cancel = false;
-        let max_height = (ui.ctx().content_rect().height() - 200.0).max(80.0);
-        egui::Window::new("Link speaker")
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-20.0, 80.0))
-            .show(ui.ctx(), |ui| {
-                ui.label(format!(
-                    "Who said {}? Click an entity in the text, or pick one:",
-                    quoted(&from.quote, 40)
-                ));
-                if entities.is_empty() {
-                    ui.weak("This article has no entities yet: tag one with E first.");
-                }
-                egui::ScrollArea::vertical()
-                    .max_height(max_height.min(300.0))
-                    .show(ui, |ui| {
-                        for e in &entities {
-                            if ui.button(entity_choice_text(e)).clicked() {
-                                chosen = Some(e.id.clone());
-                            }
-                        }
-                    });
-                cancel = ui.button("Cancel (Esc)").clicked();
-            });
+        ui.horizontal(|ui| {
+            ui.strong("Link speaker");
+            cancel = ui.button("Cancel (Esc)").clicked();
+        });
+        ui.label(format!(
+            "Who said {}? Click an entity in the text, or pick one:",
+            quoted(&from.quote, 40)
+        ));
+        if entities.is_empty() {
+            ui.weak("This article has no entities yet: tag one with E first.");
+        }
+        for e in &entities {
+            if ui.button(entity_choice_text(e)).clicked() {
+                chosen = Some(e.id.clone());
+            }
+        }
         if let Some(speaker) = chosen {
             ws.link_to(&speaker);
         } else if cancel {
