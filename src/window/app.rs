@@ -846,8 +846,11 @@ fn editor_panel_ui<R>(
         .resizable(true)
         .max_size(max)
         .show(ui, |ui| {
+            // Filling the panel, so its size is the one asked for (or
+            // dragged to), whatever the height of what it shows.
             egui::ScrollArea::vertical()
                 .id_salt("editor_scroll")
+                .auto_shrink([false, false])
                 .show(ui, editor_ui)
                 .inner
         });

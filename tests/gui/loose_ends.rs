@@ -208,6 +208,7 @@ fn the_speaker_picker_leaves_the_list_and_its_selected_row_in_view() {
         }
         // The quote is made last: it is selected, its row in view.
         tag(&mut h, "alpha", Key::Q);
+        let editor = editor_top(&h);
         press(&mut h, Modifiers::NONE, Key::L);
         let row = h.get_by_label_contains("Quote · “alpha”").rect();
         let heading = h.get_by_label_contains("Annotations (").rect();
@@ -227,5 +228,11 @@ fn the_speaker_picker_leaves_the_list_and_its_selected_row_in_view() {
         let quote = doc.annotations.iter().find(|a| a.quote == "alpha").unwrap();
         let speaker = doc.annotations.get(quote.speaker().unwrap()).unwrap();
         assert_eq!(speaker.quote, "bravo", "at {size:?}");
+        // The picker's few rows did not shrink the editor's place.
+        assert!(
+            (editor_top(&h) - editor).abs() < 1.0,
+            "at {size:?} the editor began at y = {editor}, now at y = {}",
+            editor_top(&h)
+        );
     }
 }
