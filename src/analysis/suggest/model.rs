@@ -149,20 +149,100 @@ fn word_feature(t: &super::text::Tok, is_first: bool) -> String {
     lower
 }
 
+/// Words that open a clause or phrase before the subject: `As I left the
+/// courtroom, my smile …`, `On a snowy day in Iowa, Kasich …`.
+const CLAUSE_OPENERS: &[&str] = &[
+    "as",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "although",
+    "though",
+    "because",
+    "since",
+    "once",
+    "until",
+    "unless",
+    "whether",
+    "among",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "during",
+    "despite",
+    "by",
+    "from",
+    "under",
+    "over",
+    "following",
+    "amid",
+    "like",
+    "unlike",
+    "to",
+    "of",
+    "without",
+    "within",
+    "through",
+    "throughout",
+    "against",
+    "beyond",
+    "whatever",
+];
+
+/// `It’s`, `Here’s`, `What’s`: a contraction, not a source.
+const NOT_SUBJECTS: &[&str] = &[
+    "it’s",
+    "it's",
+    "here’s",
+    "here's",
+    "what’s",
+    "what's",
+    "that’s",
+    "that's",
+    "there’s",
+    "there's",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "what",
+    "it",
+    "which",
+    "question",
+    "answer",
+    "update",
+    "note",
+];
+
 /// The subject the sentence opens with, after openers and a leading
-/// phrase closed by a comma (`Last year, Time magazine named …`): a run of
-/// names (`Mr. Sanders`), a pronoun, or a noun phrase cut before its verb
-/// (`The governor has`, `The campaign wants`, `The poll showed`).
+/// phrase closed by a comma (`Last year, Time magazine named …`, `As I left
+/// the courtroom, my smile …`): a run of names (`Mr. Sanders`, `Breitbart
+/// News’ Dr. Thomas Williams`), a pronoun, or a noun phrase cut before its
+/// verb (`The governor has`, `The campaign wants`, `The poll showed`).
 pub fn subject(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Phrase> {
     let toks = &text.toks;
     let mut k = s.first;
     while k < s.end && (toks[k].is(',') || (toks[k].is_word() && is_in(OPENERS, toks[k].s))) {
         k += 1;
     }
-    let comma = (k..s.end.min(k + 10)).find(|&m| toks[m].is(','));
-    let starts = [Some(k), comma.map(|c| c + 1)];
+    let opens_clause = toks.get(k).is_some_and(|t| is_in(CLAUSE_OPENERS, t.s));
+    let reach = if opens_clause { 25 } else { 10 };
+    let comma = (k..s.end.min(k + reach)).find(|&m| toks[m].is(','));
+    let starts = [(!opens_clause).then_some(k), comma.map(|c| c + 1)];
     starts.into_iter().flatten().find_map(|start| {
-        let p = if toks.get(start).is_some_and(names::is_name_word) {
+        let first = toks.get(start).filter(|t| t.is_word())?;
+        if is_in(NOT_SUBJECTS, first.s) || (start < s.end && is_in(CLAUSE_OPENERS, first.s)) {
+            return None;
+        }
+        let function_word =
+            is_in(lexicon::DETERMINERS, first.s) || is_in(lexicon::NP_STOP, first.s);
+        let mut p = if names::is_name_word(first) && !function_word {
             names::name_run(toks, start).filter(|p| p.end <= s.end)?
         } else {
             let mut p = names::phrase_starting_at(toks, start, s.end)?;
@@ -174,6 +254,16 @@ pub fn subject(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Phrase> {
             p.end = verb.unwrap_or(p.end);
             p
         };
+        // `Breitbart News’ Dr. Thomas Williams`: a possessive, then its head.
+        if toks.get(p.end).is_some_and(|t| t.is('’') || t.is('\''))
+            && let Some(head) = toks
+                .get(p.end + 1)
+                .filter(|t| names::is_name_word(t))
+                .and_then(|_| names::name_run(toks, p.end + 1))
+                .filter(|h| h.end <= s.end)
+        {
+            p.end = head.end;
+        }
         let last = &toks[p.end - 1];
         let fits = names::kind_of(toks, p).is_some()
             || last.is_capitalized()
@@ -181,7 +271,7 @@ pub fn subject(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Phrase> {
             || is_in(lexicon::PERSON_TITLES, last.s)
             || is_in(lexicon::ORG_WORDS, last.s);
         // Room for a verb and its object after the subject.
-        (fits && p.end + 2 < s.end && !is_in(&["it", "which"], &last.s.to_lowercase())).then_some(p)
+        (fits && p.end + 2 < s.end && !is_in(NOT_SUBJECTS, &last.s.to_lowercase())).then_some(p)
     })
 }
 
@@ -419,6 +509,28 @@ mod tests {
             claims("The governor said that the plan would fail."),
             Vec::<String>::new()
         );
+    }
+
+    /// The subject of the first sentence of `text`, as written.
+    fn subject_of(text: &str) -> Option<String> {
+        let t = Text::new(text);
+        let p = subject(&t, &Lexicon::builtin(), t.sentences[0])?;
+        Some(t.slice(t.toks[p.first].start, t.toks[p.end - 1].end))
+    }
+
+    #[test]
+    fn the_subject_follows_an_opening_clause_and_a_possessive() {
+        assert_eq!(
+            subject_of("As I left the big courtroom in the city, my lawyer was smiling broadly.")
+                .as_deref(),
+            Some("my lawyer")
+        );
+        assert_eq!(
+            subject_of("Breitbart News’ Dr. Thomas Williams will discuss the pope.").as_deref(),
+            Some("Breitbart News’ Dr. Thomas Williams")
+        );
+        assert_eq!(subject_of("Because I knew the plan had failed."), None);
+        assert_eq!(subject_of("Here’s the view from the other side."), None);
     }
 
     #[test]
