@@ -15,6 +15,12 @@ rows are dropped, and so are weights too small to matter.
 --cv prints, for 5 folds by article, held-out precision and recall of the
 sentences at several thresholds (to stderr) and writes each row's held-out
 score to rows.jsonl.cv (for choosing the threshold against the real scorer).
+
+--sources trains the source picker instead (assets/suggest/source-model.txt):
+each candidate noun phrase of a sentence the rules left is labelled by whether
+it overlaps the gold Source of the gold Content the sentence overlaps most;
+--cv then prints how often the best-scored candidate is right, next to taking
+the subject (the first candidate flagged `subj`).
 """
 import glob, json, math, os, sys, collections
 
@@ -37,6 +43,73 @@ def gold_contents(P):
                     frs += [tuple(map(int, p.split())) for p in rng.split(";")]
         out[base + ".txt"] = frs
     return out
+
+
+def gold_attributions(P):
+    """Per article: [(content fragments, source fragments)]."""
+    out, seen = {}, set()
+    for ann in sorted(glob.glob(P + "/attributions/*.ann")):
+        base = os.path.basename(ann).rsplit("_", 1)[0]
+        if base in seen:
+            continue
+        seen.add(base)
+        T, E = {}, []
+        for l in open(ann, encoding="utf-8"):
+            f = l.rstrip("\n").split("\t")
+            if l[0] == "T" and len(f) > 1:
+                typ, rng = f[1].split(" ", 1)
+                T[f[0]] = [tuple(map(int, p.split())) for p in rng.split(";")]
+            elif l[0] == "E":
+                E.append(dict((p.split(":")[0].rstrip("0123456789"), p.split(":")[1]) for p in f[1].split()[1:] if ":" in p))
+        out[base + ".txt"] = [(T[e["Content"]], T[e["Source"]]) for e in E if "Content" in e and "Source" in e and e["Content"] in T and e["Source"] in T]
+    return out
+
+
+def source_rows(P, rows_path):
+    """(article, [(features, label)]) per sentence with a gold source."""
+    gold = gold_attributions(P)
+    ov = lambda a, b, c, d: min(b, d) - max(a, c)
+    out = []
+    for l in open(rows_path, encoding="utf-8"):
+        r = json.loads(l)
+        if r["touched"] or not r.get("candidates"):
+            continue
+        name = os.path.basename(r["path"])
+        a, b = r["start"], r["end"]
+        best = max(((sum(max(0, ov(a, b, c, d)) for c, d in frs), srcs) for frs, srcs in gold.get(name, [])), default=(0, None), key=lambda x: x[0])
+        if best[0] <= 0:
+            continue
+        cands = [(c["features"], 1 if any(ov(c["start"], c["end"], x, y) > 0 for x, y in best[1]) else 0) for c in r["candidates"]]
+        out.append((name, cands))
+    return out
+
+
+def sources_main(P, rows_path, cv):
+    rows = source_rows(P, rows_path)
+    flat = lambda rs: [(n, fs, y, None) for n, cands in rs for fs, y in cands]
+    if cv:
+        names = sorted({n for n, _ in rows})
+        fold = {n: i % 5 for i, n in enumerate(names)}
+        right = subj_right = total = 0
+        for k in range(5):
+            m = train(flat([r for r in rows if fold[r[0]] != k]))
+            for n, cands in rows:
+                if fold[n] != k:
+                    continue
+                total += 1
+                i = max(range(len(cands)), key=lambda i: (score(m, cands[i][0]), -i))
+                right += cands[i][1]
+                subj = [y for fs, y in cands if "subj" in fs]
+                subj_right += subj[0] if subj else 0
+        print(f"{total} sentences with a gold source: best candidate right {right / total:.3f}, subject right {subj_right / total:.3f}", file=sys.stderr)
+        return
+    bias, w = train(flat(rows))
+    print("# Source picker for marginalia suggest's claim model: logistic regression weights,")
+    print("# trained by scripts/train-claim-model.py --sources on PolNeAR's train split.")
+    print(f"__bias\t{bias:.4f}")
+    print("__threshold\t0")
+    for f in sorted(w):
+        print(f"{f}\t{w[f]:.4f}")
 
 
 def rows_of(P, rows_path):
@@ -82,6 +155,8 @@ def main():
     args = sys.argv[1:]
     P, rows_path = args[0], args[1]
     threshold = float(args[args.index("--threshold") + 1]) if "--threshold" in args else 0.0
+    if "--sources" in args:
+        return sources_main(P, rows_path, "--cv" in args)
     rows = rows_of(P, rows_path)
     if "--cv" in args:
         names = sorted({n for n, _, _, _ in rows})

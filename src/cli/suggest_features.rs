@@ -33,6 +33,9 @@ pub fn run(inputs: &[PathBuf]) -> anyhow::Result<u8> {
                 "end": row.end,
                 "touched": row.touched,
                 "features": row.features,
+                "candidates": row.candidates.iter().map(|(span, f)| json!({
+                    "start": span.start, "end": span.end, "features": f,
+                })).collect::<Vec<_>>(),
             });
             writeln!(out, "{line}")?;
         }

@@ -13,10 +13,13 @@
 //! the rows `marginalia __suggest-features` prints. Scoring is a hash look-up
 //! per feature: deterministic, and well under a millisecond per article.
 //!
-//! A sentence that scores over the model's threshold becomes a Claim; the
-//! noun phrase that opens it (`Clinton`, `The governor`, `He`, after an
-//! opener such as `However,`) is its source, and the Claim is the rest of
-//! the sentence.
+//! A sentence that scores over the model's threshold becomes a Claim. Its
+//! source is picked by a second linear model of the same kind
+//! (`assets/suggest/source-model.txt`) among the sentence's candidates: its
+//! subject (`Clinton`, `The governor`, `He`, after an opener such as
+//! `However,`), names, pronouns and noun phrases opened by a determiner, each
+//! scored on its words, the words around it, its rank and kind. When the
+//! subject wins, the Claim is the rest of the sentence; otherwise all of it.
 
 use super::frames::{Content, Frame, Source, Span};
 use super::lexicon::{self, Lexicon, is_in};
@@ -28,6 +31,9 @@ use std::sync::OnceLock;
 
 /// The built-in weights.
 pub const BUILTIN_WEIGHTS: &str = include_str!("../../../assets/suggest/claim-model.txt");
+
+/// The built-in weights of the source picker.
+pub const BUILTIN_SOURCE_WEIGHTS: &str = include_str!("../../../assets/suggest/source-model.txt");
 
 /// Feature weights, a bias and the score over which a sentence is a Claim.
 #[derive(Clone, Debug, Default)]
@@ -71,6 +77,13 @@ impl Model {
     pub fn builtin() -> &'static Model {
         static MODEL: OnceLock<Model> = OnceLock::new();
         MODEL.get_or_init(|| Model::parse(BUILTIN_WEIGHTS))
+    }
+
+    /// The built-in source picker (its threshold is unused: the best
+    /// candidate wins).
+    pub fn builtin_source() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(|| Model::parse(BUILTIN_SOURCE_WEIGHTS))
     }
 
     /// Number of weighted features.
@@ -275,6 +288,118 @@ pub fn subject(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Phrase> {
     })
 }
 
+/// Noun phrases of sentence `s` that could be its Claim's source, in text
+/// order: its subject, then names, pronouns and noun phrases opened by a
+/// determiner, outside quotations.
+pub fn source_candidates(text: &Text, lexicon: &Lexicon, s: Sentence) -> Vec<Phrase> {
+    let toks = &text.toks;
+    let mut out: Vec<Phrase> = subject(text, lexicon, s).into_iter().collect();
+    let mut k = s.first;
+    while k < s.end && out.len() < 8 {
+        let t = &toks[k];
+        let quoted = text
+            .quotations
+            .iter()
+            .any(|q| q.depth == 0 && q.start <= t.start && t.end <= q.end);
+        let taken = out.iter().any(|p| p.first <= k && k < p.end);
+        let lower = t.s.to_lowercase();
+        let function_word = is_in(lexicon::DETERMINERS, &lower)
+            || is_in(lexicon::NP_STOP, &lower)
+            || is_in(OPENERS, &lower)
+            || is_in(CLAUSE_OPENERS, &lower)
+            || is_in(NOT_SUBJECTS, &lower);
+        let candidate = if quoted || taken || !t.is_word() {
+            None
+        } else if names::is_pronoun(t) {
+            (!is_in(&["it", "which"], &lower)).then_some(Phrase {
+                first: k,
+                end: k + 1,
+            })
+        } else if names::is_name_word(t) && !function_word {
+            names::name_run(toks, k).filter(|p| p.end <= s.end)
+        } else if is_in(lexicon::DETERMINERS, &lower) {
+            names::phrase_starting_at(toks, k, s.end).and_then(|mut p| {
+                let verb = (p.first + 1..p.end).find(|&m| {
+                    lexicon.cue_at(toks, m).is_some()
+                        || (toks[m].is_word()
+                            && !toks[m].is_capitalized()
+                            && toks[m].s.ends_with("ed"))
+                });
+                p.end = verb.unwrap_or(p.end);
+                (p.end >= p.first + 2).then_some(p)
+            })
+        } else {
+            None
+        };
+        match candidate {
+            Some(p) => {
+                out.push(p);
+                k = p.end;
+            }
+            None => k += 1,
+        }
+    }
+    out.sort_by_key(|p| p.first);
+    out.dedup();
+    out
+}
+
+/// The features of candidate `i` of `candidates` (see [`source_candidates`])
+/// as a source of sentence `s`.
+pub fn source_features(
+    text: &Text,
+    lexicon: &Lexicon,
+    s: Sentence,
+    candidates: &[Phrase],
+    i: usize,
+) -> Vec<String> {
+    let toks = &text.toks;
+    let p = candidates[i];
+    let token = |k: usize| -> String {
+        match toks.get(k) {
+            Some(t) if k >= s.first && k < s.end && t.is_word() => word_feature(t, k == s.first),
+            Some(t) if k >= s.first && k < s.end => t.s.to_owned(),
+            _ => "EDGE".to_owned(),
+        }
+    };
+    let mut out = vec![
+        format!("rank={}", i.min(5)),
+        format!("first={}", token(p.first)),
+        format!("last={}", token(p.end - 1)),
+        format!("prev={}", token(p.first.wrapping_sub(1))),
+        format!("next={}", token(p.end)),
+        format!("next2={}_{}", token(p.end), token(p.end + 1)),
+        format!(
+            "prev2={}_{}",
+            token(p.first.wrapping_sub(2)),
+            token(p.first.wrapping_sub(1))
+        ),
+        format!("words={}", (p.end - p.first).min(5)),
+    ];
+    if subject(text, lexicon, s) == Some(p) {
+        out.push("subj".to_owned());
+    }
+    let kind = if p.end == p.first + 1 && names::is_pronoun(&toks[p.first]) {
+        "pron"
+    } else {
+        match names::kind_of(toks, p) {
+            Some(EntityKind::Person) => "person",
+            Some(EntityKind::Organization) => "org",
+            None => "np",
+        }
+    };
+    out.push(format!("kind={kind}"));
+    out.push(format!("kind={kind}_rank={}", i.min(3)));
+    if (p.end..(p.end + 3).min(s.end)).any(|m| lexicon.cue_at(toks, m).is_some()) {
+        out.push("cue_after".to_owned());
+    }
+    if (p.first.saturating_sub(3).max(s.first)..p.first).any(|m| lexicon.cue_at(toks, m).is_some())
+    {
+        out.push("cue_before".to_owned());
+    }
+    out
+}
+
 /// The features of sentence `si` of `text`; `touched` tells which sentences
 /// the rules found content in.
 pub fn features(text: &Text, lexicon: &Lexicon, touched: &[bool], si: usize) -> Vec<String> {
@@ -385,7 +510,23 @@ pub fn add_claims(text: &Text, lexicon: &Lexicon, model: &Model, frames: &mut Ve
 fn claim_frame(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Frame> {
     let toks = &text.toks;
     let subject = subject(text, lexicon, s);
-    let first = subject.map_or(s.first, |p| p.end);
+    let picker = Model::builtin_source();
+    let candidates = source_candidates(text, lexicon, s);
+    let best = (0..candidates.len())
+        .map(|i| {
+            (
+                picker.score(&source_features(text, lexicon, s, &candidates, i)),
+                i,
+            )
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, i)| candidates[i]);
+    let source_phrase = if picker.is_empty() { subject } else { best };
+    // The Claim is what follows the subject, or (its source further on) the
+    // whole sentence.
+    let first = subject
+        .filter(|p| Some(*p) == source_phrase)
+        .map_or(s.first, |p| p.end);
     let mut a = toks.get(first)?.start;
     let mut b = toks[s.end - 1].end;
     let chars = &text.chars;
@@ -399,7 +540,7 @@ fn claim_frame(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Frame> {
     if b <= a {
         return None;
     }
-    let source = subject.map(|p| Source {
+    let source = source_phrase.map(|p| Source {
         span: Span {
             start: toks[p.first].start,
             end: toks[p.end - 1].end,
@@ -429,6 +570,9 @@ pub struct Row {
     pub touched: bool,
     /// Its features.
     pub features: Vec<String>,
+    /// Its source candidates (for a sentence the rules left): code-point
+    /// range and features.
+    pub candidates: Vec<(Span, Vec<String>)>,
 }
 
 /// The training rows of a text: its sentences as the rules leave them.
@@ -443,6 +587,21 @@ pub fn rows(text: &Text, lexicon: &Lexicon) -> Vec<Row> {
             end: text.toks[s.end - 1].end,
             touched: touched[si],
             features: features(text, lexicon, &touched, si),
+            candidates: if touched[si] {
+                Vec::new()
+            } else {
+                let cands = source_candidates(text, lexicon, *s);
+                (0..cands.len())
+                    .map(|i| {
+                        let p = cands[i];
+                        let span = Span {
+                            start: text.toks[p.first].start,
+                            end: text.toks[p.end - 1].end,
+                        };
+                        (span, source_features(text, lexicon, *s, &cands, i))
+                    })
+                    .collect()
+            },
         })
         .collect()
 }
@@ -493,6 +652,25 @@ mod tests {
             claims("However, Mr. Sanders talks about a revolution in health care."),
             ["Mr. Sanders | talks about a revolution in health care"]
         );
+    }
+
+    #[test]
+    fn the_source_picker_can_choose_a_name_after_the_subject() {
+        // The Claim then is the whole sentence.
+        assert_eq!(
+            claims("The trade deal drew sharp criticism from Senator Cruz and his allies."),
+            ["Senator Cruz | The trade deal drew sharp criticism from Senator Cruz and his allies"]
+        );
+    }
+
+    #[test]
+    fn the_builtin_source_weights_read_whole() {
+        let m = Model::builtin_source();
+        let lines = BUILTIN_SOURCE_WEIGHTS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .count();
+        assert_eq!(m.len() + 2, lines);
     }
 
     #[test]
