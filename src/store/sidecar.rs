@@ -873,8 +873,15 @@ const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Delete `.marginalia-*.tmp` files older than [`STALE_TEMP_AGE`] in `dir`:
 /// a writer killed mid-save leaves its temp file behind. They are harmless
-/// (never read), and the next save in the folder removes them. Best effort.
+/// (never read); a process's first save in a folder removes them, and so
+/// does its next save there once [`STALE_TEMP_AGE`] has passed. Listing the
+/// folder on every save made saving a folder of n articles cost n² directory
+/// entries (1,000 articles: 15 % of `marginalia suggest`'s CPU time).
+/// Best effort.
 fn remove_stale_temps(dir: &Path) {
+    if !folder_due_for_cleaning(dir) {
+        return;
+    }
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -892,6 +899,27 @@ fn remove_stale_temps(dir: &Path) {
             .is_some_and(|age| age > STALE_TEMP_AGE);
         if old {
             let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// True when this process has not looked for stale temp files in `dir`
+/// within the last [`STALE_TEMP_AGE`] (and notes that it looks now): a temp
+/// file younger than that is never removed, so looking more often finds
+/// little.
+fn folder_due_for_cleaning(dir: &Path) -> bool {
+    use std::sync::{Mutex, OnceLock};
+    use std::time::Instant;
+    static CLEANED: OnceLock<Mutex<HashMap<PathBuf, Instant>>> = OnceLock::new();
+    let now = Instant::now();
+    let Ok(mut cleaned) = CLEANED.get_or_init(Mutex::default).lock() else {
+        return true;
+    };
+    match cleaned.get(dir) {
+        Some(at) if now.duration_since(*at) < STALE_TEMP_AGE => false,
+        _ => {
+            cleaned.insert(dir.to_owned(), now);
+            true
         }
     }
 }

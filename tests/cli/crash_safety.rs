@@ -153,3 +153,28 @@ fn fresh_temp_files_are_kept_stale_ones_removed() {
         "only Marginalia's own temp files are touched"
     );
 }
+
+#[test]
+fn saves_in_a_row_list_the_folder_for_stale_temps_once_not_per_save() {
+    // Listing the folder on every save made a 1,000-article `suggest` read
+    // 1,000 folder listings of 2,000 entries each.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.txt.ann.ron");
+    sidecar::write_atomic(&path, b"first").unwrap();
+    let stale = dir.path().join(".marginalia-killed.tmp");
+    fs::write(&stale, "x").unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    for i in 0..3 {
+        sidecar::write_atomic(&path, format!("save {i}").as_bytes()).unwrap();
+    }
+    assert!(
+        stale.exists(),
+        "the folder was listed again within a minute of the first save"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), "save 2");
+}
