@@ -2,7 +2,7 @@
 //! Label Studio or Hugging Face `datasets`.
 //!
 //! Output is deterministic: articles in path order, spans in `(start, end,
-//! id)` order. Two worker threads read and convert articles while the main
+//! id)` order. One worker thread per core reads and converts articles while the main
 //! thread writes the results in order; each worker runs at most a few
 //! articles ahead, so the corpus is never held in memory. Only exactly
 //! anchored annotations whose quote still sits at their offsets are written;
@@ -374,7 +374,7 @@ fn check_brat_names(jobs: &[Job]) -> anyhow::Result<()> {
 
 /// Convert every job and hand the results to `write` in job order.
 ///
-/// Two workers convert while the calling thread writes: worker `w` takes jobs
+/// One worker per core converts while the calling thread writes: worker `w` takes jobs
 /// `w, w + workers, ...` and sends each result down its own bounded channel,
 /// and the writer takes one result from each channel in turn, which restores
 /// job order. The bounds keep at most `AHEAD` converted articles per worker
@@ -386,10 +386,7 @@ fn convert_all(
     out_dir: Option<&Path>,
     write: &mut dyn FnMut(Converted) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(2);
+    let workers = crate::store::cores();
     if jobs.len() < PARALLEL_FROM || workers < 2 {
         for j in jobs {
             write(convert(j, format, filter, out_dir))?;
@@ -437,7 +434,20 @@ fn convert_all(
 fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Path>) -> Converted {
     let mut c = Converted::default();
     let shown = job.path.display();
-    let file = match article_file::read_article_with(&job.path, filter.encoding) {
+    // The article is read with the encoding its sidecar records (whose
+    // head is not read a second time for it), while the annotations parse.
+    let read = |recorded: Option<&sidecar::ArticleInfo>| {
+        article_file::read_article_recorded(&job.path, filter.encoding, recorded)
+    };
+    let (found, read) = match sidecar::read_alongside(&sidecar::sidecar_path(&job.path), read) {
+        Ok((found, read)) => (Ok(found), read),
+        // A broken sidecar's head may still name the encoding.
+        Err(e) => (
+            Err(e),
+            article_file::read_article_with(&job.path, filter.encoding),
+        ),
+    };
+    let file = match read {
         Ok(f) => f,
         Err(e) => {
             c.messages.push(e.to_string());
@@ -451,7 +461,7 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
             .map(|w| format!("warning: {shown}: {w}")),
     );
     let article = &file.article;
-    let (annotations, doc_note) = match sidecar::read(&sidecar::sidecar_path(&job.path)) {
+    let (annotations, doc_note) = match found {
         Ok(Some((sc, _))) => {
             if !sc.matches(article) {
                 c.messages.push(format!(

@@ -475,6 +475,21 @@ fn check_text_is_not_binary(text: &str) -> Result<(), DecodeError> {
 /// on every article of an export; C1 controls are the two bytes `C2 80..9F`.
 fn count_controls(text: &str, max_chars: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
+    // Text almost never holds a byte that may start a control: then the
+    // answer is the sample's length and no controls, found by a loop the
+    // compiler vectorizes (the char-by-char count was 7 % of an export).
+    let maybe_control =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F || b == 0xC2;
+    // The sample's chars lie within its first 4 bytes each.
+    let head = bytes.get(..max_chars.saturating_mul(4)).unwrap_or(bytes);
+    if !head.iter().fold(false, |seen, &b| seen | maybe_control(b)) {
+        let chars = if head.is_ascii() {
+            bytes.len().min(max_chars)
+        } else {
+            text.chars().take(max_chars).count()
+        };
+        return (chars, 0);
+    }
     let (mut chars, mut controls) = (0usize, 0usize);
     for (i, &b) in bytes.iter().enumerate() {
         if b & 0xC0 == 0x80 {
@@ -597,6 +612,21 @@ mod tests {
         for c in (0..0x800u32).filter_map(char::from_u32) {
             let s = c.to_string();
             assert_eq!(count_controls(&s, 10), oracle(&s, 10), "{c:?}");
+        }
+        // Texts with no control (the fast path), and with one only after
+        // the sample, just past it, or deep in it.
+        for clean in ["plain ascii text", "é😀 سلام and Ünïcödé"] {
+            let long = clean.repeat(7);
+            for tail in ["", "\u{1}", "\u{85}"] {
+                let text = format!("{long}{tail}");
+                for max in 0..=text.chars().count() + 1 {
+                    assert_eq!(
+                        count_controls(&text, max),
+                        oracle(&text, max),
+                        "{text:?} {max}"
+                    );
+                }
+            }
         }
     }
 

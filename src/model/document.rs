@@ -50,6 +50,19 @@ pub struct Article {
 impl Article {
     /// Build the indexes for `text`, which must already be normalised (LF only).
     pub fn new(text: String) -> Self {
+        let hash = content_hash(&text);
+        Self::with_hash(text, hash)
+    }
+
+    /// [`Article::new`] with the text's [`content_hash`] already taken (a
+    /// reader that compared it with a sidecar's): hashing a 5 MB article
+    /// twice is not free.
+    pub(crate) fn with_hash(text: String, hash: String) -> Self {
+        debug_assert_eq!(
+            hash,
+            content_hash(&text),
+            "with_hash given another text's hash"
+        );
         let is_ascii = text.is_ascii();
         let mut checkpoints = Vec::new();
         let mut line_starts = vec![CharOffset(0)];
@@ -68,7 +81,6 @@ impl Article {
                 char_len = i + 1;
             }
         }
-        let hash = content_hash(&text);
         let meta = parse_header(&text);
         Article {
             text,
@@ -213,10 +225,12 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// `sha256:<hex>` of the text's UTF-8 bytes.
 pub fn content_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(7 + 64);
     s.push_str("sha256:");
     for b in digest {
-        s.push_str(&format!("{b:02x}"));
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0xF)]));
     }
     s
 }

@@ -10,7 +10,7 @@
 //! longer gives the sidecar's text, when detection does (the file was
 //! converted, say to UTF-8), gives way to detection, with a note.
 
-use crate::model::anchor::{Problem, verify};
+use crate::model::anchor::{Problem, verify_on};
 use crate::model::annotation::Annotation;
 use crate::model::decode::{
     self, DecodeError, Decoded, EncodingDoubt, EncodingSource, MAX_ARTICLE_BYTES, TextEncoding,
@@ -139,6 +139,17 @@ pub fn read_article_with(
 }
 
 /// Read `path` with `chosen`, else with the encoding `recorded` in its
+/// sidecar (already read by the caller), else detecting it: what
+/// [`read_article_with`] does without reading the sidecar's head again.
+pub fn read_article_recorded(
+    path: &Path,
+    chosen: Option<TextEncoding>,
+    recorded: Option<&ArticleInfo>,
+) -> Result<ArticleFile, ArticleError> {
+    read_with(path, chosen, recorded)
+}
+
+/// Read `path` with `chosen`, else with the encoding `recorded` in its
 /// sidecar, else detecting it.
 fn read_with(
     path: &Path,
@@ -151,11 +162,15 @@ fn read_with(
         source,
     };
     let mut note = None;
+    // The hash of the decoded text when it was already taken (SHA-256 of
+    // the whole article, not worth taking twice).
+    let mut hash = None;
     let decoded = if let Some(encoding) = chosen {
         decode::decode_as(&bytes, encoding).map_err(decode_error)?
     } else if let Some(info) = recorded.filter(|i| !i.encoding.is_empty()) {
-        let (decoded, why) = decode_recorded(&bytes, info).map_err(decode_error)?;
+        let (decoded, why, known) = decode_recorded(&bytes, info).map_err(decode_error)?;
         note = why;
+        hash = known;
         decoded
     } else {
         decode::decode(&bytes).map_err(decode_error)?
@@ -175,21 +190,24 @@ fn read_with(
         encoding_source: source,
         encoding_doubt: doubt,
         encoding_note: note,
-        article: Article::new(text),
+        article: match hash {
+            Some(hash) => Article::with_hash(text, hash),
+            None => Article::new(text),
+        },
     })
 }
 
 /// Decode with the sidecar's recorded encoding, unless it no longer gives
 /// the sidecar's text and detection does (then with a note saying so).
+/// Also gives the text's hash when it was taken (it is the sidecar's).
 fn decode_recorded(
     bytes: &[u8],
     info: &ArticleInfo,
-) -> Result<(Decoded, Option<String>), DecodeError> {
+) -> Result<(Decoded, Option<String>, Option<String>), DecodeError> {
     let encoding = TextEncoding::from_name(&info.encoding)?;
     let recorded = decode::decode_as(bytes, encoding);
-    if let Ok(d) = &recorded
-        && content_hash(&d.text) == info.hash
-    {
+    let recorded_hash = recorded.as_ref().ok().map(|d| content_hash(&d.text));
+    if let Some(hash) = recorded_hash.as_ref().filter(|h| **h == info.hash) {
         let mut d = recorded?;
         d.source = EncodingSource::Recorded;
         d.doubt = info
@@ -197,7 +215,7 @@ fn decode_recorded(
             .as_deref()
             .and_then(|name| TextEncoding::from_name(name).ok())
             .and_then(|alternative| EncodingDoubt::between(bytes, encoding, alternative));
-        return Ok((d, None));
+        return Ok((d, None, Some(hash.clone())));
     }
     // The text changed, or the file was converted: detection may still
     // find the sidecar's text.
@@ -208,7 +226,7 @@ fn decode_recorded(
                 "the sidecar records the encoding {}, but the file now reads as {} with the sidecar's text; {} is used and will be recorded",
                 info.encoding, d.encoding, d.encoding
             );
-            Ok((d, Some(why)))
+            Ok((d, Some(why), Some(info.hash.clone())))
         }
         (Ok(mut d), detected) => {
             d.source = EncodingSource::Recorded;
@@ -221,14 +239,14 @@ fn decode_recorded(
                         d.encoding, det.encoding
                     )
                 });
-            Ok((d, why))
+            Ok((d, why, recorded_hash))
         }
         (Err(e), Ok(d)) => {
             let why = format!(
                 "the sidecar records the encoding {}, which cannot read the file now ({e}); read as {}",
                 info.encoding, d.encoding
             );
-            Ok((d, Some(why)))
+            Ok((d, Some(why), None))
         }
         (Err(e), Err(_)) => Err(e),
     }
@@ -245,12 +263,24 @@ pub fn encoding_giving(path: &Path, text: &str) -> Option<TextEncoding> {
 }
 
 /// The bytes of an article file, refusing folders and oversized files.
+/// The file is opened once and asked its size (no lookup by path first).
 fn read_bytes(path: &Path) -> Result<Vec<u8>, ArticleError> {
+    use std::io::Read as _;
     let io = |source| ArticleError::Io {
         path: path.to_owned(),
         source,
     };
-    let meta = fs::metadata(path).map_err(io)?;
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        // Windows refuses to open a folder as a file.
+        Err(_) if path.is_dir() => {
+            return Err(ArticleError::IsDirectory {
+                path: path.to_owned(),
+            });
+        }
+        Err(e) => return Err(io(e)),
+    };
+    let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {
         return Err(ArticleError::IsDirectory {
             path: path.to_owned(),
@@ -266,7 +296,9 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ArticleError> {
             },
         });
     }
-    fs::read(path).map_err(io)
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
 }
 
 /// An article with its sidecar's content, as found on disk.
@@ -311,8 +343,10 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
 /// sidecar then no longer matches (`article_changed`).
 pub fn open_with(path: &Path, chosen: Option<TextEncoding>) -> Result<Opened, OpenError> {
     let sc_path = sidecar::sidecar_path(path);
-    let found = sidecar::read(&sc_path)?;
-    let file = read_with(path, chosen, found.as_ref().map(|(sc, _)| &sc.article))?;
+    // The article is read and decoded while the sidecar's annotations parse.
+    let (found, file) =
+        sidecar::read_alongside(&sc_path, |recorded| read_with(path, chosen, recorded))?;
+    let file = file?;
     let (annotations, note, suggested, disk, article_changed) = match found {
         Some((sc, disk)) => {
             let changed = !sc.matches(&file.article);
@@ -320,7 +354,7 @@ pub fn open_with(path: &Path, chosen: Option<TextEncoding>) -> Result<Opened, Op
         }
         None => (Vec::new(), None, Vec::new(), DiskState::Absent, false),
     };
-    let problems = verify(&file.article, &annotations);
+    let problems = verify_on(&file.article, &annotations, crate::store::cores());
     Ok(Opened {
         file,
         annotations,
