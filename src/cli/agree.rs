@@ -6,7 +6,9 @@
 //! `--author X --author Y`, comparing X's and Y's annotations in each
 //! sidecar. The scores are computed by [`crate::analysis::agree`].
 
-use crate::analysis::agree::{self, Disagreement, DocumentPair, GroupBy, Report, Side, SpanCounts};
+use crate::analysis::agree::{
+    self, Disagreement, DocumentPair, DocumentScores, GroupBy, Report, Side, SpanCounts,
+};
 use crate::cli::{encoding_warnings, parallel};
 use crate::model::annotation::{Annotation, Status};
 use crate::model::decode::TextEncoding;
@@ -49,42 +51,40 @@ pub fn run(
     } else {
         statuses
     };
-    let (docs, a_name, b_name) = match (paths, authors) {
+    // Each document is scored on the thread that read it, then dropped:
+    // both folders are never held in memory at once.
+    let score = |d: Doc| {
+        let (a, b) = (with_status(&d.a, statuses), with_status(&d.b, statuses));
+        let pair = DocumentPair {
+            name: &d.name,
+            text: d.text.as_deref(),
+            a: &a,
+            b: &b,
+        };
+        agree::score_document(&pair, by)
+    };
+    let (scores, a_name, b_name) = match (paths, authors) {
         ([one], [x, y]) => (
-            by_author(one, x, y, encoding)?,
+            by_author(one, x, y, encoding, &score)?,
             format!("author {x}"),
             format!("author {y}"),
         ),
         (_, [_, _]) => bail!("with --author X --author Y give exactly one folder or article"),
         (_, [_, ..]) => bail!("give --author exactly twice (the two annotators)"),
         ([a, b], []) if a.is_dir() && b.is_dir() => (
-            by_folders(a, b, encoding)?,
+            by_folders(a, b, encoding, &score)?,
             a.display().to_string(),
             b.display().to_string(),
         ),
         ([a, b], []) if !a.is_dir() && !b.is_dir() => (
-            vec![pair(a, b, encoding)?],
+            vec![score(pair(a, b, encoding)?)],
             a.display().to_string(),
             b.display().to_string(),
         ),
         ([_, _], []) => bail!("give two sidecars (or articles), or two folders, not one of each"),
         _ => bail!("give two sidecars or folders, or one folder with --author X --author Y"),
     };
-    let filtered: Vec<(Vec<&Annotation>, Vec<&Annotation>)> = docs
-        .iter()
-        .map(|d| (with_status(&d.a, statuses), with_status(&d.b, statuses)))
-        .collect();
-    let pairs: Vec<DocumentPair<'_>> = docs
-        .iter()
-        .zip(&filtered)
-        .map(|(d, (a, b))| DocumentPair {
-            name: &d.name,
-            text: d.text.as_deref(),
-            a,
-            b,
-        })
-        .collect();
-    let report = agree::compare_by(&pairs, by);
+    let report = agree::combine(scores, by);
     if json {
         println!("{:#}", to_json(&report, &a_name, &b_name));
     } else {
@@ -108,11 +108,11 @@ fn sidecar_and_article(path: &Path) -> (PathBuf, PathBuf) {
     }
 }
 
-/// One side's sidecar: its annotations and the hash of the article text it
-/// was written for (none when there is no sidecar but the article exists).
+/// One side's sidecar: its annotations and what it records of the article
+/// (hash, encoding; none when there is no sidecar but the article exists).
 struct SideRead {
     annotations: Vec<Annotation>,
-    hash: Option<String>,
+    article: Option<sidecar::ArticleInfo>,
 }
 
 /// The annotations of one side: the sidecar's, or none when there is no
@@ -122,29 +122,29 @@ fn side(path: &Path) -> anyhow::Result<Option<SideRead>> {
     match sidecar::read(&sc_path)? {
         Some((sc, _)) => Ok(Some(SideRead {
             annotations: sc.annotations,
-            hash: Some(sc.article.hash),
+            article: Some(sc.article),
         })),
         None if article.is_file() => Ok(Some(SideRead {
             annotations: Vec::new(),
-            hash: None,
+            article: None,
         })),
         None => Ok(None),
     }
 }
 
-/// The article text, if it can be read. Warns (into `warnings`) when the
-/// sidecar was written for a different text (`hash`, from [`side`]), since
-/// its offsets would not fit.
+/// The article text, if it can be read, with the encoding `recorded` in its
+/// sidecar (from [`side`], not read again). Warns (into `warnings`) when the
+/// sidecar was written for a different text, since its offsets would not fit.
 fn text_of(
     path: &Path,
-    hash: Option<&str>,
+    recorded: Option<&sidecar::ArticleInfo>,
     encoding: Option<TextEncoding>,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     let (sc_path, article) = sidecar_and_article(path);
-    let file = article_file::read_article_with(&article, encoding).ok()?;
+    let file = article_file::read_article_recorded(&article, encoding, recorded).ok()?;
     warnings.extend(encoding_warnings(&file));
-    if hash.is_some_and(|h| h != file.article.hash()) {
+    if recorded.is_some_and(|r| r.hash != file.article.hash()) {
         warnings.push(format!(
             "warning: {}: the article changed since the sidecar was written; token scores may be off",
             sc_path.display()
@@ -159,8 +159,8 @@ fn pair(a: &Path, b: &Path, encoding: Option<TextEncoding>) -> anyhow::Result<Do
     };
     let (a_side, b_side) = (load(a)?, load(b)?);
     let mut warnings = Vec::new();
-    let text = text_of(a, a_side.hash.as_deref(), encoding, &mut warnings)
-        .or_else(|| text_of(b, b_side.hash.as_deref(), encoding, &mut warnings));
+    let text = text_of(a, a_side.article.as_ref(), encoding, &mut warnings)
+        .or_else(|| text_of(b, b_side.article.as_ref(), encoding, &mut warnings));
     for warning in warnings {
         eprintln!("{warning}");
     }
@@ -198,7 +198,8 @@ fn by_folders(
     a_root: &Path,
     b_root: &Path,
     encoding: Option<TextEncoding>,
-) -> anyhow::Result<Vec<Doc>> {
+    score: &(dyn Fn(Doc) -> DocumentScores + Sync),
+) -> anyhow::Result<Vec<DocumentScores>> {
     let mut names = relative_articles(a_root)?;
     names.extend(relative_articles(b_root)?);
     let names: Vec<PathBuf> = names.into_iter().collect();
@@ -213,15 +214,15 @@ fn by_folders(
             ));
             return Ok((warnings, None));
         };
-        let text = text_of(&a_path, a.hash.as_deref(), encoding, &mut warnings)
-            .or_else(|| text_of(&b_path, b.hash.as_deref(), encoding, &mut warnings));
+        let text = text_of(&a_path, a.article.as_ref(), encoding, &mut warnings)
+            .or_else(|| text_of(&b_path, b.article.as_ref(), encoding, &mut warnings));
         let doc = Doc {
             name: rel.display().to_string(),
             text,
             a: a.annotations,
             b: b.annotations,
         };
-        Ok((warnings, Some(doc)))
+        Ok((warnings, Some(score(doc))))
     });
     let mut docs = Vec::new();
     for result in read {
@@ -239,7 +240,8 @@ fn by_author(
     x: &str,
     y: &str,
     encoding: Option<TextEncoding>,
-) -> anyhow::Result<Vec<Doc>> {
+    score: &(dyn Fn(Doc) -> DocumentScores + Sync),
+) -> anyhow::Result<Vec<DocumentScores>> {
     let (root, names) = if path.is_dir() {
         (path.to_owned(), relative_articles(path)?)
     } else {
@@ -256,7 +258,7 @@ fn by_author(
             bail!("{}: no such sidecar or article", article.display());
         };
         let mut warnings = Vec::new();
-        let text = text_of(&article, all.hash.as_deref(), encoding, &mut warnings);
+        let text = text_of(&article, all.article.as_ref(), encoding, &mut warnings);
         let (a, rest): (Vec<_>, Vec<_>) = all.annotations.into_iter().partition(|n| n.author == x);
         let b = rest.into_iter().filter(|n| n.author == y).collect();
         let doc = Doc {
@@ -265,7 +267,7 @@ fn by_author(
             a,
             b,
         };
-        Ok((warnings, doc))
+        Ok((warnings, score(doc)))
     });
     let mut docs = Vec::new();
     for result in read {
