@@ -936,6 +936,26 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_article_with_a_big_sidecar_is_an_error_not_a_loading_session() {
+        // The article's error comes back from open, and an article changed
+        // on disk is re-anchored on the reader's thread.
+        let (_d, path) = annotated(20);
+        std::fs::write(&path, [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
+        assert!(Session::open_with(&path, 0).is_err());
+        let (_d, path) = annotated(20);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("New first line.\n{text}")).unwrap();
+        let mut s = Session::open_with(&path, 0).unwrap();
+        s.finish_loading();
+        assert_eq!(s.annotations.len(), 20);
+        let article = &s.file.article;
+        for a in s.annotations.iter() {
+            assert_eq!(article.slice(a.range()), Some(a.quote.as_str()));
+        }
+        assert_eq!(s.save_state, SaveState::Unsaved, "re-anchored offsets");
+    }
+
+    #[test]
     fn a_broken_big_sidecar_is_read_only_after_loading() {
         let (_d, path) = annotated(10);
         let sc = sidecar::sidecar_path(&path);
