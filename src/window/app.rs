@@ -31,6 +31,7 @@ use crate::window::panels::path_prompt::PathPrompt;
 use crate::window::panels::review_bar::ReviewBar;
 use crate::window::panels::speaker_picker::SpeakerPicker;
 use crate::window::panels::status_bar::StatusBar;
+use crate::window::panels::suggesters::SuggestersDialog;
 use crate::window::panels::toolbar::Toolbar;
 use crate::window::panels::{self, Panel};
 use crate::window::prefs::{self, Prefs, Theme};
@@ -67,6 +68,7 @@ struct Panels {
     linked_delete: LinkedDeleteDialog,
     speaker: SpeakerPicker,
     path_prompt: PathPrompt,
+    suggesters: SuggestersDialog,
 }
 
 /// A dialog running on its thread.
@@ -299,6 +301,7 @@ impl MarginaliaApp {
         }
         self.encoding_dialog_ui(&ctx);
         self.state.suggest_dialog_ui(&ctx);
+        self.panels.suggesters.ui(&ctx, &mut self.state);
         self.autosave(&ctx);
         self.update_title(&ctx);
         self.scope = self.scope_now(&ctx);
@@ -391,6 +394,7 @@ impl MarginaliaApp {
             || self.encoding_dialog.is_some()
             || self.panels.path_prompt.is_open()
             || self.state.suggest.dialog.is_some()
+            || self.panels.suggesters.is_open()
     }
 
     /// Open File ▸ Reopen with Encoding on the open article, with `pick`
@@ -513,15 +517,13 @@ impl MarginaliaApp {
             Command::AcceptWithLinks => self.state.accept_with_links(),
             Command::SuggestOccurrences => self.state.spread_or_tag(),
             Command::SuggestWith => self.state.open_suggest_with(),
+            Command::EditSuggesters => self.panels.suggesters.open(&self.state),
             Command::Suggest => {
                 let wake = ctx.clone();
                 let ws = &mut self.state;
+                let rules = ws.rules_source();
                 if let Some(doc) = &mut ws.doc {
-                    ws.message =
-                        ws.suggest
-                            .start(doc, crate::window::suggest::Source::Rules, move || {
-                                wake.request_repaint()
-                            });
+                    ws.message = ws.suggest.start(doc, rules, move || wake.request_repaint());
                 }
             }
             Command::UndoDecision => self.state.undo_decision(),
@@ -557,6 +559,8 @@ impl MarginaliaApp {
             ws.message = "Encoding unchanged".into();
         } else if self.panels.path_prompt.close() {
             ws.message = "Nothing opened".into();
+        } else if self.panels.suggesters.close() {
+            ws.message = "Suggesters unchanged".into();
         } else if ws.suggest.dialog.take().is_some() {
             ws.message = "Suggest: nothing run".into();
         } else if ws.pending_delete.take().is_some() {

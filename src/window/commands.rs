@@ -464,6 +464,12 @@ commands! {
         help: "pick a suggester: the rules, your own (preferences) or the folder's marginalia.ron (asks before its first run)",
         needs: Needs::Doc, menu: Menu::Review,
     }
+    /// Edit the user's own suggesters and cue file.
+    EditSuggesters {
+        label: "Suggesters…",
+        help: "add, edit or remove your own suggesters (name, command, time limit), run one once to try it, and pick a cue file for the rules",
+        menu: Menu::Review,
+    }
     /// Suggest the selected entity at every other occurrence of its text.
     SuggestOccurrences {
         label: "Suggest every occurrence",

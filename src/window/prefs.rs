@@ -2,8 +2,9 @@
 //!
 //! Only settings live here; annotations live only in sidecars. The struct is
 //! `#[serde(default)]` so adding a field never loses the others.
+use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Key under which eframe storage keeps the preferences.
 pub const STORAGE_KEY: &str = "marginalia.prefs";
@@ -45,6 +46,9 @@ pub struct Prefs {
     /// Folder suggesters (`marginalia.ron`) the user confirmed: file path and
     /// the SHA-256 of the version confirmed.
     pub trusted_suggester_files: Vec<(PathBuf, String)>,
+    /// The user's own cue file (the CLI's `--cues` format), added to the
+    /// built-in cue list when the rules run in the window.
+    pub cue_file: Option<PathBuf>,
 }
 
 /// An external suggester of the user's: a name and a command line
@@ -55,6 +59,55 @@ pub struct NamedSuggester {
     pub name: String,
     /// Run through the shell.
     pub command: String,
+    /// Seconds it may run before it is stopped.
+    #[serde(default = "default_timeout_s")]
+    pub timeout_s: u64,
+}
+
+/// A suggester's time limit unless the user sets one, in seconds.
+pub const DEFAULT_TIMEOUT_S: u64 = 120;
+
+fn default_timeout_s() -> u64 {
+    DEFAULT_TIMEOUT_S
+}
+
+/// The file (in the app's data folder) that keeps the user's suggesters and
+/// cue file, written atomically by Review ▸ Suggesters….
+pub const SUGGESTERS_FILE: &str = "suggesters.ron";
+
+/// What [`SUGGESTERS_FILE`] holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SuggesterPrefs {
+    /// The user's own suggesters.
+    pub suggesters: Vec<NamedSuggester>,
+    /// The user's cue file.
+    pub cue_file: Option<PathBuf>,
+}
+
+impl SuggesterPrefs {
+    /// Read `dir`'s suggesters file; `Ok(None)` when there is none.
+    pub fn load(dir: &Path) -> anyhow::Result<Option<SuggesterPrefs>> {
+        let path = dir.join(SUGGESTERS_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        // ron's error reads `line:column-line:column: what`.
+        let prefs = ron::from_str(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+        Ok(Some(prefs))
+    }
+
+    /// Write them to `dir`'s suggesters file atomically (temp file, fsync,
+    /// rename): a crash leaves the old file or the new, never half of one.
+    pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join(SUGGESTERS_FILE);
+        crate::store::sidecar::write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("cannot save {}", path.display()))
+    }
 }
 
 impl Default for Prefs {
@@ -68,6 +121,7 @@ impl Default for Prefs {
             autosave: true,
             suggesters: Vec::new(),
             trusted_suggester_files: Vec::new(),
+            cue_file: None,
         }
     }
 }

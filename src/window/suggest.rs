@@ -23,6 +23,7 @@ use crate::store::suggester;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::mpsc;
+use std::time::Duration;
 
 /// Author of the suggestions made in the window, as in the CLI.
 pub const AUTHOR: &str = "suggest";
@@ -33,8 +34,12 @@ pub const AUTHOR_ROLES: &[&str] = &["speaker", "source", "cue"];
 /// Who a run asks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// The built-in rules and every occurrence of accepted entities.
-    Rules,
+    /// The built-in rules and every occurrence of accepted entities, with
+    /// the cues of the user's cue file (if any) added to the built-in list.
+    Rules {
+        /// The user's cue file (the CLI's `--cues` format).
+        cues: Option<PathBuf>,
+    },
     /// An external program (a command line), named for the messages.
     Command {
         /// Its name.
@@ -43,6 +48,8 @@ pub enum Source {
         command: String,
         /// The folder it runs in (a folder suggester: its `marginalia.ron`'s).
         dir: Option<PathBuf>,
+        /// How long it may run before it is stopped.
+        timeout: Duration,
     },
 }
 
@@ -68,7 +75,7 @@ impl Source {
     /// Its name in messages and menus.
     pub fn name(&self) -> &str {
         match self {
-            Source::Rules => "the rules",
+            Source::Rules { .. } => "the rules",
             Source::Command { name, .. } => name,
         }
     }
@@ -205,8 +212,19 @@ fn find(
     name: &str,
 ) -> Result<Found, String> {
     match source {
-        Source::Rules => {
-            let lexicon = Lexicon::builtin();
+        Source::Rules { cues } => {
+            let mut lexicon = Lexicon::builtin();
+            let mut problems = Vec::new();
+            if let Some(path) = cues {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read the cue file {}: {e}", path.display()))?;
+                problems.extend(
+                    lexicon
+                        .extend(&text)
+                        .into_iter()
+                        .map(|e| format!("{}: {e}", path.display())),
+                );
+            }
             let tagged = occurrences::tagged(existing);
             Ok(Found {
                 runs: vec![
@@ -219,14 +237,18 @@ fn find(
                         occurrences::occurrences(article, existing, &tagged),
                     ),
                 ],
-                problems: Vec::new(),
+                problems,
             })
         }
-        Source::Command { command, dir, .. } => {
+        Source::Command {
+            command,
+            dir,
+            timeout,
+            ..
+        } => {
             let input = external::request_line(article.text(), name);
-            let answer =
-                suggester::run_in(command, input, suggester::DEFAULT_TIMEOUT, dir.as_deref())
-                    .map_err(|e| e.to_string())?;
+            let answer = suggester::run_in(command, input, *timeout, dir.as_deref())
+                .map_err(|e| e.to_string())?;
             let mut wanted = Vec::new();
             let mut problems = Vec::new();
             for (i, line) in answer.lines().enumerate() {

@@ -109,10 +109,21 @@ pub struct Workspace {
 
 impl Workspace {
     /// A workspace with nothing open.
-    pub fn new(prefs: Prefs, data_dir: PathBuf) -> Self {
+    pub fn new(mut prefs: Prefs, data_dir: PathBuf) -> Self {
+        // The suggesters file (Review ▸ Suggesters…) wins over eframe's copy.
+        let message = match crate::window::prefs::SuggesterPrefs::load(&data_dir) {
+            Ok(Some(saved)) => {
+                prefs.suggesters = saved.suggesters;
+                prefs.cue_file = saved.cue_file;
+                String::new()
+            }
+            Ok(None) => String::new(),
+            Err(e) => format!("Your suggesters were not read: {e:#}"),
+        };
         Workspace {
             prefs,
             data_dir,
+            message,
             ..Workspace::default()
         }
     }

@@ -15,6 +15,7 @@ mod rtl;
 mod shell;
 mod side_panel;
 mod suggest;
+mod suggesters;
 mod view;
 
 use egui_kittest::Harness;

@@ -301,6 +301,7 @@ fn a_folder_suggester_runs_only_once_confirmed_for_this_version_of_its_file() {
     prefs.suggesters = vec![marginalia::window::prefs::NamedSuggester {
         name: "my model".into(),
         command: format!("sh {}", mine.join("mine.sh").display()),
+        timeout_s: marginalia::window::prefs::DEFAULT_TIMEOUT_S,
     }];
     let app = MarginaliaApp::new_for_test(Some(&path), prefs, data);
     let mut h = crate::window_harness(app, [1200.0, 800.0]);

@@ -30,6 +30,7 @@ pub mod review_bar;
 pub mod speaker_picker;
 pub mod status_bar;
 pub mod suggest;
+pub mod suggesters;
 pub mod toolbar;
 
 /// A part of the window that draws itself from the workspace.

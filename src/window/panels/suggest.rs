@@ -8,11 +8,13 @@ use crate::analysis::suggest::RULES_NAME;
 use crate::analysis::suggest::occurrences::{self, Tagged};
 use crate::model::annotation::{Annotation, AnnotationId, Label, Status};
 use crate::model::edit::Change;
+use crate::window::prefs;
 use crate::window::suggest::{AUTHOR_ROLES, Dialog, Offered, Source, plan_runs};
 use crate::window::workspace::Workspace;
 use eframe::egui;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::time::Duration;
 
 impl Workspace {
     /// Review: accept the selected quote or claim together with its
@@ -121,11 +123,18 @@ impl Workspace {
         }
     }
 
+    /// The rules, with the user's cue file.
+    pub fn rules_source(&self) -> Source {
+        Source::Rules {
+            cues: self.prefs.cue_file.clone(),
+        }
+    }
+
     /// Review ▸ Suggest with…: offer the rules, the user's own suggesters
     /// (preferences) and the ones the article's `marginalia.ron` names.
     pub fn open_suggest_with(&mut self) {
         let mut offered = vec![Offered {
-            source: Source::Rules,
+            source: self.rules_source(),
             file: None,
         }];
         offered.extend(self.prefs.suggesters.iter().map(|s| Offered {
@@ -133,6 +142,7 @@ impl Workspace {
                 name: s.name.clone(),
                 command: s.command.clone(),
                 dir: None,
+                timeout: Duration::from_secs(s.timeout_s),
             },
             file: None,
         }));
@@ -146,6 +156,7 @@ impl Workspace {
                             name: name.clone(),
                             command: command.clone(),
                             dir: path.parent().map(PathBuf::from),
+                            timeout: Duration::from_secs(prefs::DEFAULT_TIMEOUT_S),
                         },
                         file: Some((path.clone(), self.schema.sha256.clone())),
                     }),
