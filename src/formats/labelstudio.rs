@@ -179,6 +179,7 @@ pub fn read(content: &str) -> Parsed {
         .flat_map(|(_, task)| task_annotators(task))
         .collect();
     let several = annotators.len() > 1;
+    let records_per_task = min_records_per_task(&items);
     for (line, task) in &items {
         let Value::Object(obj) = task else {
             out.problems
@@ -188,13 +189,60 @@ pub fn read(content: &str) -> Parsed {
         let mut doc = if is_full_task(obj) {
             read_task(obj, several)
         } else {
-            read_min(obj, several)
+            let shared = records_per_task.get(&min_task_key(obj)).copied() > Some(1);
+            let apart = shared.then(|| min_record_author(obj, *line));
+            read_min(obj, several, apart)
         };
         doc.set_line(*line);
         out.docs.push(doc);
     }
     out.problems.extend(error);
     out
+}
+
+/// The task a JSON-MIN record belongs to: its `id`, else its data.
+fn min_task_key(rec: &Map<String, Value>) -> String {
+    match rec.get("id") {
+        Some(id) => format!("id {id}"),
+        None => {
+            let data: Map<String, Value> = rec
+                .iter()
+                .filter(|(k, _)| !MIN_META.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Value::Object(data).to_string()
+        }
+    }
+}
+
+/// How many JSON-MIN records each task has. label-studio-converter writes
+/// one record per annotation (`convert_to_json_min` loops over them), so
+/// two records of one task are two annotations, which must not merge.
+fn min_records_per_task(items: &[(usize, Value)]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for (_, item) in items {
+        if let Value::Object(obj) = item
+            && !is_full_task(obj)
+        {
+            *counts.entry(min_task_key(obj)).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Whose a JSON-MIN record is, where its task has several records: its
+/// annotator, else its `annotation_id`, else the record itself (its line).
+fn min_record_author(rec: &Map<String, Value>, line: usize) -> String {
+    annotator(rec.get("annotator"))
+        .or_else(|| {
+            rec.get("annotation_id").filter(|v| !v.is_null()).map(|v| {
+                format!(
+                    "annotation {}",
+                    v.as_str().map_or(v.to_string(), str::to_owned)
+                )
+            })
+        })
+        .unwrap_or_else(|| format!("record on line {line}"))
 }
 
 /// A task as Label Studio exports it, rather than a JSON-MIN record.
@@ -322,7 +370,9 @@ fn own_author(annotation: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn read_min(rec: &Map<String, Value>, several: bool) -> InDoc {
+/// One JSON-MIN record; `apart` is its author where its task has other
+/// records (see [`min_record_author`]).
+fn read_min(rec: &Map<String, Value>, several: bool, apart: Option<String>) -> InDoc {
     let task_id = rec.get("id").map_or("?".to_owned(), Value::to_string);
     let is_regions = |v: &Value| {
         v.as_array()
@@ -346,10 +396,11 @@ fn read_min(rec: &Map<String, Value>, several: bool) -> InDoc {
             .push((0, format!("record {task_id}: no text field")));
     }
     let chars: Option<Vec<char>> = doc.text.as_ref().map(|t| t.chars().collect());
+    let per_author = several || apart.is_some();
     let author = if several {
-        annotator(rec.get("annotator"))
+        annotator(rec.get("annotator")).or(apart)
     } else {
-        None
+        apart
     };
     let mut reader = Reader {
         doc: &mut doc,
@@ -363,7 +414,7 @@ fn read_min(rec: &Map<String, Value>, several: bool) -> InDoc {
         let place = format!("record {task_id}, {key}");
         reader.results(&place, &results, Status::Accepted, author.clone());
     }
-    doc.per_author = several;
+    doc.per_author = per_author;
     doc
 }
 

@@ -340,6 +340,53 @@ fn labelstudio_region_text_is_verified_and_old_utf16_offsets_are_converted() {
     assert_eq!(one(&sc, "Ana").start.0, a);
 }
 
+/// label-studio-converter writes one JSON-MIN record per annotation (its
+/// `convert_to_json_min` loops over annotations, not tasks). Two records of
+/// one task are two annotators' work even where the `annotator` field is
+/// missing: both spans come back, kept apart by `annotation_id` (else by
+/// record), never merged as "duplicates skipped".
+#[test]
+fn labelstudio_json_min_records_of_one_task_are_kept_apart_without_annotators() {
+    let g = at("Google");
+    let record = |annotation_id: Option<u32>| {
+        let mut r = json!({
+            "text": TEXT, "id": 1,
+            "label": [{"start": g.0, "end": g.1, "text": "Google", "labels": ["ORG"]}],
+        });
+        if let Some(a) = annotation_id {
+            r["annotation_id"] = json!(a);
+        }
+        r
+    };
+    for (records, authors) in [
+        (
+            json!([record(Some(11)), record(Some(12))]),
+            ["annotation 11", "annotation 12"],
+        ),
+        (
+            json!([record(None), record(None)]),
+            ["record on line 16", "record on line 2"],
+        ),
+    ] {
+        let dir = setup("min.json", &serde_json::to_string_pretty(&records).unwrap());
+        let out = marginalia(&["import", "--author", "ls", "min.json"], dir.path());
+        assert_exit(&out, 0);
+        assert!(
+            stderr(&out).contains("2 imported (2 spans), 0 duplicates skipped"),
+            "{}",
+            stderr(&out)
+        );
+        let sc = saved(dir.path());
+        let mut got: Vec<(&str, &str)> = sc
+            .annotations
+            .iter()
+            .map(|a| (a.quote.as_str(), a.author.as_str()))
+            .collect();
+        got.sort();
+        assert_eq!(got, [("Google", authors[0]), ("Google", authors[1])]);
+    }
+}
+
 #[test]
 fn labelstudio_json_min_is_read() {
     let (g, l) = (at("Google"), at("Larry Page"));
