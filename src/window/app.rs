@@ -546,6 +546,10 @@ impl MarginaliaApp {
             }
             Command::ToggleSnap => self.state.prefs.snap_to_words = !self.state.prefs.snap_to_words,
             Command::Help => self.panels.help.open = !self.panels.help.open,
+            Command::PageDown => self.view.scroll_pages(1.0),
+            Command::PageUp => self.view.scroll_pages(-1.0),
+            Command::ScrollToStart => self.view.scroll_pages(-f32::MAX),
+            Command::ScrollToEnd => self.view.scroll_pages(f32::MAX),
         }
     }
 

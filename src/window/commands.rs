@@ -584,6 +584,28 @@ commands! {
         label: "Snap selections to words", help: "mouse selections grow to whole words (hold Alt for exact characters)",
         menu: Menu::View, section: 1, checked: Some(|s| s.snap),
     }
+    /// Scroll the article down by a screen (keeping two lines in view).
+    PageDown {
+        label: "Page down", help: "scroll the article down by a screen",
+        keys: &[k(NONE, Key::PageDown)], scopes: Scopes::NOT_TYPING, needs: Needs::Doc,
+    }
+    /// Scroll the article up by a screen.
+    PageUp {
+        label: "Page up", help: "scroll the article up by a screen",
+        keys: &[k(NONE, Key::PageUp)], scopes: Scopes::NOT_TYPING, needs: Needs::Doc,
+    }
+    /// Scroll to the article's start.
+    ScrollToStart {
+        label: "Start of the article", help: "scroll to the start of the article",
+        keys: &[k(CTRL, Key::Home), k(NONE, Key::Home)], scopes: Scopes::NOT_TYPING,
+        needs: Needs::Doc,
+    }
+    /// Scroll to the article's end.
+    ScrollToEnd {
+        label: "End of the article", help: "scroll to the end of the article",
+        keys: &[k(CTRL, Key::End), k(NONE, Key::End)], scopes: Scopes::NOT_TYPING,
+        needs: Needs::Doc,
+    }
     /// Show or hide the shortcut list.
     Help {
         label: "Keyboard shortcuts", help: "this list",

@@ -414,3 +414,44 @@ fn kind_is_typed_committed_undone_and_suggested() {
             .all(|a| a.kind.as_deref() == Some("Person"))
     );
 }
+
+#[test]
+fn page_keys_and_home_end_scroll_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("long.txt");
+    let text: String = (0..300)
+        .map(|i| format!("Paragraph {i}: the envoy said the talks went on.\n\n"))
+        .collect();
+    std::fs::write(&article, text).unwrap();
+    let mut h = harness(&article);
+    assert_eq!(h.state().view_scroll_offset_y(), 0.0);
+    press(&mut h, Modifiers::NONE, Key::PageDown);
+    let one = h.state().view_scroll_offset_y();
+    assert!(one > 100.0, "a page down scrolls most of a screen: {one}");
+    press(&mut h, Modifiers::NONE, Key::PageDown);
+    let two = h.state().view_scroll_offset_y();
+    assert!(
+        (two - 2.0 * one).abs() < 1.0,
+        "pages are even: {one} then {two}"
+    );
+    press(&mut h, Modifiers::NONE, Key::PageUp);
+    assert!((h.state().view_scroll_offset_y() - one).abs() < 1.0);
+    press(&mut h, Modifiers::COMMAND, Key::End);
+    let end = h.state().view_scroll_offset_y();
+    assert!(
+        end > 20.0 * one,
+        "Ctrl+End goes to the last paragraph: {end}"
+    );
+    press(&mut h, Modifiers::NONE, Key::PageDown);
+    assert_eq!(
+        h.state().view_scroll_offset_y(),
+        end,
+        "nothing past the end"
+    );
+    press(&mut h, Modifiers::NONE, Key::Home);
+    assert_eq!(h.state().view_scroll_offset_y(), 0.0);
+    press(&mut h, Modifiers::NONE, Key::End);
+    assert_eq!(h.state().view_scroll_offset_y(), end, "End goes there too");
+    press(&mut h, Modifiers::COMMAND, Key::Home);
+    assert_eq!(h.state().view_scroll_offset_y(), 0.0, "and Ctrl+Home back");
+}

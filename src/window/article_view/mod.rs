@@ -130,6 +130,8 @@ pub struct ArticleView {
     drag_head: Option<CharOffset>,
     pending_scroll: Option<CharRange>,
     pending_scroll_by: f32,
+    /// Screens to scroll on the next frame (±`f32::MAX`: to an end).
+    pending_pages: f32,
     flash: Option<(CharRange, f64)>,
     /// Scroll offset of the last frame, and the correction for paragraphs
     /// above the viewport whose measured height differed from the estimate.
@@ -184,6 +186,13 @@ impl ArticleView {
     /// On the next frame, scroll by `delta_points` (positive = down).
     pub fn scroll_by(&mut self, delta_points: f32) {
         self.pending_scroll_by += delta_points;
+    }
+
+    /// On the next frame, scroll by `pages` screens (positive = down), each
+    /// two lines short of the view's height so the reader keeps their place;
+    /// ±`f32::MAX` scrolls to an end.
+    pub fn scroll_pages(&mut self, pages: f32) {
+        self.pending_pages = (self.pending_pages + pages).clamp(-f32::MAX, f32::MAX);
     }
 
     /// Every glyph laid out last frame (in layout order) with the char egui
@@ -300,6 +309,12 @@ impl ArticleView {
         // would make egui's scroll physics rubber-band it back over the
         // next frames, undoing the scrolls that follow.
         let max_y = (self.heights[table].total() - view_height).max(0.0);
+        if self.pending_pages != 0.0 {
+            let page = (view_height - 2.0 * line_height).max(line_height);
+            let by = (self.pending_pages * page).clamp(-f32::MAX, f32::MAX);
+            self.pending_scroll_by = (self.pending_scroll_by + by).clamp(-2.0 * max_y, 2.0 * max_y);
+            self.pending_pages = 0.0;
+        }
         if let Some(range) = self.pending_scroll.take() {
             let y = self.estimated_y(table, range.start);
             area = area.vertical_scroll_offset((y - view_height / 3.0).clamp(0.0, max_y));
