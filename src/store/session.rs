@@ -5,7 +5,7 @@
 //! goes through `history` (so Undo covers it) and marks the session unsaved;
 //! a sidecar that could not be parsed is never written over (`disk` is then
 //! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
-use crate::model::anchor::{Problem, verify};
+use crate::model::anchor::{Problem, verify_on};
 use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
 use crate::model::decode::TextEncoding;
 use crate::model::edit::{Change, Edit, History};
@@ -261,7 +261,11 @@ impl Session {
                             suggested,
                             article_changed,
                             reanchored,
-                            problems: verify(&article, annotations.as_slice()),
+                            problems: verify_on(
+                                &article,
+                                annotations.as_slice(),
+                                crate::store::cores(),
+                            ),
                             annotations,
                             disk,
                             text: shared,
