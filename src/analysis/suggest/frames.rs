@@ -333,7 +333,9 @@ impl Reader<'_, '_> {
             || toks[cue.first - 1].is(',')
             || toks[cue.first - 1].is(':')
             || self.quotation_ends_before(cue.first);
-        if cue.options.addressee || !after_clause || toks[cue.first].s.ends_with("ing") {
+        // `“…?” asked Bennett`: after speech an addressee cue inverts too.
+        let addressee = cue.options.addressee && !self.speech_ending_before(cue.first);
+        if addressee || !after_clause || toks[cue.first].s.ends_with("ing") {
             return None;
         }
         let src = names::phrase_starting_at(toks, cue.end, s.end)?;
@@ -1123,8 +1125,20 @@ impl Reader<'_, '_> {
                 .then(|| (0..qi).rev().find(|&k| text.quotations[k].depth == 0))
                 .flatten()
                 .and_then(|k| self.quote_frame[k]);
-            let fi = previous_part.or_else(|| self.frame_for_loose(si));
-            if let Some(fi) = fi {
+            let own = (previous_part.is_none() && !self.frame_sentence.contains(&si))
+                .then(|| self.introducing_subject(sentence, q))
+                .flatten();
+            let fi =
+                previous_part.or_else(|| own.is_none().then(|| self.frame_for_loose(si)).flatten());
+            if let Some(source) = own {
+                self.quote_frame[qi] = Some(self.frames.len());
+                self.frames.push(Frame {
+                    cue: None,
+                    source: Some(source),
+                    contents: vec![content],
+                });
+                self.frame_sentence.push(si);
+            } else if let Some(fi) = fi {
                 let frame = &mut self.frames[fi];
                 frame.contents.push(content);
                 frame.contents.sort_by_key(|c| c.span.start);
@@ -1170,6 +1184,32 @@ impl Reader<'_, '_> {
                 .filter(same_para)
                 .filter(|&fi| self.frame_sentence[fi] > si && self.frames[fi].source.is_some())
                 .min_by_key(|&fi| self.frame_sentence[fi])
+        })
+    }
+
+    /// For a quotation that ends sentence `s` after a colon or comma, in a
+    /// sentence with no cue (`Rubio fired back: “…”`, `Clinton shared her
+    /// anxiety with an audience, “…”`): the sentence's subject.
+    fn introducing_subject(&self, s: Sentence, q: &Quotation) -> Option<Source> {
+        let toks = self.toks();
+        let k = self.text.tok_at(q.start);
+        if k <= s.first || !(toks[k - 1].is(':') || toks[k - 1].is(',')) {
+            return None;
+        }
+        let ends_sentence = toks[self.text.tok_at(q.end)..s.end]
+            .iter()
+            .all(|t| !t.is_word());
+        if !ends_sentence {
+            return None;
+        }
+        let subject = self.sentence_subject(s, k - 1)?;
+        Some(Source {
+            span: Span {
+                start: toks[subject.first].start,
+                end: toks[subject.end - 1].end,
+            },
+            kind: names::kind_of(toks, subject),
+            antecedent: None,
         })
     }
 
@@ -1555,6 +1595,32 @@ mod tests {
         assert_eq!(
             frames("She thanked the crowd, saying that “we will be back.”"),
             ["She | saying | C:that “we will be back.”"]
+        );
+    }
+
+    #[test]
+    fn an_asked_after_a_question_is_inverted() {
+        assert_eq!(
+            frames("“Why should it be grabbed from him?” asked Bennett, a radio host."),
+            ["Bennett | asked | Q:“Why should it be grabbed from him?”"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_after_a_colon_in_a_sentence_with_no_cue_is_its_subjects() {
+        assert_eq!(
+            frames("Asked about the vote, Rubio fired back forcefully: “They will lose.”"),
+            ["Rubio | fired back | Q:“They will lose.”"]
+        );
+        assert_eq!(
+            frames(
+                "Earlier, Clinton shared her worries with donors, “I do not know who will show up.”"
+            ),
+            ["Clinton |  | Q:“I do not know who will show up.”"]
+        );
+        assert_eq!(
+            frames("“You know, it happens, right?” Trump went on."),
+            ["Trump | went on | Q:“You know, it happens, right?”"]
         );
     }
 
