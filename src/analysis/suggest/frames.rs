@@ -686,13 +686,27 @@ impl Reader<'_, '_> {
     fn source_before(&self, s: Sentence, cue_first: usize) -> Option<Phrase> {
         let toks = self.toks();
         let mut j = cue_first;
-        while j > s.first && self.is_between_source_and_cue(&toks[j - 1]) {
+        while j > s.first
+            && (self.is_between_source_and_cue(&toks[j - 1]) || is_chain_word(&toks[j - 1]))
+        {
             j -= 1;
         }
         if j == s.first {
             return None;
         }
         let p = &toks[j - 1];
+        // `issued a statement saying`: the statement's issuer is the source.
+        if toks[cue_first].s.ends_with("ing")
+            && j == cue_first
+            && let Some(np) = names::phrase_ending_at(toks, j - 1, s.first)
+            && is_in(&["a", "an"], toks[np.first].s)
+            && np.first > s.first
+            && toks[np.first - 1].is_word()
+            && !toks[np.first - 1].is_capitalized()
+            && !is_in(lexicon::NP_STOP, toks[np.first - 1].s)
+        {
+            return self.source_before(s, np.first - 1);
+        }
         if p.is(')') {
             let open = (s.first..j - 1).rev().find(|&k| toks[k].is('('))?;
             return names::phrase_ending_at(toks, open.checked_sub(1)?, s.first);
@@ -1280,6 +1294,89 @@ impl Reader<'_, '_> {
     }
 }
 
+/// Verbs and adjectives that take the cue as their complement, between a
+/// source and its cue: `was quick to condemn`, `began writing`, `refused to
+/// say`, `last week said`.
+fn is_chain_word(t: &super::text::Tok) -> bool {
+    t.is_word()
+        && !t.is_capitalized()
+        && is_in(
+            &[
+                "quick",
+                "slow",
+                "eager",
+                "keen",
+                "reluctant",
+                "willing",
+                "unwilling",
+                "able",
+                "unable",
+                "ready",
+                "careful",
+                "happy",
+                "likely",
+                "unlikely",
+                "began",
+                "begun",
+                "begin",
+                "begins",
+                "beginning",
+                "started",
+                "start",
+                "starts",
+                "starting",
+                "continued",
+                "continues",
+                "continuing",
+                "refused",
+                "refuses",
+                "refusing",
+                "declined",
+                "declines",
+                "tried",
+                "tries",
+                "trying",
+                "try",
+                "wanted",
+                "wants",
+                "want",
+                "sought",
+                "seeks",
+                "seemed",
+                "seems",
+                "appeared",
+                "appears",
+                "decided",
+                "chose",
+                "hoped",
+                "hopes",
+                "planned",
+                "plans",
+                "stopped",
+                "stop",
+                "rushed",
+                "moved",
+                "proceeded",
+                "went",
+                "going",
+                "managed",
+                "failed",
+                "needed",
+                "needs",
+                "expected",
+                "used",
+                "last",
+                "past",
+                "week",
+                "month",
+                "year",
+                "kept",
+                "keeps",
+            ],
+            t.s,
+        )
+}
+
 /// A name mentioned in the text that a pronoun can refer to.
 #[derive(Clone, Copy, Debug)]
 struct Mention {
@@ -1621,6 +1718,22 @@ mod tests {
         assert_eq!(
             frames("“You know, it happens, right?” Trump went on."),
             ["Trump | went on | Q:“You know, it happens, right?”"]
+        );
+    }
+
+    #[test]
+    fn a_verb_chain_between_source_and_cue_is_skipped() {
+        assert_eq!(
+            frames("The advisers were quick to condemn the outcome."),
+            ["The advisers | condemn | C:the outcome"]
+        );
+        assert_eq!(
+            frames("Dehqan last week said the talks had failed."),
+            ["Dehqan | said | C:the talks had failed"]
+        );
+        assert_eq!(
+            frames("The campaign issued a statement saying it would appeal."),
+            ["The campaign | saying | C:it would appeal"]
         );
     }
 
