@@ -313,6 +313,20 @@ impl Reader<'_, '_> {
                 inverted: false,
             });
         }
+        // `he supported Obama and said, “…”` after no cue of its own: the
+        // sentence's subject.
+        if prev.is_none()
+            && j > s.first
+            && is_in(&["and", "but"], toks[j - 1].s)
+            && let Some(subject) = self.sentence_subject(s, j - 1)
+        {
+            return Some(Candidate {
+                cue,
+                source: subject,
+                clause_start: j - 1,
+                inverted: false,
+            });
+        }
         // `Trump attacked Obama, calling him “…”`: a participle after a
         // comma has the sentence's subject for its source.
         if cue.first > s.first
@@ -392,7 +406,11 @@ impl Reader<'_, '_> {
                     "asked",
                 ],
                 toks[s.first].s,
-            ) || is_in(lexicon::TIME_WORDS, toks[s.first].s));
+            ) || is_in(lexicon::TIME_WORDS, toks[s.first].s))
+            // `Eight years ago,`, `Last week,`.
+            || opener_comma.is_some_and(|k| {
+                k > s.first && is_in(lexicon::TIME_WORDS, toks[k - 1].s)
+            });
         let first = match opener_comma {
             Some(k) if opens_with_phrase => k + 1,
             _ => s.first,
@@ -606,6 +624,7 @@ impl Reader<'_, '_> {
                 None
             };
             let parenthetical = c.source.first > clause.first
+                && c.clause_start == c.source.first
                 && toks[c.source.first - 1].is(',')
                 && toks.get(cue.end).is_some_and(|t| t.is(','));
             let before =
@@ -817,7 +836,15 @@ impl Reader<'_, '_> {
             }
             weak = weak.or(Some(phrase));
         }
-        weak
+        weak.or_else(|| {
+            // `Another delegate on the slate, Jim Poolman, said`: the name
+            // that is the apposition.
+            let open = (floor..close).rev().find(|&k| toks[k].is(','))?;
+            let run = names::name_run(toks, open + 1)?;
+            let is_name =
+                run.end == close && run.end - run.first >= 2 && !self.in_quotation(open + 1);
+            is_name.then_some(run)
+        })
     }
 
     /// The content after the cue ending at token `k`: to the end of `s`.
@@ -991,7 +1018,13 @@ impl Reader<'_, '_> {
             while c > a && chars[c - 1].is_whitespace() {
                 c -= 1;
             }
-            if c > a && chars[c - 1] == ':' {
+            // `joked, again using a Southern accent, “…”`: after a comma
+            // too, when only the cue's adverbials come before it.
+            let after_comma = c > a
+                && chars[c - 1] == ','
+                && inside.len() == 1
+                && !self.text.slice(a, c).to_lowercase().starts_with("that ");
+            if c > a && (chars[c - 1] == ':' || after_comma) {
                 a = last.start;
                 b = b.min(last.end);
             }
@@ -1734,6 +1767,37 @@ mod tests {
         assert_eq!(
             frames("The campaign issued a statement saying it would appeal."),
             ["The campaign | saying | C:it would appeal"]
+        );
+    }
+
+    #[test]
+    fn a_coordinated_cue_with_no_cue_before_takes_the_subject() {
+        assert_eq!(
+            frames(
+                "Eight years ago, he backed Obama over Clinton and said, “She never did a thing for us.”"
+            ),
+            ["he | said | Q:“She never did a thing for us.”"]
+        );
+    }
+
+    #[test]
+    fn a_name_in_an_apposition_before_the_cue_is_the_source() {
+        assert_eq!(
+            frames("Another delegate on the slate, Jim Poolman, said he was only “leaning Cruz.”"),
+            ["Jim Poolman | said | C:he was only “leaning Cruz.”"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_after_the_cues_adverbials_and_a_comma_is_the_quote() {
+        assert_eq!(
+            frames("Beck joked, again using a Southern accent, “Come on up and get baptized!”"),
+            ["Beck | joked | Q:“Come on up and get baptized!”"]
+        );
+        // Not after `that`: the clause is the content.
+        assert_eq!(
+            frames("Axelrod noted that in Chicago, “it is a seismic event.”"),
+            ["Axelrod | noted | C:that in Chicago, “it is a seismic event.”"]
         );
     }
 
