@@ -817,6 +817,17 @@ impl Reader<'_, '_> {
                     first.s,
                 );
             if !strong && !first.is_capitalized() {
+                // `Jennifer Palmieri, communications director for the
+                // campaign, said`: a person's name opening the sentence.
+                if let Some(phrase) = open
+                    .checked_sub(1)
+                    .and_then(|e| names::phrase_ending_at(toks, e, s.first))
+                    && phrase.first == s.first
+                    && names::kind_of(toks, phrase) == Some(EntityKind::Person)
+                    && close - open <= 14
+                {
+                    weak = weak.or(Some(phrase));
+                }
                 continue;
             }
             let Some(phrase) = open
@@ -1798,6 +1809,21 @@ mod tests {
         assert_eq!(
             frames("Axelrod noted that in Chicago, “it is a seismic event.”"),
             ["Axelrod | noted | C:that in Chicago, “it is a seismic event.”"]
+        );
+    }
+
+    #[test]
+    fn a_name_opening_the_sentence_before_a_lower_case_apposition_is_the_source() {
+        assert_eq!(
+            frames(
+                "Jennifer Palmieri, communications director for the campaign, said in a statement: “This is a tragedy.”"
+            ),
+            ["Jennifer Palmieri | said | Q:“This is a tragedy.”"]
+        );
+        // Not a place after an opening preposition.
+        assert_eq!(
+            frames("In New York, city officials said the plan had failed."),
+            ["city officials | said | C:the plan had failed"]
         );
     }
 
