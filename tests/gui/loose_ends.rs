@@ -236,3 +236,22 @@ fn the_speaker_picker_leaves_the_list_and_its_selected_row_in_view() {
         );
     }
 }
+
+#[test]
+fn no_list_row_is_drawn_under_the_editor_in_a_short_review_window() {
+    let (_dir, _article, mut h) = window([600.0, 400.0]);
+    for w in WORDS {
+        tag(&mut h, w, Key::E);
+    }
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    let editor = editor_top(&h) - EDGE_ABOVE_FIRST_LINE;
+    for row in h.query_all_by_label_contains("Entity · “") {
+        let rect = row.rect();
+        // A row cut by the list's bottom edge is fine; one that starts
+        // below it is drawn over the editor.
+        assert!(
+            rect.top() < editor,
+            "a list row at {rect:?} is drawn under the editor, which begins at y = {editor}"
+        );
+    }
+}

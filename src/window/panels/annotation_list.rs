@@ -116,6 +116,9 @@ impl AnnotationList {
         let out = egui::ScrollArea::vertical()
             .id_salt("annotation_list")
             .max_height(ui.available_height())
+            // egui's least height (64 points) ran rows under the editor
+            // where a short window leaves the list less.
+            .min_scrolled_height(ui.available_height().min(64.0))
             .auto_shrink([false, true])
             .animated(false)
             .show_rows(ui, row_height, self.rows.len(), |ui, visible| {
