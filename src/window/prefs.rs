@@ -101,7 +101,12 @@ impl SuggesterPrefs {
 
     /// Write them to `dir`'s suggesters file atomically (temp file, fsync,
     /// rename): a crash leaves the old file or the new, never half of one.
+    /// A file there that cannot be read (hand-edited into bad RON, say) is
+    /// never overwritten: the error names it and its line:column.
     pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
+        if let Err(e) = SuggesterPrefs::load(dir) {
+            return Err(e.context("not overwritten: fix or remove it, then save again"));
+        }
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())?;
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let path = dir.join(SUGGESTERS_FILE);
@@ -152,6 +157,27 @@ pub fn login_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_suggesters_file_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SUGGESTERS_FILE);
+        let broken = "(suggesters: [(name: \"mine\", command: \"python3 x.py\"\n";
+        std::fs::write(&path, broken).unwrap();
+        let err = SuggesterPrefs::default().save(dir.path()).unwrap_err();
+        let shown = format!("{err:#}");
+        assert!(
+            shown.contains("not overwritten") && shown.contains("suggesters.ron:1:53"),
+            "{shown}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+        std::fs::remove_file(&path).unwrap();
+        SuggesterPrefs::default().save(dir.path()).unwrap();
+        assert_eq!(
+            SuggesterPrefs::load(dir.path()).unwrap(),
+            Some(SuggesterPrefs::default())
+        );
+    }
 
     #[test]
     fn missing_fields_take_defaults() {
