@@ -84,7 +84,15 @@ def source_rows(P, rows_path):
     return out
 
 
-def sources_main(P, rows_path, cv):
+def all_candidate_rows(rows_path):
+    """(article, row) for every sentence the rules left that has candidates."""
+    for l in open(rows_path, encoding="utf-8"):
+        r = json.loads(l)
+        if not r["touched"] and r.get("candidates"):
+            yield os.path.basename(r["path"]), r
+
+
+def sources_main(P, rows_path, cv, threshold):
     rows = source_rows(P, rows_path)
     flat = lambda rs: [(n, fs, y, None) for n, cands in rs for fs, y in cands]
     if cv:
@@ -102,12 +110,18 @@ def sources_main(P, rows_path, cv):
                 subj = [y for fs, y in cands if "subj" in fs]
                 subj_right += subj[0] if subj else 0
         print(f"{total} sentences with a gold source: best candidate right {right / total:.3f}, subject right {subj_right / total:.3f}", file=sys.stderr)
+        models = [train(flat([r for r in rows if fold[r[0]] != k])) for k in range(5)]
+        with open(rows_path + ".srccv", "w", encoding="utf-8") as out:
+            for n, r in all_candidate_rows(rows_path):
+                m = models[fold.get(n, 0)]
+                cands = [{"start": c["start"], "end": c["end"], "score": score(m, c["features"])} for c in r["candidates"]]
+                out.write(json.dumps({"path": r["path"], "start": r["start"], "end": r["end"], "candidates": cands}) + "\n")
         return
     bias, w = train(flat(rows))
     print("# Source picker for marginalia suggest's claim model: logistic regression weights,")
     print("# trained by scripts/train-claim-model.py --sources on PolNeAR's train split.")
     print(f"__bias\t{bias:.4f}")
-    print("__threshold\t0")
+    print(f"__threshold\t{threshold:.4f}")
     for f in sorted(w):
         print(f"{f}\t{w[f]:.4f}")
 
@@ -156,7 +170,7 @@ def main():
     P, rows_path = args[0], args[1]
     threshold = float(args[args.index("--threshold") + 1]) if "--threshold" in args else 0.0
     if "--sources" in args:
-        return sources_main(P, rows_path, "--cv" in args)
+        return sources_main(P, rows_path, "--cv" in args, threshold)
     rows = rows_of(P, rows_path)
     if "--cv" in args:
         names = sorted({n for n, _, _, _ in rows})

@@ -79,8 +79,8 @@ impl Model {
         MODEL.get_or_init(|| Model::parse(BUILTIN_WEIGHTS))
     }
 
-    /// The built-in source picker (its threshold is unused: the best
-    /// candidate wins).
+    /// The built-in source picker: the best candidate is the source when
+    /// it scores over the threshold.
     pub fn builtin_source() -> &'static Model {
         static MODEL: OnceLock<Model> = OnceLock::new();
         MODEL.get_or_init(|| Model::parse(BUILTIN_SOURCE_WEIGHTS))
@@ -506,7 +506,8 @@ pub fn add_claims(text: &Text, lexicon: &Lexicon, model: &Model, frames: &mut Ve
     }
 }
 
-/// The Claim of sentence `s`: after its subject (the source), or all of it.
+/// The Claim of sentence `s` with its source: after its subject when that is
+/// the source, or all of it; none when no candidate is likely its source.
 fn claim_frame(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Frame> {
     let toks = &text.toks;
     let subject = subject(text, lexicon, s);
@@ -519,9 +520,18 @@ fn claim_frame(text: &Text, lexicon: &Lexicon, s: Sentence) -> Option<Frame> {
                 i,
             )
         })
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-        .map(|(_, i)| candidates[i]);
-    let source_phrase = if picker.is_empty() { subject } else { best };
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let source_phrase = if picker.is_empty() {
+        subject
+    } else {
+        // A Claim whose source is more likely wrong than right is not made:
+        // it would cost the analyst more than it saves.
+        let (score, i) = best?;
+        if score <= picker.threshold {
+            return None;
+        }
+        Some(candidates[i])
+    };
     // The Claim is what follows the subject, or (its source further on) the
     // whole sentence.
     let first = subject
@@ -661,6 +671,18 @@ mod tests {
             claims("The trade deal drew sharp criticism from Senator Cruz and his allies."),
             ["Senator Cruz | The trade deal drew sharp criticism from Senator Cruz and his allies"]
         );
+    }
+
+    #[test]
+    fn no_claim_is_made_without_a_likely_source() {
+        // The claim model alone would take it (see the test above); the
+        // picker finds no candidate it trusts.
+        let text = "It was a sharp rebuke of the trade deal and of the new tax plan.";
+        let t = Text::new(text);
+        let lexicon = Lexicon::builtin();
+        let touched = vec![false];
+        assert!(Model::builtin().is_claim(&features(&t, &lexicon, &touched, 0)));
+        assert_eq!(claims(text), Vec::<String>::new());
     }
 
     #[test]
