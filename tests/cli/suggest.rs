@@ -354,3 +354,33 @@ fn suggest_reads_a_legacy_encoding_when_told() {
         sc.annotations.iter().map(|a| &a.quote).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_claim_model_suggests_stances_the_rules_miss_with_their_source() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "s.txt",
+        "However, Mr. Sanders talks about a revolution in health care.\n\nThe trade deal drew sharp criticism from Senator Cruz and his allies.\n",
+    );
+    let o = marginalia(&["suggest", "s.txt"], dir.path());
+    assert_exit(&o, 0);
+    let sc = read(dir.path(), "s.txt");
+    let claim = by_quote(&sc, "talks about a revolution in health care");
+    assert_eq!(
+        (claim.label, claim.status),
+        (Label::Claim, Status::Unreviewed)
+    );
+    assert_eq!(
+        target(&sc, claim, "source").map(|s| s.quote.as_str()),
+        Some("Mr. Sanders")
+    );
+    let claim = by_quote(
+        &sc,
+        "The trade deal drew sharp criticism from Senator Cruz and his allies",
+    );
+    assert_eq!(
+        target(&sc, claim, "source").map(|s| s.quote.as_str()),
+        Some("Senator Cruz")
+    );
+}
