@@ -27,13 +27,19 @@ import glob, json, math, os, sys, collections
 MIN_COUNT, L2, EPOCHS, RATE = 5, 1e-4, 8, 0.1
 
 
-def gold_contents(P):
-    out, seen = {}, set()
+def first_annotator_files(P):
+    """(article base name, .ann path): the first annotator's file of each article."""
+    seen = set()
     for ann in sorted(glob.glob(P + "/attributions/*.ann")):
         base = os.path.basename(ann).rsplit("_", 1)[0]
-        if base in seen:
-            continue
-        seen.add(base)
+        if base not in seen:
+            seen.add(base)
+            yield base, ann
+
+
+def gold_contents(P):
+    out = {}
+    for base, ann in first_annotator_files(P):
         frs = []
         for l in open(ann, encoding="utf-8"):
             f = l.rstrip("\n").split("\t")
@@ -47,12 +53,8 @@ def gold_contents(P):
 
 def gold_attributions(P):
     """Per article: [(content fragments, source fragments)]."""
-    out, seen = {}, set()
-    for ann in sorted(glob.glob(P + "/attributions/*.ann")):
-        base = os.path.basename(ann).rsplit("_", 1)[0]
-        if base in seen:
-            continue
-        seen.add(base)
+    out = {}
+    for base, ann in first_annotator_files(P):
         T, E = {}, []
         for l in open(ann, encoding="utf-8"):
             f = l.rstrip("\n").split("\t")
