@@ -65,10 +65,10 @@ pub struct Schema {
     pub labels: BTreeMap<Label, LabelSchema>,
     /// The file it came from; `None` for the defaults.
     pub source: Option<PathBuf>,
-    /// External suggesters the folder names: name → command line. Code from
-    /// whoever wrote the folder: the window runs one only once the user has
+    /// External suggesters the folder names, by name. Code from whoever
+    /// wrote the folder: the window runs one only once the user has
     /// confirmed it for this file's path and [`Schema::sha256`].
-    pub suggesters: BTreeMap<String, String>,
+    pub suggesters: BTreeMap<String, FolderSuggester>,
     /// SHA-256 of the file's bytes (hex); empty for the defaults.
     pub sha256: String,
 }
@@ -189,6 +189,43 @@ pub enum SchemaError {
     },
 }
 
+/// A suggester named in a folder's `marginalia.ron`: either a command line
+/// alone (`"name": "python3 ruler.py"`) or with its own time limit
+/// (`"name": (command: "python3 ruler.py", timeout_s: 30)`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "SuggesterFile")]
+pub struct FolderSuggester {
+    /// The command line, run in the file's folder.
+    pub command: String,
+    /// Its time limit in seconds, when the file gives one (the window's
+    /// default applies otherwise).
+    pub timeout_s: Option<u64>,
+}
+
+/// The two ways a schema may write a suggester.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SuggesterFile {
+    Command(String),
+    Full {
+        command: String,
+        #[serde(default)]
+        timeout_s: Option<u64>,
+    },
+}
+
+impl From<SuggesterFile> for FolderSuggester {
+    fn from(f: SuggesterFile) -> Self {
+        match f {
+            SuggesterFile::Command(command) => FolderSuggester {
+                command,
+                timeout_s: None,
+            },
+            SuggesterFile::Full { command, timeout_s } => FolderSuggester { command, timeout_s },
+        }
+    }
+}
+
 /// The file's shape. Everything is optional so a schema can set one thing.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -200,7 +237,7 @@ struct SchemaFile {
     #[serde(default)]
     labels: BTreeMap<Label, LabelFile>,
     #[serde(default)]
-    suggesters: BTreeMap<String, String>,
+    suggesters: BTreeMap<String, FolderSuggester>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -235,10 +272,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Schema, SchemaError> {
         sha256: sha256_hex(text.as_bytes()),
         ..Schema::default()
     };
-    for (name, command) in &file.suggesters {
-        if name.trim().is_empty() || command.trim().is_empty() {
+    for (name, s) in &file.suggesters {
+        if name.trim().is_empty() || s.command.trim().is_empty() {
             return Err(invalid(format!(
                 "suggester {name:?} needs a name and a command"
+            )));
+        }
+        if s.timeout_s == Some(0) {
+            return Err(invalid(format!(
+                "suggester {name:?}: timeout_s must be at least 1"
             )));
         }
     }
@@ -371,6 +413,31 @@ pub fn find_and_load(article_path: &Path) -> (Schema, Option<SchemaError>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_folder_suggester_is_a_command_or_a_command_with_its_time_limit() {
+        let s = parse(
+            "(suggesters: {\"a\": \"sh a.sh\", \"b\": (command: \"sh b.sh\", timeout_s: 30), \"c\": (command: \"sh c.sh\")})",
+            Path::new("marginalia.ron"),
+        )
+        .unwrap();
+        let got: Vec<_> = s
+            .suggesters
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.command.as_str(), s.timeout_s))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "sh a.sh", None),
+                ("b", "sh b.sh", Some(30)),
+                ("c", "sh c.sh", None)
+            ]
+        );
+        let zero = "(suggesters: {\"b\": (command: \"sh b.sh\", timeout_s: 0)})";
+        let err = parse(zero, Path::new("marginalia.ron")).unwrap_err();
+        assert!(err.to_string().contains("timeout_s"), "{err}");
+    }
+
     #[test]
     fn ner_kinds_stand_for_the_schema_kinds() {
         let s = Schema::default();

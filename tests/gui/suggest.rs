@@ -362,3 +362,25 @@ fn a_folder_suggester_runs_only_once_confirmed_for_this_version_of_its_file() {
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert!(h.state().state.suggest.dialog.is_none());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_folder_suggester_runs_with_the_time_limit_its_file_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = article(dir.path());
+    std::fs::write(
+        dir.path().join("marginalia.ron"),
+        "(suggesters: {\"slow model\": (command: \"sleep 60\", timeout_s: 1)})\n",
+    )
+    .unwrap();
+    let mut h = harness(&path);
+    run_offered(&mut h, "slow model");
+    // The confirmation says how long it may run.
+    h.get_by_label("It is stopped if it runs longer than 1 s.");
+    h.get_by_label("Run it").click();
+    h.run();
+    // Stopped at the file's limit, not the default 120 s (the wait gives
+    // up after 20 s).
+    let m = wait_for_run(&mut h);
+    assert!(m.contains("did not finish within 1 s"), "{m}");
+}

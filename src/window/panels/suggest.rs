@@ -151,12 +151,15 @@ impl Workspace {
                 self.schema
                     .suggesters
                     .iter()
-                    .map(|(name, command)| Offered {
+                    .map(|(name, s)| Offered {
                         source: Source::Command {
                             name: name.clone(),
-                            command: command.clone(),
+                            command: s.command.clone(),
                             dir: path.parent().map(PathBuf::from),
-                            timeout: Duration::from_secs(prefs::DEFAULT_TIMEOUT_S),
+                            // The file's own limit, else the default.
+                            timeout: Duration::from_secs(
+                                s.timeout_s.unwrap_or(prefs::DEFAULT_TIMEOUT_S),
+                            ),
                         },
                         file: Some((path.clone(), self.schema.sha256.clone())),
                     }),
@@ -246,7 +249,10 @@ fn suggester_row_ui(ui: &mut egui::Ui, o: &Offered) -> bool {
 
 /// The confirmation of a folder's command: `Some(true)` to run it.
 fn confirm_ui(ui: &mut egui::Ui, o: &Offered) -> Option<bool> {
-    let Source::Command { command, .. } = &o.source else {
+    let Source::Command {
+        command, timeout, ..
+    } = &o.source
+    else {
         return Some(true);
     };
     let path = o
@@ -259,6 +265,10 @@ fn confirm_ui(ui: &mut egui::Ui, o: &Offered) -> Option<bool> {
         "{path} asks to run this command, with your permissions, in its folder:"
     ));
     ui.label(egui::RichText::new(command).monospace().strong());
+    ui.label(format!(
+        "It is stopped if it runs longer than {} s.",
+        timeout.as_secs()
+    ));
     ui.label("Run it only if you trust whoever wrote that file. Your answer is remembered until the file changes.");
     let mut answer = None;
     ui.horizontal(|ui| {
