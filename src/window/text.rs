@@ -1,6 +1,6 @@
 //! Short texts for people: quotes and notes cut to one line, where an
 //! annotation came from, its history.
-use crate::model::annotation::{Annotation, Origin, Status};
+use crate::model::annotation::{Annotation, Annotations, Origin, Status};
 use chrono::{DateTime, Local, Utc};
 
 /// The first `max` chars of `s` on one line, with `…` when cut.
@@ -25,6 +25,24 @@ pub fn quoted(s: &str, max: usize) -> String {
     } else {
         format!("“{cut}”")
     }
+}
+
+/// Who said `a`, as the list, the tooltip and the review card name it: the
+/// text of its speaker (a claim's source), each part cut to `max` chars,
+/// and for a pronoun the name it refers to: `he (Dehqan)`.
+pub fn speaker_text(a: &Annotation, set: &Annotations, max: usize) -> Option<String> {
+    let target = |a: &Annotation, roles: &[&str]| {
+        roles.iter().find_map(|role| {
+            let link = a.links.iter().find(|l| l.role == *role)?;
+            set.get(&link.target)
+        })
+    };
+    let speaker = target(a, &["speaker", "source"])?;
+    let name = excerpt(&speaker.quote, max);
+    Some(match target(speaker, &["refers-to"]) {
+        Some(person) => format!("{name} ({})", excerpt(&person.quote, max)),
+        None => name,
+    })
 }
 
 /// `s` with every run of whitespace (line breaks too) made one space.

@@ -384,3 +384,59 @@ fn a_folder_suggester_runs_with_the_time_limit_its_file_gives() {
     let m = wait_for_run(&mut h);
     assert!(m.contains("did not finish within 1 s"), "{m}");
 }
+
+/// Issue 13: a quote whose speaker is a pronoun names who the pronoun
+/// stands for, in the list row, the tooltip and the review card:
+/// "— he (Dehqan)".
+#[test]
+fn a_pronoun_speaker_reads_he_and_the_name_in_list_tooltip_and_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    std::fs::write(
+        &path,
+        "Hamid Dehqan met reporters in Baku on Monday. “There is no capacity for a new crisis,” he said.\n",
+    )
+    .unwrap();
+    let mut h = harness(&path);
+    let m = suggest_from_menu(&mut h);
+    assert!(m.contains("added 1 quotes"), "{m}");
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let sc = saved(&path);
+    let q = by_quote(&sc, "“There is no capacity for a new crisis,”");
+    let he = linked(&sc, q, "speaker").expect("a speaker");
+    assert_eq!(he.quote, "he");
+    let name = linked(&sc, he, "refers-to")
+        .expect("resolved")
+        .quote
+        .clone();
+    assert!(name.contains("Dehqan"), "{name}");
+    let reads = format!("— he ({name})");
+
+    // The list row.
+    let row = format!("… {reads} · suggest");
+    let rows = h.query_all_by_label_contains(&row).count();
+    assert_eq!(rows, 1, "no list row reads {reads:?}");
+
+    // The tooltip over the quote's highlight.
+    let rect = h
+        .state()
+        .view
+        .highlight_rects()
+        .into_iter()
+        .find(|(l, _)| *l == Label::Quote)
+        .expect("the quote is drawn")
+        .1;
+    h.hover_at(rect.center());
+    for _ in 0..10 {
+        // egui shows a tooltip once the pointer has rested (0.5 s).
+        h.step();
+    }
+    h.get_by_label(&reads);
+
+    // The review card.
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    while h.state().state.selected.as_ref() != Some(&q.id) {
+        press(&mut h, Modifiers::NONE, Key::J);
+    }
+    assert!(h.query_all_by_label(&reads).count() >= 1, "review card");
+}

@@ -466,7 +466,7 @@ fn hovering_a_quote_names_its_speaker_in_the_tooltip() {
     for _ in 0..90 {
         h.step();
     }
-    h.get_by_label_contains("said by “Dehqan”");
+    h.get_by_label_contains("— Dehqan");
 }
 
 /// The window with `article` on disk and `annotations` in its sidecar.

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::window::bidi_text::label_text;
+use crate::window::text::speaker_text;
 
 impl ArticleView {
     /// The text cursor over text, and the hovered highlight with its tooltip.
@@ -21,10 +22,7 @@ impl ArticleView {
             if let Some(a) = self.annotation_at(input, layout, pos) {
                 output.hovered = Some(a.id.clone());
                 if !response.dragged() {
-                    let speaker = a
-                        .speaker()
-                        .and_then(|id| input.annotations.get(id))
-                        .map(|s| s.quote.clone());
+                    let speaker = speaker_text(a, input.annotations, 40);
                     let a = a.clone();
                     response.clone().on_hover_ui_at_pointer(|ui| {
                         annotation_tooltip_ui(ui, &a, speaker.as_deref(), input.palette);
@@ -174,7 +172,7 @@ fn annotation_tooltip_ui(
     // egui draws labels in logical order: Persian names and notes are
     // handed over in visual order (see `label_text`).
     if let Some(speaker) = speaker {
-        let line = format!("said by “{}”", crate::window::text::excerpt(speaker, 40));
+        let line = format!("— {speaker}");
         ui.label(label_text(&line));
     }
     let line = format!(

@@ -10,7 +10,7 @@ use crate::model::filter::Filter;
 use crate::store::schema::Schema;
 use crate::window::palette::Palette;
 use crate::window::panels::{Panel, chip_ui, palette};
-use crate::window::text::{excerpt, quoted};
+use crate::window::text::{quoted, speaker_text};
 use crate::window::workspace::Workspace;
 use chrono::{DateTime, Local, Utc};
 use eframe::egui;
@@ -140,11 +140,8 @@ impl AnnotationList {
                     };
                     let is_selected = ws.selected.as_ref() == Some(&a.id);
                     let text = texts.entry(stamp).or_insert_with(|| {
-                        let speaker = a
-                            .speaker()
-                            .and_then(|id| doc.annotations.get(id))
-                            .map(|s| s.quote.as_str());
-                        row_text(a, &kind_text(a, &ws.schema), speaker, now)
+                        let speaker = speaker_text(a, &doc.annotations, 24);
+                        row_text(a, &kind_text(a, &ws.schema), speaker.as_deref(), now)
                     });
                     if row_ui(ui, a, text, palette, is_selected).clicked() {
                         clicked = Some(a.id.clone());
@@ -294,9 +291,7 @@ fn kind_text(a: &Annotation, schema: &Schema) -> String {
 
 /// A row's text: kind, quote, speaker, author and relative time.
 fn row_text(a: &Annotation, kind: &str, speaker: Option<&str>, now: DateTime<Utc>) -> String {
-    let speaker = speaker
-        .map(|s| format!(" — {}", excerpt(s, 24)))
-        .unwrap_or_default();
+    let speaker = speaker.map(|s| format!(" — {s}")).unwrap_or_default();
     let text = format!(
         "{kind} · {}{speaker} · {} · {}",
         quoted(&a.quote, 36),

@@ -9,10 +9,11 @@
 //! frames, only ids.
 use crate::model::annotation::{Annotation, Annotations, Label, Status};
 use crate::model::review::{self, Progress};
+use crate::window::bidi_text::label_text;
 use crate::window::commands::Command;
 use crate::window::palette::Palette;
 use crate::window::panels::{Panel, chip_ui, command_button_ui, palette};
-use crate::window::text::{history_lines, one_line, origin_text};
+use crate::window::text::{history_lines, one_line, origin_text, speaker_text};
 use crate::window::workspace::Workspace;
 use eframe::egui;
 
@@ -170,8 +171,8 @@ fn facts_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Pale
     ui.label(format!("{}..{}", a.start, a.end));
     ui.label(format!("by {}", a.author));
     ui.label(origin_text(&a.origin));
-    if let Some(speaker) = a.speaker().and_then(|id| set.get(id)) {
-        ui.label(format!("speaker: {}", one_line(&speaker.quote)));
+    if let Some(speaker) = speaker_text(a, set, 40) {
+        ui.label(label_text(&format!("— {speaker}")).into_owned());
     }
     for (k, v) in &a.attrs {
         ui.label(format!("{k}: {v}"));

@@ -147,23 +147,16 @@ impl Workspace {
             file: None,
         }));
         if let Some(path) = &self.schema.source {
-            offered.extend(
-                self.schema
-                    .suggesters
-                    .iter()
-                    .map(|(name, s)| Offered {
-                        source: Source::Command {
-                            name: name.clone(),
-                            command: s.command.clone(),
-                            dir: path.parent().map(PathBuf::from),
-                            // The file's own limit, else the default.
-                            timeout: Duration::from_secs(
-                                s.timeout_s.unwrap_or(prefs::DEFAULT_TIMEOUT_S),
-                            ),
-                        },
-                        file: Some((path.clone(), self.schema.sha256.clone())),
-                    }),
-            );
+            offered.extend(self.schema.suggesters.iter().map(|(name, s)| Offered {
+                source: Source::Command {
+                    name: name.clone(),
+                    command: s.command.clone(),
+                    dir: path.parent().map(PathBuf::from),
+                    // The file's own limit, else the default.
+                    timeout: Duration::from_secs(s.timeout_s.unwrap_or(prefs::DEFAULT_TIMEOUT_S)),
+                },
+                file: Some((path.clone(), self.schema.sha256.clone())),
+            }));
         }
         self.suggest.dialog = Some(Dialog::Pick(offered));
     }
