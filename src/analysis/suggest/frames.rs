@@ -642,10 +642,13 @@ impl Reader<'_, '_> {
             });
             [before, after]
         };
+        // `“…,” he said, referring to X, “…”`: the second part of a split
+        // quotation is the quotation alone, whatever its case.
+        let splits_quote = fragments[0].is_some_and(|b| self.holds_quotation(b));
         let contents: Vec<Content> = fragments
             .into_iter()
-            .flatten()
-            .filter_map(|span| self.classify(span))
+            .enumerate()
+            .filter_map(|(k, span)| self.classify(span?, k == 1 && splits_quote))
             .collect();
         if contents.is_empty() {
             return None;
@@ -992,8 +995,9 @@ impl Reader<'_, '_> {
             .any(|q| q.depth == 0 && span.start <= q.start && q.end <= span.end)
     }
 
-    /// Trim a content span and tell a Quote from a Claim.
-    fn classify(&self, span: Span) -> Option<Content> {
+    /// Trim a content span and tell a Quote from a Claim; `continues_quote`
+    /// for the part after the cue of a split quotation.
+    fn classify(&self, span: Span, continues_quote: bool) -> Option<Content> {
         let chars = &self.text.chars;
         let (mut a, mut b) = (span.start, span.end.min(chars.len()));
         let is_edge = |c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '—' | '–' | '-');
@@ -1030,10 +1034,14 @@ impl Reader<'_, '_> {
                 c -= 1;
             }
             // `joked, again using a Southern accent, “…”`: after a comma
-            // too, when only the cue's adverbials come before it.
+            // too, when only the cue's adverbials come before it. A
+            // quotation that opens in lower case continues the clause
+            // before it (`In past campaigns, “we felt …,” he said`), which
+            // is then part of the content.
             let after_comma = c > a
                 && chars[c - 1] == ','
                 && inside.len() == 1
+                && (continues_quote || !opens_in_lower_case(chars, last))
                 && !self.text.slice(a, c).to_lowercase().starts_with("that ");
             if c > a && (chars[c - 1] == ':' || after_comma) {
                 a = last.start;
@@ -1336,6 +1344,16 @@ impl Reader<'_, '_> {
             .max_by_key(|&fi| self.frame_sentence[fi])?;
         self.frames[fi].source.clone()
     }
+}
+
+/// True when the first letter inside quotation `q` is lower case: the
+/// quotation carries on a sentence begun before it (`said the plan was
+/// “dead on arrival”`) rather than opening one.
+fn opens_in_lower_case(chars: &[char], q: &Quotation) -> bool {
+    chars
+        .get(q.start..q.end)
+        .and_then(|inner| inner.iter().find(|c| c.is_alphabetic()))
+        .is_some_and(|c| c.is_lowercase())
 }
 
 /// Verbs and adjectives that take the cue as their complement, between a
@@ -1809,6 +1827,30 @@ mod tests {
         assert_eq!(
             frames("Axelrod noted that in Chicago, “it is a seismic event.”"),
             ["Axelrod | noted | C:that in Chicago, “it is a seismic event.”"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_opening_in_lower_case_after_a_comma_keeps_its_clause() {
+        // The quotation carries on the sentence: the clause before the comma
+        // is part of what was said.
+        assert_eq!(
+            frames("In earlier races, “we could reach voters with a good website,” Mara said."),
+            ["Mara | said | C:In earlier races, “we could reach voters with a good website,”"]
+        );
+        assert_eq!(
+            frames("Lund said whatever the council decides, “the bridge stays open.”"),
+            ["Lund | said | C:whatever the council decides, “the bridge stays open.”"]
+        );
+        // The second part of a split quotation is the quotation alone.
+        assert_eq!(
+            frames("“Every time,” Lund said, turning to the mayor, “the bridge floods.”"),
+            ["Lund | said | Q:“Every time,” / Q:“the bridge floods.”"]
+        );
+        // A quotation that opens a sentence of its own is the content alone.
+        assert_eq!(
+            frames("In earlier races, “We could reach voters with a good website,” Mara said."),
+            ["Mara | said | Q:“We could reach voters with a good website,”"]
         );
     }
 
