@@ -227,6 +227,11 @@ impl Reader<'_, '_> {
             if toks[cue.first].is_capitalized() && cue.first != s.first && !title_case {
                 continue;
             }
+            // `the resolution of disputes`, `his warnings`: after a
+            // determiner or a preposition a cue is a noun.
+            if cue.first > s.first && self.is_noun_position(cue) {
+                continue;
+            }
             // `the report found`, `his statement was`: a noun before a verb.
             let next_is_verb = toks.get(cue.end).is_some_and(|n| {
                 n.is_word()
@@ -250,6 +255,32 @@ impl Reader<'_, '_> {
             }
         }
         out
+    }
+
+    /// True when the word before `cue` makes it a noun: a determiner (`the
+    /// claims`, `his warnings`) or a preposition (`of disputes`, `in
+    /// reports`).
+    fn is_noun_position(&self, cue: CueMatch) -> bool {
+        let toks = self.toks();
+        let Some(prev) = cue.first.checked_sub(1).and_then(|k| toks.get(k)) else {
+            return false;
+        };
+        let determiner = is_in(
+            &[
+                "the", "a", "an", "this", "these", "those", "his", "her", "their", "its", "our",
+                "my", "your", "every", "each", "no", "another", "any",
+            ],
+            prev.s,
+        );
+        let preposition = is_in(
+            &[
+                "of", "for", "in", "on", "with", "by", "about", "from", "over", "into", "without",
+                "after", "before", "between", "against", "among", "under", "at", "during",
+                "through", "amid", "despite", "upon",
+            ],
+            prev.s,
+        );
+        prev.is_word() && (determiner || preposition)
     }
 
     /// `a Twitter comment`, `an estimate`: a cue in its base form after a
@@ -472,7 +503,14 @@ impl Reader<'_, '_> {
             && (names::is_pronoun(&words[0])
                 || words.iter().all(names::is_name_word)
                 || is_in(lexicon::DETERMINERS, words[0].s));
-        (short_name && self.speech_ending_before(p.first)).then_some(cue)
+        // `…, he underlined.`, `…, the ministry confirmed.`: a clause, a
+        // comma, then only the source and the verb to the sentence's end.
+        let ends_sentence = (i + 1..s.end).all(|k| !toks[k].is_word());
+        let after_clause_comma = p.first > s.first + 2
+            && toks[p.first - 1].is(',')
+            && ends_sentence
+            && !is_in(&["it", "who", "which"], words[0].s);
+        (short_name && (self.speech_ending_before(p.first) || after_clause_comma)).then_some(cue)
     }
 
     /// True when a top-level quotation that ends on `,` `?` or `!` inside
@@ -558,6 +596,7 @@ impl Reader<'_, '_> {
             }
         }
         let mut out = Vec::new();
+        let mut floor = s.first;
         for (k, c) in chosen.iter().enumerate() {
             // The clause ends where the next frame's clause starts.
             let mut end = chosen.get(k + 1).map_or(s.end, |n| n.clause_start);
@@ -573,13 +612,12 @@ impl Reader<'_, '_> {
                 first: s.first,
                 end,
             };
-            let floor = if k == 0 {
-                s.first
-            } else {
-                chosen[k - 1].cue.end
-            };
-            if let Some(f) = self.frame_at(clause, floor, *c, k == 0) {
+            // A cue before that made no frame (`Azerbaijan is bound to
+            // maintain security …, he underlined.`: `maintain` is weak and
+            // has no quotation) leaves its clause to this one.
+            if let Some(f) = self.frame_at(clause, floor, *c, out.is_empty()) {
                 out.push(f);
+                floor = c.cue.end;
             }
         }
         out
@@ -2010,6 +2048,44 @@ mod tests {
         assert_eq!(
             frames("She posted a Twitter comment of her own."),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn an_unknown_past_tense_closing_the_sentence_after_a_comma_is_its_cue() {
+        assert_eq!(
+            frames("The dam will hold through the spring, he underlined."),
+            ["he | underlined | C:The dam will hold through the spring"]
+        );
+        assert_eq!(
+            frames("The bridge reopens on Monday, the Oslo council confirmed."),
+            ["the Oslo council | confirmed | C:The bridge reopens on Monday"]
+        );
+        // A weak cue before it that made no frame leaves it the clause.
+        assert_eq!(
+            frames("Oslo is bound to maintain the dam, and will not sell it, he underlined."),
+            ["he | underlined | C:Oslo is bound to maintain the dam, and will not sell it"]
+        );
+        // Not mid-sentence, and not after `it`.
+        assert!(frames("The dam held, he underlined twice in red.").is_empty());
+        assert!(frames("The shop was busy all week, it closed.").is_empty());
+    }
+
+    #[test]
+    fn a_cue_word_after_a_determiner_or_preposition_is_a_noun() {
+        // `disputes` after `of` is no cue, and `resolution of` no source.
+        assert_eq!(
+            frames("Lund worked toward a settlement of disputes over the river and its dams."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            frames("The mayor ignored their warnings about the flood."),
+            Vec::<String>::new()
+        );
+        // The verb of the sentence is still the cue.
+        assert_eq!(
+            frames("Lund said the reports of leaks at the dam were false."),
+            ["Lund | said | C:the reports of leaks at the dam were false"]
         );
     }
 }
