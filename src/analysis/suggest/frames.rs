@@ -962,6 +962,7 @@ impl Reader<'_, '_> {
         {
             k += 1;
         }
+        k = self.skip_to_that(s, k);
         if (k..s.end).all(|m| !toks[m].is_word()) {
             return None;
         }
@@ -969,6 +970,92 @@ impl Reader<'_, '_> {
             start: toks[k].start,
             end: toks[s.end - 1].end,
         })
+    }
+
+    /// The `that` opening the content when only an adverbial stands
+    /// between the cue and it (`said instead that`, `said, however, that`,
+    /// `said following a vote in 2001 that`, `agreed with the President
+    /// that`); otherwise `k`. The adverbial is a phrase opened by a
+    /// preposition, or adverbs and time words, with no verb in it.
+    fn skip_to_that(&self, s: Sentence, k: usize) -> usize {
+        let toks = self.toks();
+        let Some(that) =
+            (k + 1..s.end.min(k + 14)).find(|&m| toks[m].s.eq_ignore_ascii_case("that"))
+        else {
+            return k;
+        };
+        let auxiliary = |t: &super::text::Tok| {
+            is_in(
+                &[
+                    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can",
+                    "could", "should", "may", "might", "must", "be", "been", "do", "does", "did",
+                ],
+                t.s,
+            )
+        };
+        // `that` must open a clause with a subject of its own, not a
+        // relative clause (`the dam that was built`).
+        let opens_clause = toks
+            .get(that + 1)
+            .is_some_and(|t| t.is_word() && that + 1 < s.end && !auxiliary(t));
+        if !opens_clause {
+            return k;
+        }
+        let words: Vec<&super::text::Tok> = toks[k..that].iter().filter(|t| t.is_word()).collect();
+        let Some(first) = words.first() else {
+            return k;
+        };
+        let plain = (k..that).all(|m| {
+            let t = &toks[m];
+            !self.in_quotation(m)
+                && (t.is_word() || t.is(',') || t.is('—') || t.is('(') || t.is(')'))
+        });
+        let verbish = words.iter().enumerate().any(|(n, t)| {
+            auxiliary(t) || (n > 0 && t.s.chars().count() > 4 && t.s.ends_with("ed"))
+        });
+        let adverb = |t: &&super::text::Tok| {
+            (t.s.chars().count() > 4 && t.s.ends_with("ly") && !t.is_capitalized())
+                || is_in(lexicon::TIME_WORDS, t.s)
+                || is_in(
+                    &[
+                        "instead", "however", "only", "also", "again", "still", "now", "then",
+                        "though", "once", "even", "last", "this", "earlier", "later",
+                    ],
+                    t.s,
+                )
+        };
+        let prepositional = words.len() >= 2
+            && is_in(
+                &[
+                    "with",
+                    "in",
+                    "after",
+                    "following",
+                    "during",
+                    "for",
+                    "between",
+                    "without",
+                    "on",
+                    "at",
+                    "from",
+                    "before",
+                    "since",
+                    "among",
+                    "amid",
+                    "despite",
+                    "per",
+                    "across",
+                    "over",
+                    "via",
+                    "through",
+                ],
+                first.s,
+            );
+        if plain && !verbish && (prepositional || words.iter().all(adverb)) {
+            that
+        } else {
+            k
+        }
     }
 
     /// The first token after a time phrase starting at `k` (`Tuesday`,
@@ -2069,6 +2156,31 @@ mod tests {
         // Not mid-sentence, and not after `it`.
         assert!(frames("The dam held, he underlined twice in red.").is_empty());
         assert!(frames("The shop was busy all week, it closed.").is_empty());
+    }
+
+    #[test]
+    fn an_adverbial_between_the_cue_and_that_is_left_out() {
+        assert_eq!(
+            frames("Lund said instead that the dam would hold."),
+            ["Lund | said | C:that the dam would hold"]
+        );
+        assert_eq!(
+            frames("Lund said, however, that the dam would hold."),
+            ["Lund | said | C:that the dam would hold"]
+        );
+        assert_eq!(
+            frames("Lund agreed with the engineers from Bergen that the dam would hold."),
+            ["Lund | agreed | C:that the dam would hold"]
+        );
+        // A clause before `that` is part of the content.
+        assert_eq!(
+            frames("Lund said the truth is that the dam would hold."),
+            ["Lund | said | C:the truth is that the dam would hold"]
+        );
+        assert_eq!(
+            frames("Lund said for the dam that was built in 1950 it would hold."),
+            ["Lund | said | C:for the dam that was built in 1950 it would hold"]
+        );
     }
 
     #[test]
