@@ -1329,10 +1329,12 @@ impl Reader<'_, '_> {
             if !is_speech {
                 continue;
             }
-            let content = Content {
+            // `…, saying that heroin is now “cheaper than candy.”`: a cue
+            // whose frame found no source still opens the content.
+            let content = self.content_from_cue(sentence, q).unwrap_or(Content {
                 span,
                 label: Label::Quote,
-            };
+            });
             // A later paragraph of a quotation belongs to the frame of the first.
             let previous_part = q
                 .continues
@@ -1372,6 +1374,59 @@ impl Reader<'_, '_> {
             }
             self.used[qi] = true;
         }
+    }
+
+    /// For quotation `q` that no frame took, in sentence `s`: the content
+    /// from the nearest cue before it (`said the program is a “critical
+    /// part of our strategy.”`), when only words of its clause stand
+    /// between them, read as a frame reads what follows its cue.
+    fn content_from_cue(&self, s: Sentence, q: &Quotation) -> Option<Content> {
+        let toks = self.toks();
+        let qk = self.text.tok_at(q.start);
+        if qk <= s.first || qk >= s.end {
+            return None;
+        }
+        // The nearest cue before the quotation, with nothing between that
+        // ends its clause or holds another quotation.
+        let mut k = qk;
+        let cue = loop {
+            if k == s.first {
+                return None;
+            }
+            k -= 1;
+            let t = &toks[k];
+            if t.is(';') || t.is('.') || t.is('?') || t.is('!') || self.in_quotation(k) {
+                return None;
+            }
+            if let Some(cue) = self.lexicon.cue_at(toks, k)
+                && cue.end <= qk
+                && !toks[k].is_capitalized()
+                && !self.is_noun_position(cue)
+            {
+                break cue;
+            }
+        };
+        // `“…,” said Leamer, an economist, “is that …”`: the cue of the
+        // quotation before; this one is its second part.
+        if self.quotation_ends_before(cue.first) {
+            return None;
+        }
+        let clause = Sentence {
+            first: s.first,
+            end: self.text.tok_at(q.end).min(s.end),
+        };
+        let span = self.content_after(clause, cue.end, cue.options.addressee)?;
+        if span.start >= q.start {
+            return None;
+        }
+        let content = self.classify(
+            Span {
+                start: span.start,
+                end: q.end,
+            },
+            false,
+        )?;
+        (content.span.start < q.start).then_some(content)
     }
 
     /// The paragraph (line) a sentence is in: index of its first sentence.
@@ -2215,6 +2270,32 @@ mod tests {
         assert_eq!(
             frames("Lund said for the dam that was built in 1950 it would hold."),
             ["Lund | said | C:for the dam that was built in 1950 it would hold"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_no_frame_took_keeps_the_words_after_the_cue_before_it() {
+        // No source is found for these cues, but the content still opens
+        // after them.
+        assert_eq!(
+            frames(
+                "The engineer began by talking about the floods, saying that the old dam is now “weaker than the town thinks.”"
+            ),
+            [" |  | C:that the old dam is now “weaker than the town thinks.”"]
+        );
+        assert_eq!(
+            frames(
+                "The mayor, who was elected in 2010 -- and who ran on the dam -- said the repairs are a “critical part of our plan.”"
+            ),
+            [" |  | C:the repairs are a “critical part of our plan.”"]
+        );
+        // After a quotation the cue is that quotation's: the second part of
+        // a split quotation stays a Quote.
+        assert_eq!(
+            frames(
+                "“The dam holds,” said Lund, an engineer who has worked at the dam for years, “and it will hold through the spring.”"
+            ),
+            ["Lund | said | Q:“The dam holds,” / Q:“and it will hold through the spring.”"]
         );
     }
 
