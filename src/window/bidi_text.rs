@@ -83,6 +83,48 @@ pub fn label_text(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `line` (logical order, no line feed) broken into lines no wider than
+/// `width` by `width_of` (a line's width when drawn), greedily after white
+/// space, as egui would wrap it; a word wider than `width` gets a line of
+/// its own. For a label that wraps right-to-left text: egui would wrap the
+/// reordered text and put the lines' pieces in the wrong order, so the
+/// logical text is wrapped first and each line reordered on its own
+/// ([`label_text`]), as the article view does (UAX #9 rule L1 order).
+pub fn wrap_lines<'t>(line: &'t str, width: f32, width_of: impl Fn(&str) -> f32) -> Vec<&'t str> {
+    // Where a line may start: after a run of white space.
+    let mut breaks: Vec<usize> = line
+        .char_indices()
+        .zip(line.chars().skip(1))
+        .filter(|((_, c), next)| c.is_whitespace() && !next.is_whitespace())
+        .map(|((b, c), _)| b + c.len_utf8())
+        .collect();
+    breaks.push(line.len());
+    let fits = |piece: &str| width_of(piece.trim_end()) <= width;
+    let mut lines = Vec::new();
+    let (mut start, mut fit) = (0, None);
+    for b in breaks {
+        if fits(&line[start..b]) {
+            fit = Some(b);
+            continue;
+        }
+        if let Some(end) = fit.filter(|&end| end > start) {
+            lines.push(&line[start..end]);
+            start = end;
+        }
+        if fits(&line[start..b]) {
+            fit = Some(b);
+        } else {
+            // A word wider than the line: a line of its own.
+            lines.push(&line[start..b]);
+            (start, fit) = (b, None);
+        }
+    }
+    if start < line.len() || lines.is_empty() {
+        lines.push(&line[start..]);
+    }
+    lines
+}
+
 /// `text` cut where egui's font runs would be: maximal runs of graphemes of
 /// RTL scripts (`true`), and every other grapheme alone (`false`).
 fn font_pieces(text: &str) -> Vec<(&str, bool)> {
@@ -129,6 +171,24 @@ mod tests {
         assert!(needs_bidi("digits ۱۲۰۰ only"), "Persian digits");
         assert!(needs_bidi("x \u{202B}embedded\u{202C}"), "RLE");
         assert!(needs_bidi("x \u{2067}isolate\u{2069}"), "RLI");
+    }
+
+    #[test]
+    fn lines_wrap_after_white_space_before_they_are_reordered() {
+        // One unit of width per char.
+        let width_of = |s: &str| s.chars().count() as f32;
+        let note = "این یادداشت بلند است و باید شکسته شود";
+        let lines = wrap_lines(note, 12.0, width_of);
+        assert_eq!(lines.concat(), note, "nothing lost, in order");
+        assert_eq!(lines, ["این یادداشت ", "بلند است و ", "باید شکسته ", "شود"]);
+        assert!(lines.iter().all(|l| width_of(l.trim_end()) <= 12.0));
+        // A word wider than the line keeps a line of its own.
+        assert_eq!(
+            wrap_lines("a verylongword b", 5.0, width_of),
+            ["a ", "verylongword ", "b"]
+        );
+        assert_eq!(wrap_lines("", 5.0, width_of), [""]);
+        assert_eq!(wrap_lines("short", 50.0, width_of), ["short"]);
     }
 
     #[test]

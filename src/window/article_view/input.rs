@@ -185,7 +185,6 @@ fn annotation_tooltip_ui(
     ui.label(label_text(&line));
     if let Some(note) = &a.note {
         ui.separator();
-        let lines: Vec<_> = note.lines().map(label_text).collect();
-        ui.label(lines.join("\n"));
+        crate::window::panels::reading_order_label_ui(ui, note);
     }
 }
