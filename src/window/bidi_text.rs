@@ -33,6 +33,12 @@ pub fn needs_bidi(text: &str) -> bool {
         })
 }
 
+/// True when `text` reads right to left as a paragraph: its first strong
+/// char is of a right-to-left script (UAX #9 rules P2, P3).
+pub fn is_rtl_paragraph(text: &str) -> bool {
+    needs_bidi(text) && ParagraphBidiInfo::new(text, None).paragraph_level.is_rtl()
+}
+
 /// The char drawn for `c` at a right-to-left level (rule L4).
 pub fn mirrored(c: char) -> char {
     unicode_bidi_mirroring::get_mirrored(c).unwrap_or(c)
@@ -90,7 +96,7 @@ pub fn label_text(line: &str) -> Cow<'_, str> {
 /// reordered text and put the lines' pieces in the wrong order, so the
 /// logical text is wrapped first and each line reordered on its own
 /// ([`label_text`]), as the article view does (UAX #9 rule L1 order).
-pub fn wrap_lines<'t>(line: &'t str, width: f32, width_of: impl Fn(&str) -> f32) -> Vec<&'t str> {
+pub fn wrap_lines(line: &str, width: f32, width_of: impl Fn(&str) -> f32) -> Vec<&str> {
     // Where a line may start: after a run of white space.
     let mut breaks: Vec<usize> = line
         .char_indices()

@@ -10,6 +10,7 @@
 //! workspace      what panels share: session, selection, messages; the edits
 //! commands       the command table, scopes and keymap
 //! watch, corpus, dialogs, preimport, palette, prefs, text, sample, fonts,
+//! bidi_text, bidi_edit (right-to-left text in labels and text fields),
 //! encoding (its dialog, banner and status widgets)
 //! ```
 //!
@@ -20,6 +21,7 @@ use eframe::egui;
 pub mod app;
 pub mod article_view;
 pub mod bench;
+pub mod bidi_edit;
 pub mod bidi_text;
 pub mod commands;
 pub mod corpus;
@@ -69,7 +71,7 @@ mod tests {
         Some(match module {
             "text" | "palette" | "prefs" | "sample" | "dialogs" | "preimport" | "corpus"
             | "watch" | "commands" | "fonts" | "encoding" | "bidi_text" | "suggest" => 1,
-            "workspace" => 2,
+            "workspace" | "bidi_edit" => 2,
             "panels" | "article_view" => 3,
             "app" => 4,
             "bench" | "mod" => 5,

@@ -185,6 +185,6 @@ fn annotation_tooltip_ui(
     ui.label(label_text(&line));
     if let Some(note) = &a.note {
         ui.separator();
-        crate::window::panels::reading_order_label_ui(ui, note);
+        crate::window::bidi_edit::reading_order_label_ui(ui, note);
     }
 }

@@ -9,6 +9,7 @@
 //! theirs. Every resolution is one undoable step ([`Workspace::resolve`]);
 //! nothing here drops an annotation unasked.
 use crate::model::annotation::{AnchorState, Annotation};
+use crate::window::bidi_text::label_text;
 use crate::window::panels::Panel;
 use crate::window::text::{differing_fields, quoted};
 use crate::window::workspace::{Resolve, Workspace};
@@ -74,9 +75,9 @@ fn card_ui(ui: &mut egui::Ui, a: &Annotation, has_selection: bool) -> Option<Res
         {
             decision = Some(Resolve::Select(id.clone()));
         }
-        ui.label(quoted(&a.quote, 80));
+        ui.label(label_text(&quoted(&a.quote, 80)).into_owned());
         if let Some(old) = &a.original_quote {
-            ui.weak(format!("was {}", quoted(old, 80)));
+            ui.weak(label_text(&format!("was {}", quoted(old, 80))).into_owned());
         }
         ui.horizontal_wrapped(|ui| match a.anchor {
             AnchorState::Moved | AnchorState::Fuzzy => {

@@ -10,6 +10,7 @@
 //! the app), and before the editor moves to another annotation.
 use crate::model::annotation::{Annotation, AnnotationId, Label, Stamp};
 use crate::model::review::linked_to;
+use crate::window::bidi_text::label_text;
 use crate::window::commands::Command;
 use crate::window::panels::{Panel, chip_ui, command_button_ui, palette};
 use crate::window::text::{history_lines, origin_text, quoted};
@@ -169,7 +170,7 @@ impl Panel for Editor {
         let a = self.sync(ws)?;
         let mut command = None;
         let palette = palette(ws, ui.visuals().dark_mode);
-        ui.strong(quoted(&a.quote, 80));
+        ui.strong(label_text(&quoted(&a.quote, 80)).into_owned());
         ui.weak(format!(
             "{}..{} · {} · {}",
             a.start,
@@ -267,6 +268,8 @@ impl Editor {
             .add(
                 egui::TextEdit::multiline(&mut b.note.text)
                     .id(egui::Id::unique(NOTE_ID))
+                    // A Persian note reads in visual order, line by line.
+                    .layouter(&mut crate::window::bidi_edit::multiline_layouter)
                     .desired_rows(3)
                     .desired_width(f32::INFINITY),
             )
@@ -284,6 +287,7 @@ fn kind_field_ui(ui: &mut egui::Ui, text: &mut String) -> bool {
         ui.add(
             egui::TextEdit::singleline(text)
                 .id(egui::Id::unique(KIND_ID))
+                .layouter(&mut crate::window::bidi_edit::layouter)
                 .hint_text("Person, ORG, Place…")
                 .desired_width(160.0),
         )
@@ -352,7 +356,9 @@ fn links_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Annotation) -> Option<Annotat
     let mut picked = None;
     for (role, other) in links {
         let text = format!("{role}: {} {}", other.label, quoted(&other.quote, 40));
-        let link = ui.link(text).on_hover_text("Select it");
+        let link = ui
+            .link(label_text(&text).into_owned())
+            .on_hover_text("Select it");
         if link.clicked() {
             picked = Some(other.id.clone());
         }

@@ -64,6 +64,8 @@ impl Panel for FindBar {
             ui.add(
                 egui::TextEdit::singleline(&mut self.query)
                     .id(id)
+                    // Persian reads in visual order, as in the article.
+                    .layouter(&mut crate::window::bidi_edit::layouter)
                     .hint_text("type, then Enter")
                     .desired_width(240.0),
             )

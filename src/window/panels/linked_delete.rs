@@ -5,6 +5,7 @@
 //! window behind.
 use crate::model::annotation::Annotation;
 use crate::model::review::{self, LinkedDelete};
+use crate::window::bidi_text::label_text;
 use crate::window::panels::Panel;
 use crate::window::text::{excerpt, quoted};
 use crate::window::workspace::Workspace;
@@ -39,13 +40,16 @@ impl Panel for LinkedDeleteDialog {
             egui::Modal::new(egui::Id::unique("marginalia.linked_delete")).show(ui.ctx(), |ui| {
                 ui.set_width(width);
                 ui.heading("Delete a linked annotation?");
-                ui.label(format!(
+                let text = format!(
                     "{} is linked from {} annotation(s):",
                     quoted(&target.quote, 40),
                     linked.len()
-                ));
+                );
+                ui.label(label_text(&text).into_owned());
                 for a in linked.iter().take(8) {
-                    ui.weak(format!("{} {}", a.label, quoted(&a.quote, 50)));
+                    ui.weak(
+                        label_text(&format!("{} {}", a.label, quoted(&a.quote, 50))).into_owned(),
+                    );
                 }
                 ui.separator();
                 ui.horizontal_wrapped(|ui| answer = buttons_ui(ui));
@@ -87,7 +91,7 @@ fn fragment_ui(
                 quotes.len()
             ));
             for q in quotes.iter().take(8) {
-                ui.weak(quoted(q, 80));
+                ui.weak(label_text(&quoted(q, 80)).into_owned());
             }
             ui.separator();
             ui.horizontal_wrapped(|ui| {

@@ -10,7 +10,6 @@
 //! returns what the app must do for it, usually a [`Command`] to run. Panels
 //! never see the app or each other, so the arrows point one way: app →
 //! panels → workspace and the command table. A new panel is one file here.
-use crate::window::bidi_text;
 use crate::window::commands::{Command, Keymap, Situation, Spec, chord_text};
 use crate::window::palette::Palette;
 use crate::window::workspace::Workspace;
@@ -119,32 +118,4 @@ pub fn focus_selecting_all(ctx: &egui::Context, id: egui::Id, text: &str) {
     state.cursor.set_char_range(Some(everything));
     state.store(ctx, id);
     ctx.memory_mut(|m| m.request_focus(id));
-}
-
-/// A label for text that may hold right-to-left lines (a note), wrapped to
-/// the room there is and shown in reading order: each line is wrapped in
-/// logical order first, then each wrapped line is reordered
-/// ([`bidi_text::wrap_lines`], [`bidi_text::label_text`]). egui would wrap
-/// the reordered text instead, and a long Persian note read its wrapped
-/// lines bottom first. Text with nothing right to left is a plain label.
-pub fn reading_order_label_ui(ui: &mut egui::Ui, text: &str) -> egui::Response {
-    if !bidi_text::needs_bidi(text) {
-        return ui.label(text);
-    }
-    let font = egui::TextStyle::Body.resolve(ui.style());
-    let width = ui.available_width().max(1.0);
-    let width_of = |s: &str| {
-        let job = egui::text::LayoutJob::simple_singleline(
-            s.to_owned(),
-            font.clone(),
-            egui::Color32::WHITE,
-        );
-        ui.fonts_mut(|f| f.layout_job(job)).size().x
-    };
-    let lines: Vec<String> = text
-        .lines()
-        .flat_map(|line| bidi_text::wrap_lines(line, width, width_of))
-        .map(|line| bidi_text::label_text(line.trim_end()).into_owned())
-        .collect();
-    ui.add(egui::Label::new(lines.join("\n")).wrap_mode(egui::TextWrapMode::Extend))
 }

@@ -9,7 +9,7 @@
 //! frames, only ids.
 use crate::model::annotation::{Annotation, Annotations, Label, Status};
 use crate::model::review::{self, Progress};
-use crate::window::bidi_text::label_text;
+use crate::window::bidi_text::{is_rtl_paragraph, label_text};
 use crate::window::commands::Command;
 use crate::window::palette::Palette;
 use crate::window::panels::{Panel, chip_ui, command_button_ui, palette};
@@ -139,16 +139,26 @@ fn card_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palet
             let gap = |yes: bool| if yes { " " } else { "" };
             let before = gap(a.prefix.ends_with(char::is_whitespace));
             let after = gap(a.suffix.starts_with(char::is_whitespace));
-            ui.weak(format!("…{}{before}", one_line(&a.prefix)));
-            let quote = egui::RichText::new(one_line(&a.quote))
+            let prefix = format!("…{}{before}", one_line(&a.prefix));
+            let suffix = format!("{after}{}…", one_line(&a.suffix));
+            let quote = label_text(&one_line(&a.quote)).into_owned();
+            let quote = egui::RichText::new(quote)
                 .strong()
                 .background_color(palette.color(a.label));
+            // A right-to-left paragraph puts what comes before at the right.
+            let rtl = is_rtl_paragraph(&format!("{}{}{}", a.prefix, a.quote, a.suffix));
+            let (left, right) = if rtl {
+                (suffix, prefix)
+            } else {
+                (prefix, suffix)
+            };
+            ui.weak(label_text(&left).into_owned());
             ui.label(quote);
-            ui.weak(format!("{after}{}…", one_line(&a.suffix)));
+            ui.weak(label_text(&right).into_owned());
         });
         ui.horizontal_wrapped(|ui| facts_ui(ui, set, a, palette));
         if let Some(note) = &a.note {
-            ui.label(format!("Note: {}", one_line(note)));
+            ui.label(label_text(&format!("Note: {}", one_line(note))).into_owned());
         }
         for line in history_lines(a) {
             ui.weak(line);

@@ -5,6 +5,7 @@
 //! the article would cover the entities to click), so the list, its
 //! selected row and the article stay in view.
 use crate::model::annotation::{Annotation, Label, Status};
+use crate::window::bidi_text::label_text;
 use crate::window::panels::Panel;
 use crate::window::text::{excerpt, quoted};
 use crate::window::workspace::Workspace;
@@ -16,7 +17,8 @@ pub struct SpeakerPicker;
 
 /// The label of an entity in the speaker list.
 pub fn entity_choice_text(a: &Annotation) -> String {
-    format!("{} ({}..{})", excerpt(&a.quote, 40), a.start, a.end)
+    let text = format!("{} ({}..{})", excerpt(&a.quote, 40), a.start, a.end);
+    label_text(&text).into_owned()
 }
 
 impl Panel for SpeakerPicker {
@@ -44,10 +46,11 @@ impl Panel for SpeakerPicker {
             ui.strong("Link speaker");
             cancel = ui.button("Cancel (Esc)").clicked();
         });
-        ui.label(format!(
+        let question = format!(
             "Who said {}? Click an entity in the text, or pick one:",
             quoted(&from.quote, 40)
-        ));
+        );
+        ui.label(label_text(&question).into_owned());
         if entities.is_empty() {
             ui.weak("This article has no entities yet: tag one with E first.");
         }

@@ -1,6 +1,7 @@
 //! The status bar: counts per label, the save state, and the last message.
 use crate::model::annotation::Label;
 use crate::store::session::SaveState;
+use crate::window::bidi_text::label_text;
 use crate::window::encoding;
 use crate::window::panels::{Panel, chip_ui, palette};
 use crate::window::workspace::Workspace;
@@ -33,7 +34,8 @@ impl Panel for StatusBar {
                 encoding::status_ui(ui, &doc.file);
                 ui.separator();
             }
-            ui.add(egui::Label::new(&ws.message).truncate())
+            // A message may quote Persian text: in reading order.
+            ui.add(egui::Label::new(label_text(&ws.message)).truncate())
                 .on_hover_text(&ws.message);
         });
     }
