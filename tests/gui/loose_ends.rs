@@ -255,3 +255,92 @@ fn no_list_row_is_drawn_under_the_editor_in_a_short_review_window() {
         );
     }
 }
+
+/// At 600×400 the review bar is one row of whole buttons (short names, the
+/// queue's filters in its menu) and the card leaves out the history the
+/// editor shows, so the article keeps most of the window: its text begins
+/// in the top 40 % (it began below the middle: three rows of bar and a
+/// four-line card).
+#[test]
+fn review_mode_at_600_by_400_keeps_one_row_of_whole_buttons_and_room_for_the_article() {
+    let (_dir, _article, mut h) = window([600.0, 400.0]);
+    for w in WORDS {
+        tag(&mut h, w, Key::E);
+    }
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::NONE, Key::J);
+    let buttons = [
+        "◀",
+        "▶",
+        "Next unreviewed",
+        "Accept",
+        "Reject",
+        "Undo",
+        "Leave",
+    ];
+    let queue = h.get_by_label_contains("Queue: all").rect();
+    let rects: Vec<egui::Rect> = buttons
+        .iter()
+        .map(|b| {
+            // The review bar's (the toolbar has an Undo too, the editor
+            // ◀ and ▶): the one nearest the queue menu's row.
+            h.query_all_by_label(b)
+                .map(|n| n.rect())
+                .min_by(|a, b| {
+                    (a.top() - queue.top())
+                        .abs()
+                        .total_cmp(&(b.top() - queue.top()).abs())
+                })
+                .unwrap_or_else(|| panic!("no {b:?} button"))
+        })
+        .collect();
+    for (b, r) in buttons.iter().zip(&rects) {
+        assert!(r.left() >= 0.0 && r.right() <= 600.0, "{b:?} is cut: {r:?}");
+        assert!(
+            (r.top() - rects[0].top()).abs() < 1.0,
+            "{b:?} on another row: {r:?}"
+        );
+    }
+    assert!(
+        (queue.top() - rects[0].top()).abs() < 4.0,
+        "the queue menu shares the row"
+    );
+    let top = h
+        .state()
+        .view
+        .painted_glyphs()
+        .iter()
+        .map(|(_, r)| r.top())
+        .fold(f32::INFINITY, f32::min);
+    assert!(top < 160.0, "the article's text begins at y = {top}");
+
+    // The queue menu still filters: Quote only (none here), then all again.
+    h.get_by_label_contains("Queue: all").click();
+    h.run();
+    // The menu's choices: the "Claim" nearest its button, then the "any"
+    // of the same row.
+    let nearest = |h: &Harness<'_, MarginaliaApp>, label: &str, to: egui::Pos2| {
+        h.query_all_by_label(label)
+            .map(|n| n.rect().center())
+            .min_by(|a, b| a.distance(to).total_cmp(&b.distance(to)))
+            .unwrap_or_else(|| panic!("no {label:?}"))
+    };
+    let click = |h: &mut Harness<'_, MarginaliaApp>, at: egui::Pos2| {
+        h.hover_at(at);
+        h.drag_at(at);
+        h.drop_at(at);
+        h.run();
+    };
+    let claim = nearest(&h, "Claim", queue.center());
+    click(&mut h, claim);
+    h.get_by_label_contains("Queue: Claim");
+    assert_eq!(h.state().state.selected, None, "no claim to review");
+    let any = h
+        .query_all_by_label("any")
+        .map(|n| n.rect().center())
+        .filter(|p| (p.y - claim.y).abs() < 2.0)
+        .min_by(|a, b| a.distance(claim).total_cmp(&b.distance(claim)))
+        .expect("the label row's any");
+    click(&mut h, any);
+    h.get_by_label_contains("Queue: all");
+}

@@ -31,16 +31,30 @@ pub fn progress_text(p: Progress) -> String {
     format!("{} of {} reviewed", p.reviewed, p.total)
 }
 
-/// The review commands, as the bar's buttons show them.
-const BUTTONS: [(&str, Command); 7] = [
-    ("◀ Prev", Command::ReviewPrevious),
-    ("Next ▶", Command::ReviewNext),
-    ("Next unreviewed", Command::ReviewNextUnreviewed),
-    ("Accept", Command::Accept),
-    ("Reject", Command::Reject),
-    ("Undo decision", Command::UndoDecision),
-    ("Leave review", Command::ToggleReview),
+/// The review commands, as the bar's buttons show them: their names, and
+/// the shorter ones of a narrow bar (each button's tooltip gives the whole
+/// command and its keys).
+const BUTTONS: [(&str, &str, Command); 7] = [
+    ("◀ Prev", "◀", Command::ReviewPrevious),
+    ("Next ▶", "▶", Command::ReviewNext),
+    (
+        "Next unreviewed",
+        "Next unreviewed",
+        Command::ReviewNextUnreviewed,
+    ),
+    ("Accept", "Accept", Command::Accept),
+    ("Reject", "Reject", Command::Reject),
+    ("Undo decision", "Undo", Command::UndoDecision),
+    ("Leave review", "Leave", Command::ToggleReview),
 ];
+
+/// Below this width the bar is narrow: no progress bar, short button names,
+/// so it stays one row of whole buttons down to 600 points.
+const NARROW_BAR: f32 = 900.0;
+
+/// Below this window height the card leaves out the history lines (the
+/// editor below the list shows them), to leave the article some room.
+const SHORT_WINDOW: f32 = 560.0;
 
 impl Panel for ReviewBar {
     type Output = Option<Command>;
@@ -51,19 +65,37 @@ impl Panel for ReviewBar {
         let situation = ws.situation();
         let mut command = None;
         let mut filter_changed = false;
+        let narrow = ui.available_width() < NARROW_BAR;
         ui.horizontal_wrapped(|ui| {
-            ui.strong("REVIEW MODE");
-            let fraction = if progress.total == 0 {
-                0.0
+            if !narrow {
+                ui.strong("REVIEW MODE");
+                let fraction = if progress.total == 0 {
+                    0.0
+                } else {
+                    progress.reviewed as f32 / progress.total as f32
+                };
+                ui.add(egui::ProgressBar::new(fraction).desired_width(120.0));
+            }
+            if narrow {
+                ui.label(format!("{}/{}", progress.reviewed, progress.total))
+                    .on_hover_text(progress_text(progress));
             } else {
-                progress.reviewed as f32 / progress.total as f32
-            };
-            ui.add(egui::ProgressBar::new(fraction).desired_width(120.0));
-            ui.label(progress_text(progress));
+                ui.label(progress_text(progress));
+            }
+            // The queue's filters fold into a menu: they are set once per
+            // review, the buttons used on every annotation.
+            let before = ws.review.filter.clone();
+            let queue = queue_summary(&ws.review.filter);
+            let stays_open = egui::containers::menu::MenuConfig::new()
+                .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+            egui::containers::menu::MenuButton::new(format!("{queue} ▾"))
+                .config(stays_open)
+                .ui(ui, |ui| self.filters_ui(ui, ws));
+            self.sync_typed(ws);
+            filter_changed = ws.review.filter != before;
             ui.separator();
-            filter_changed = self.filters_ui(ui, ws);
-            ui.separator();
-            for (text, c) in BUTTONS {
+            for (text, short, c) in BUTTONS {
+                let text = if narrow { short } else { text };
                 if command_button_ui(ui, egui::Button::new(text), c, &ws.keymap, &situation) {
                     command = Some(c);
                 }
@@ -74,9 +106,10 @@ impl Panel for ReviewBar {
             ws.review_step(Some(true));
         }
         let palette = palette(ws, ui.visuals().dark_mode);
+        let short = ui.ctx().content_rect().height() < SHORT_WINDOW;
         let Some(doc) = &ws.doc else { return command };
         match ws.selected.as_ref().and_then(|id| doc.annotations.get(id)) {
-            Some(a) => card_ui(ui, &doc.annotations, a, &palette),
+            Some(a) => card_ui(ui, &doc.annotations, a, &palette, short),
             None if progress.total == 0 => {
                 ui.weak("No annotation matches the review filter.");
             }
@@ -88,49 +121,64 @@ impl Panel for ReviewBar {
     }
 }
 
+/// The queue menu's button: "Queue: all", or what the filters keep
+/// ("Queue: unreviewed · Quote · origin “spacy”").
+pub fn queue_summary(filter: &review::ReviewFilter) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(filter.status.map(|s| s.name().to_owned()));
+    parts.extend(filter.label.map(|l| l.name().to_owned()));
+    parts.extend(filter.origin.as_ref().map(|o| format!("origin “{o}”")));
+    parts.extend(filter.author.as_ref().map(|a| format!("author “{a}”")));
+    match parts.is_empty() {
+        true => "Queue: all".to_owned(),
+        false => format!("Queue: {}", parts.join(" · ")),
+    }
+}
+
 impl ReviewBar {
-    /// The queue's filters; true when they changed.
-    fn filters_ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) -> bool {
+    /// The queue's filters, in the queue menu: status, label and origin.
+    fn filters_ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) {
         let filter = &mut ws.review.filter;
-        let before = filter.clone();
-        let status_text = |s: Option<Status>| s.map_or("any status", Status::name);
-        let name = ui.label("Queue:");
-        egui::ComboBox::from_id_salt("review_status")
-            .selected_text(status_text(filter.status))
-            .show_ui(ui, |ui| {
-                for s in [None].into_iter().chain(Status::ALL.map(Some)) {
-                    ui.selectable_value(&mut filter.status, s, status_text(s));
-                }
-            })
-            .response
+        ui.label("Status:");
+        ui.horizontal_wrapped(|ui| {
+            let status_text = |s: Option<Status>| s.map_or("any", Status::name);
+            for s in [None].into_iter().chain(Status::ALL.map(Some)) {
+                ui.selectable_value(&mut filter.status, s, status_text(s));
+            }
+        });
+        ui.label("Label:");
+        ui.horizontal_wrapped(|ui| {
+            let label_text = |l: Option<Label>| l.map_or("any", Label::name);
+            for l in [None].into_iter().chain(Label::ALL.map(Some)) {
+                ui.selectable_value(&mut filter.label, l, label_text(l));
+            }
+        });
+        ui.horizontal(|ui| {
+            let name = ui.label("Origin:");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.origin_buf)
+                    .id(egui::Id::unique(ORIGIN_FILTER_ID))
+                    .hint_text("any")
+                    .desired_width(120.0),
+            )
             .labelled_by(name.id);
-        let label_text = |l: Option<Label>| l.map_or("any label", Label::name);
-        egui::ComboBox::from_id_salt("review_label")
-            .selected_text(label_text(filter.label))
-            .show_ui(ui, |ui| {
-                for l in [None].into_iter().chain(Label::ALL.map(Some)) {
-                    ui.selectable_value(&mut filter.label, l, label_text(l));
-                }
-            })
-            .response
-            .labelled_by(name.id);
-        ui.add(
-            egui::TextEdit::singleline(&mut self.origin_buf)
-                .id(egui::Id::unique(ORIGIN_FILTER_ID))
-                .hint_text("origin")
-                .desired_width(80.0),
-        );
+        });
+        ui.weak("The side panel's Author: filters the queue too.");
+    }
+
+    /// The queue's author (the side panel's) and origin from what is typed.
+    fn sync_typed(&self, ws: &mut Workspace) {
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         // One author filter for the list and the queue: the side panel's.
-        filter.author = text(&ws.filter.author);
-        filter.origin = text(&self.origin_buf);
-        *filter != before
+        ws.review.filter.author = text(&ws.filter.author);
+        ws.review.filter.origin = text(&self.origin_buf);
     }
 }
 
 /// The review card: the quote in its context, its label, kind, author,
 /// origin, attributes and history.
-fn card_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palette) {
+/// In a `short` window the history lines are left out.
+fn card_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palette, short: bool) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
@@ -160,8 +208,10 @@ fn card_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palet
         if let Some(note) = &a.note {
             ui.label(label_text(&format!("Note: {}", one_line(note))).into_owned());
         }
-        for line in history_lines(a) {
-            ui.weak(line);
+        if !short {
+            for line in history_lines(a) {
+                ui.weak(line);
+            }
         }
     });
 }
