@@ -181,9 +181,12 @@ impl Reader<'_, '_> {
             let joins = out.last().is_some_and(|prev| {
                 let ends_in_quotation = self.quotation_ends_before(s.first);
                 let same_line = toks[s.first].gap != Gap::Line;
-                // Up to four name words or a pronoun, then a cue.
+                // Up to four name words or a pronoun, then a cue that is
+                // no verb of intent (not `“…” Clinton plans to visit Ohio.`).
                 let cue_at = (s.first..(s.first + 5).min(s.end)).find(|&k| {
-                    self.lexicon.cue_at(toks, k).is_some()
+                    self.lexicon
+                        .cue_at(toks, k)
+                        .is_some_and(|c| !self.is_infinitive_at(c.end))
                         && (s.first..k).all(|m| {
                             names::is_name_word(&toks[m])
                                 || names::is_pronoun(&toks[m])
@@ -536,6 +539,19 @@ impl Reader<'_, '_> {
         })
     }
 
+    /// True when token `k` opens an infinitive: `to` and a verb (`plans to
+    /// visit`), not `to` and its object (`said to reporters`).
+    fn is_infinitive_at(&self, k: usize) -> bool {
+        let toks = self.toks();
+        toks.get(k).is_some_and(|t| t.s.eq_ignore_ascii_case("to"))
+            && toks.get(k + 1).is_some_and(|n| {
+                n.is_word()
+                    && !n.is_capitalized()
+                    && !is_in(lexicon::DETERMINERS, n.s)
+                    && !is_in(&["him", "her", "them", "me", "us", "reporters"], n.s)
+            })
+    }
+
     /// True when a clause can start at token `k` of `s`: its start, or after
     /// a comma, semicolon, dash or conjunction.
     fn is_clause_start(&self, s: Sentence, k: usize) -> bool {
@@ -598,6 +614,18 @@ impl Reader<'_, '_> {
                 chosen.push(c);
             }
         }
+        // `“…,” Sanders said, according to CNN.`: what closes the sentence
+        // after a comma is the source of all that comes before it, the
+        // attribution inside included.
+        let closing_source = chosen.len() > 1
+            && chosen.last().is_some_and(|last| {
+                last.cue.options.source_after
+                    && toks[last.cue.first - 1].is(',')
+                    && self.ends_clause(s, last.cue.end)
+            });
+        if closing_source {
+            chosen.drain(..chosen.len() - 1);
+        }
         let mut out = Vec::new();
         let mut floor = s.first;
         for (k, c) in chosen.iter().enumerate() {
@@ -618,7 +646,7 @@ impl Reader<'_, '_> {
             // A cue before that made no frame (`Azerbaijan is bound to
             // maintain security …, he underlined.`: `maintain` is weak and
             // has no quotation) leaves its clause to this one.
-            if let Some(f) = self.frame_at(clause, floor, *c, out.is_empty()) {
+            if let Some(f) = self.frame_at(clause, floor, *c, out.is_empty(), closing_source) {
                 out.push(f);
                 floor = c.cue.end;
             }
@@ -635,6 +663,7 @@ impl Reader<'_, '_> {
         floor: usize,
         c: Candidate,
         is_first: bool,
+        whole: bool,
     ) -> Option<Frame> {
         let toks = self.toks();
         let cue = c.cue;
@@ -689,7 +718,16 @@ impl Reader<'_, '_> {
         let contents: Vec<Content> = fragments
             .into_iter()
             .enumerate()
-            .filter_map(|(k, span)| self.classify(span?, k == 1 && splits_quote))
+            .filter_map(|(k, span)| {
+                let kind = if whole {
+                    Fragment::Whole
+                } else if k == 1 && splits_quote {
+                    Fragment::SplitSecond
+                } else {
+                    Fragment::Plain
+                };
+                self.classify(span?, kind)
+            })
             .collect();
         if contents.is_empty() {
             return None;
@@ -1143,9 +1181,8 @@ impl Reader<'_, '_> {
             .any(|q| q.depth == 0 && span.start <= q.start && q.end <= span.end)
     }
 
-    /// Trim a content span and tell a Quote from a Claim; `continues_quote`
-    /// for the part after the cue of a split quotation.
-    fn classify(&self, span: Span, continues_quote: bool) -> Option<Content> {
+    /// Trim a content span and tell a Quote from a Claim.
+    fn classify(&self, span: Span, kind: Fragment) -> Option<Content> {
         let chars = &self.text.chars;
         let (mut a, mut b) = (span.start, span.end.min(chars.len()));
         let is_edge = |c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '—' | '–' | '-');
@@ -1165,6 +1202,7 @@ impl Reader<'_, '_> {
             .filter(|q| q.depth == 0 && a <= q.start && q.end <= b)
             .collect();
         if let Some(last) = inside.last()
+            && kind != Fragment::Whole
             && last.end < b
             && (chars.get(last.end.wrapping_sub(2)) == Some(&',')
                 || chars.get(last.end) == Some(&','))
@@ -1174,6 +1212,7 @@ impl Reader<'_, '_> {
         // `took the chance to defend them: “…”`: the quotation after a colon
         // is the content.
         if let Some(last) = inside.last()
+            && kind != Fragment::Whole
             && last.start > a
             && b <= last.end + 1
         {
@@ -1189,7 +1228,7 @@ impl Reader<'_, '_> {
             let after_comma = c > a
                 && chars[c - 1] == ','
                 && inside.len() == 1
-                && (continues_quote || !opens_in_lower_case(chars, last))
+                && (kind == Fragment::SplitSecond || !opens_in_lower_case(chars, last))
                 && !self.text.slice(a, c).to_lowercase().starts_with("that ");
             if c > a && (chars[c - 1] == ':' || after_comma) {
                 a = last.start;
@@ -1424,7 +1463,7 @@ impl Reader<'_, '_> {
                 start: span.start,
                 end: q.end,
             },
-            false,
+            Fragment::Plain,
         )?;
         (content.span.start < q.start).then_some(content)
     }
@@ -1557,6 +1596,18 @@ fn opens_in_lower_case(chars: &[char], q: &Quotation) -> bool {
         .get(q.start..q.end)
         .and_then(|inner| inner.iter().find(|c| c.is_alphabetic()))
         .is_some_and(|c| c.is_lowercase())
+}
+
+/// How a content fragment sits in its frame, for [`Reader::classify`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fragment {
+    /// A fragment read next to its cue: trimmed to the quotation it holds
+    /// where the text says so.
+    Plain,
+    /// The part after the cue of a split quotation: the quotation alone.
+    SplitSecond,
+    /// All that a closing `according to X` attributes, kept whole.
+    Whole,
 }
 
 /// Verbs and adjectives that take the cue as their complement, between a
@@ -2296,6 +2347,42 @@ mod tests {
                 "“The dam holds,” said Lund, an engineer who has worked at the dam for years, “and it will hold through the spring.”"
             ),
             ["Lund | said | Q:“The dam holds,” / Q:“and it will hold through the spring.”"]
+        );
+    }
+
+    #[test]
+    fn according_to_closing_a_sentence_takes_the_attribution_before_it() {
+        assert_eq!(
+            frames("“The dam will hold,” Lund told the council, according to the minutes."),
+            ["the minutes | according to | Q:“The dam will hold,” Lund told the council"]
+        );
+        assert_eq!(
+            frames("Lund said the dam would hold, according to two engineers."),
+            ["two engineers | according to | C:Lund said the dam would hold"]
+        );
+        // Alone, it is the source of the sentence as before.
+        assert_eq!(
+            frames("The dam will hold, according to the minutes."),
+            ["the minutes | according to | C:The dam will hold"]
+        );
+    }
+
+    #[test]
+    fn a_verb_of_intent_after_a_quotation_starts_a_sentence_of_its_own() {
+        // `plans to visit` is no attribution of the quotation before it.
+        assert_eq!(
+            frames(
+                "Lund said the town must act “without delay.” Lund plans to visit the dam on Sunday, according to her aides."
+            ),
+            [
+                "Lund | said | C:the town must act “without delay.”",
+                "her aides | according to | C:Lund plans to visit the dam on Sunday"
+            ]
+        );
+        // A cue after the quotation still joins it.
+        assert_eq!(
+            frames("“Will it hold?” Lund asked, according to the minutes."),
+            ["the minutes | according to | Q:“Will it hold?” Lund asked"]
         );
     }
 
