@@ -280,7 +280,10 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
     let open = text.find(OPEN)?;
     let body = text.get(open + OPEN.len()..)?.strip_suffix(CLOSE)?;
     let header = format!("{}\n  annotations: [],\n)", text.get(..open)?);
-    let mut sc: Sidecar = options.from_str(&header).ok()?;
+    let mut sc: Sidecar = match sidecar_fast::head(&header) {
+        Some(sc) => sc,
+        None => options.from_str(&header).ok()?,
+    };
     if sc.version != FORMAT_VERSION || !body.starts_with(BLOCK_START) {
         return None;
     }
@@ -315,13 +318,17 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
     // One vector of exactly their number (`extend` would double the first
     // piece's room). Room to grow is the annotation set's business: the
     // corpus commands keep 20,000 small sidecars' annotations, where 64
-    // spare each cost 70 MB; a big vector grows by remapping, not copying
-    // (see `main`'s allocator setting).
+    // spare each cost 70 MB. The first piece is grown in place: a big
+    // vector grows by remapping, not copying (see `main`'s allocator
+    // setting), so only the later pieces are moved.
     let len: usize = pieces.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum();
-    let mut all = Vec::with_capacity(len);
+    let mut pieces = pieces.into_iter();
+    let mut all = pieces.next().flatten()?;
+    all.reserve_exact(len - all.len());
     for piece in pieces {
         all.extend(piece?);
     }
+    all.shrink_to_fit();
     sc.annotations = all;
     Some(sc)
 }
@@ -801,9 +808,15 @@ fn read_text(path: &Path) -> Result<Option<(String, DiskState)>, SidecarError> {
             byte_len: meta.len(),
         });
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(io("reading"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let len = usize::try_from(meta.len()).unwrap_or(0);
+    let text = if len >= PARALLEL_READ_BYTES {
+        read_in_halves(&mut file, len).map_err(io("reading"))?
+    } else {
+        let mut bytes = Vec::with_capacity(len);
+        file.read_to_end(&mut bytes).map_err(io("reading"))?;
+        String::from_utf8(bytes)
+    };
+    let text = text.map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
@@ -819,6 +832,81 @@ fn read_text(path: &Path) -> Result<Option<(String, DiskState)>, SidecarError> {
         modified: meta.modified().ok(),
     };
     Ok(Some((text, disk)))
+}
+
+/// From this size up, a sidecar is read and checked for UTF-8 in two
+/// halves at once: a 22 MB one took a core for 40 ms before its parse began.
+const PARALLEL_READ_BYTES: usize = 4 * 1024 * 1024;
+
+/// The rest of `file`, whose size was `len` when asked, read in two halves
+/// on two threads and checked for UTF-8 likewise; a file that shrank or grew
+/// meanwhile is read to its end all the same.
+fn read_in_halves(
+    file: &mut fs::File,
+    len: usize,
+) -> std::io::Result<Result<String, std::string::FromUtf8Error>> {
+    use std::io::{Read as _, Seek as _};
+    let mut bytes = vec![0u8; len];
+    #[cfg(unix)]
+    let read = {
+        use std::os::unix::fs::FileExt as _;
+        let half = len / 2;
+        let (head, tail) = bytes.split_at_mut(half);
+        let at = |buf: &mut [u8], offset: usize| -> std::io::Result<bool> {
+            let mut done = 0;
+            while done < buf.len() {
+                match file.read_at(&mut buf[done..], (offset + done) as u64) {
+                    Ok(0) => return Ok(false),
+                    Ok(n) => done += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(true)
+        };
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| at(tail, half));
+            (at(head, 0), second.join())
+        });
+        let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        first? && second?
+    };
+    #[cfg(not(unix))]
+    let read = false;
+    if read {
+        // Whatever was appended since the size was asked.
+        file.seek(std::io::SeekFrom::Start(len as u64))?;
+    } else {
+        // It shrank (or this is not Unix): read it whole, once.
+        bytes.clear();
+        file.rewind()?;
+    }
+    file.read_to_end(&mut bytes)?;
+    if !is_utf8_in_halves(&bytes) {
+        // The error, with its position, comes from the plain check.
+        return Ok(String::from_utf8(bytes));
+    }
+    // SAFETY: `is_utf8_in_halves` checked that the bytes are UTF-8.
+    Ok(Ok(unsafe { String::from_utf8_unchecked(bytes) }))
+}
+
+/// True when `bytes` are UTF-8, checked in two halves at once: the cut is
+/// moved to the start of a character, so the halves are UTF-8 exactly when
+/// the whole is.
+fn is_utf8_in_halves(bytes: &[u8]) -> bool {
+    let mut cut = bytes.len() / 2;
+    // At most three continuation bytes follow a character's first byte.
+    for _ in 0..3 {
+        match bytes.get(cut) {
+            Some(b) if b & 0xC0 == 0x80 => cut += 1,
+            _ => break,
+        }
+    }
+    let (head, tail) = bytes.split_at(cut.min(bytes.len()));
+    std::thread::scope(|scope| {
+        let tail_ok = scope.spawn(|| std::str::from_utf8(tail).is_ok());
+        std::str::from_utf8(head).is_ok() && tail_ok.join().unwrap_or(false)
+    })
 }
 
 /// The `article` part of the sidecar at `path`, read from the head of the
@@ -1235,6 +1323,56 @@ mod tests {
             panic!("{err}")
         };
         assert_eq!((line, column), (3, 12));
+    }
+
+    /// Regression (issue 14, reading a big sidecar in two halves): the
+    /// halves' UTF-8 check agrees with the plain one wherever a character
+    /// or a bad byte falls, and the text read is the file's whole text.
+    #[test]
+    fn a_file_read_and_checked_in_halves_is_the_file() {
+        for len in 0..24 {
+            for (piece, at) in ["\u{1f600}", "\u{e9}", "\u{2019}"]
+                .into_iter()
+                .flat_map(|p| (0..=len).map(move |at| (p, at)))
+            {
+                let mut bytes = "x".repeat(len).into_bytes();
+                bytes.splice(at..at, piece.bytes());
+                assert!(is_utf8_in_halves(&bytes), "{bytes:?}");
+                for bad in 0..bytes.len() {
+                    let mut broken = bytes.clone();
+                    broken[bad] = 0xFF - (broken[bad] & 0x3F);
+                    assert_eq!(
+                        is_utf8_in_halves(&broken),
+                        std::str::from_utf8(&broken).is_ok(),
+                        "{broken:?}"
+                    );
+                    broken[bad] = 0x80;
+                    assert_eq!(
+                        is_utf8_in_halves(&broken),
+                        std::str::from_utf8(&broken).is_ok(),
+                        "{broken:?}"
+                    );
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt.ann.ron");
+        let text = "(\n  r\u{e9}sum\u{e9}: \u{1f600},\n)\n".repeat(1000);
+        fs::write(&path, &text).unwrap();
+        for len in [0, 1, 10, text.len() / 3, text.len(), text.len() + 5] {
+            let mut file = fs::File::open(&path).unwrap();
+            let read = read_in_halves(&mut file, len).unwrap().unwrap();
+            assert_eq!(read, text, "told {len} bytes");
+        }
+        let mut broken = text.clone().into_bytes();
+        broken[text.len() / 2 + 7] = 0xC3;
+        broken[text.len() / 2 + 8] = b'(';
+        fs::write(&path, &broken).unwrap();
+        let mut file = fs::File::open(&path).unwrap();
+        let err = read_in_halves(&mut file, broken.len())
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.utf8_error().valid_up_to(), text.len() / 2 + 7);
     }
 
     #[test]

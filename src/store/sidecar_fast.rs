@@ -21,6 +21,7 @@ use crate::model::annotation::{
     ReviewEvent, Status,
 };
 use crate::model::offset::CharOffset;
+use crate::store::sidecar::{ArticleInfo, Sidecar};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::BTreeMap;
 
@@ -50,6 +51,36 @@ pub fn annotation_list<'t>(text: &'t str, out: &mut Vec<Annotation>) -> Result<(
             _ => return Err(at),
         }
     }
+}
+
+/// Read a whole sidecar whose annotation list is empty, as `sidecar::parse`
+/// gives its head (`( version, article: (..), note, suggested,
+/// annotations: [], )`): a corpus command read each of 10,000 small
+/// sidecars' heads with `ron` in 4 % of its time. `None` for anything else.
+pub fn head(text: &str) -> Option<Sidecar> {
+    let mut r = Reader { rest: text };
+    let (mut version, mut article, mut note, mut suggested, mut annotations) =
+        (None, None, None, None, None);
+    r.fields(|r, name| match name {
+        "version" => set(&mut version, r.number().and_then(|n| u32::try_from(n).ok())),
+        "article" => set(&mut article, r.article_info()),
+        "note" => set(&mut note, r.some_string()),
+        "suggested" => set(&mut suggested, r.list(Reader::string)),
+        // Only the empty list: the blocks are read apart.
+        "annotations" => set(&mut annotations, r.list(|_| None::<Annotation>)),
+        _ => None,
+    })?;
+    r.ws();
+    if !r.rest.is_empty() {
+        return None;
+    }
+    Some(Sidecar {
+        version: version?,
+        article: article?,
+        note: note.flatten(),
+        suggested: suggested.unwrap_or_default(),
+        annotations: annotations.unwrap_or_default(),
+    })
 }
 
 /// The first `"` or `\\` in `text`.
@@ -445,6 +476,26 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn article_info(&mut self) -> Option<ArticleInfo> {
+        let (mut file, mut encoding, mut hash, mut char_len, mut alternative) =
+            (None, None, None, None, None);
+        self.fields(|r, name| match name {
+            "file" => set(&mut file, r.string()),
+            "encoding" => set(&mut encoding, r.string()),
+            "hash" => set(&mut hash, r.string()),
+            "char_len" => set(&mut char_len, r.number()),
+            "encoding_alternative" => set(&mut alternative, r.some_string()),
+            _ => None,
+        })?;
+        Some(ArticleInfo {
+            file: file?,
+            encoding: encoding?,
+            hash: hash?,
+            char_len: char_len?,
+            encoding_alternative: alternative.flatten(),
+        })
+    }
+
     fn annotation(&mut self) -> Option<Annotation> {
         let mut f = Fields::default();
         self.fields(|r, name| match name {
@@ -808,5 +859,33 @@ mod tests {
             .replace("Z\")", "Z\",)");
         let (b, rest) = annotation(&escaped).unwrap();
         assert_eq!((b.quote.as_str(), rest), ("\u{301}\"\n", ""));
+    }
+
+    /// Regression (issue 14, sidecar heads read by ron): the head reader
+    /// gives ron's sidecar for every head we write, and leaves anything
+    /// else to ron.
+    #[test]
+    fn heads_read_as_ron_reads_them() {
+        let mut sc = sidecar_of(Vec::new());
+        let plain = sidecar::to_string(&sc);
+        assert_eq!(head(&plain), ron_parse(&plain));
+        sc.note = Some("a \"note\"\n\u{e9}".into());
+        sc.suggested = vec!["f1".into(), "f\u{301}2".into()];
+        sc.article.encoding_alternative = Some("cp1252".into());
+        let full = sidecar::to_string(&sc);
+        assert!(full.contains("suggested") && full.contains("encoding_alternative"));
+        assert_eq!(head(&full), Some(sc));
+        assert_eq!(head(&full), ron_parse(&full));
+        for other in [
+            full.replace("version: 1", "version: 99999999999"),
+            full.replace("char_len: 4", "char_len: 0x4"),
+            full.replace("  note:", "  future: 1,\n  note:"),
+            full.replace("file: \"a.txt\"", "file: r\"a.txt\""),
+            full.replace("annotations: []", "annotations: [()]"),
+            full.clone() + "x",
+        ] {
+            assert_ne!(other, full);
+            assert_eq!(head(&other), None, "{other}");
+        }
     }
 }
