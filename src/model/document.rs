@@ -66,26 +66,12 @@ impl Article {
         let is_ascii = text.is_ascii();
         let mut checkpoints = Vec::new();
         let mut line_starts = vec![CharOffset(0)];
-        let mut char_len = 0;
-        if is_ascii {
-            char_len = text.len();
+        let char_len = if is_ascii {
             line_starts.extend(memchr_newlines(text.as_bytes()).map(|b| CharOffset(b + 1)));
+            text.len()
         } else {
-            // Byte by byte: a char starts at every byte that is not a UTF-8
-            // continuation byte (decoding each char was 4 % of an export).
-            for (b, &byte) in text.as_bytes().iter().enumerate() {
-                if byte & 0xC0 == 0x80 {
-                    continue;
-                }
-                if char_len % CHECKPOINT == 0 {
-                    checkpoints.push(b);
-                }
-                char_len += 1;
-                if byte == b'\n' {
-                    line_starts.push(CharOffset(char_len));
-                }
-            }
-        }
+            index_chars(text.as_bytes(), &mut checkpoints, &mut line_starts)
+        };
         let meta = parse_header(&text);
         Article {
             text,
@@ -220,6 +206,60 @@ impl Article {
     }
 }
 
+/// Index UTF-8 `bytes`: push the byte offset of every `CHECKPOINT`-th
+/// char and the char offset after every `\n`; returns the number of chars.
+///
+/// A char starts at every byte that is not a continuation byte
+/// (`10xxxxxx`): decoding each char was 4 % of an export. Eight bytes are
+/// taken at once, and looked at one by one only when a checkpoint or a
+/// line break falls among them (byte by byte was 7 % of a corpus export).
+fn index_chars(
+    bytes: &[u8],
+    checkpoints: &mut Vec<usize>,
+    line_starts: &mut Vec<CharOffset>,
+) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut char_len = 0;
+    let mut one_by_one = |from: usize, part: &[u8], char_len: &mut usize| {
+        for (i, &byte) in part.iter().enumerate() {
+            if byte & 0xC0 == 0x80 {
+                continue;
+            }
+            if char_len.is_multiple_of(CHECKPOINT) {
+                checkpoints.push(from + i);
+            }
+            *char_len += 1;
+            if byte == b'\n' {
+                line_starts.push(CharOffset(*char_len));
+            }
+        }
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(word);
+        let w = u64::from_le_bytes(le);
+        // Bit 7 of each byte that is `10xxxxxx` (bit 7 set, bit 6 clear).
+        let continuation = w & !(w << 1) & HIGH;
+        let starts = 8 - continuation.count_ones() as usize;
+        // Some byte is `\n`: the classic zero-byte test on `w ^ "\n\n..."`.
+        let x = w ^ (ONES * u64::from(b'\n'));
+        let has_newline = x.wrapping_sub(ONES) & !x & HIGH != 0;
+        let into_block = char_len % CHECKPOINT;
+        let crosses = starts > 0 && (into_block == 0 || into_block + starts > CHECKPOINT);
+        if has_newline || crosses {
+            one_by_one(at, word, &mut char_len);
+        } else {
+            char_len += starts;
+        }
+        at += 8;
+    }
+    one_by_one(at, words.remainder(), &mut char_len);
+    char_len
+}
+
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()
@@ -266,6 +306,47 @@ mod tests {
 
     fn oracle_slice(text: &str, r: CharRange) -> String {
         text.chars().skip(r.start.0).take(r.char_len()).collect()
+    }
+
+    /// Regression (issue 14, the index built eight bytes at a time): the
+    /// checkpoints, line starts and length are those of a char-by-char walk,
+    /// wherever multi-byte chars and line breaks fall.
+    #[test]
+    fn the_index_equals_a_char_by_char_walk() {
+        let pieces = [
+            "a",
+            "\u{e9}",
+            "\u{2019}",
+            "\u{1f600}",
+            "\n",
+            "ab",
+            "\u{645}",
+        ];
+        for seed in 0..400u64 {
+            let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let mut text = String::new();
+            for _ in 0..(seed % 97) * 3 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let (mut checkpoints, mut line_starts) = (Vec::new(), vec![CharOffset(0)]);
+            let char_len = index_chars(text.as_bytes(), &mut checkpoints, &mut line_starts);
+            let mut want_lines = vec![CharOffset(0)];
+            let mut want_checkpoints = Vec::new();
+            for (n, (b, c)) in text.char_indices().enumerate() {
+                if n % CHECKPOINT == 0 {
+                    want_checkpoints.push(b);
+                }
+                if c == '\n' {
+                    want_lines.push(CharOffset(n + 1));
+                }
+            }
+            assert_eq!(char_len, text.chars().count(), "{text:?}");
+            assert_eq!(checkpoints, want_checkpoints, "{text:?}");
+            assert_eq!(line_starts, want_lines, "{text:?}");
+        }
     }
 
     #[test]
