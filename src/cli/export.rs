@@ -477,9 +477,10 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
             return c;
         }
     };
-    let mut chosen: Vec<Annotation> = Vec::new();
-    for a in annotations {
-        let bio_layer_only = matches!(format, ExportFormat::Conll | ExportFormat::Hf);
+    // Filtered in place: a big sidecar's annotations are not moved again.
+    let mut chosen: Vec<Annotation> = annotations;
+    let bio_layer_only = matches!(format, ExportFormat::Conll | ExportFormat::Hf);
+    chosen.retain(|a| {
         let label_ok = if bio_layer_only {
             a.label == filter.layer
         } else {
@@ -489,7 +490,7 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
             || !label_ok
             || (!filter.authors.is_empty() && !filter.authors.contains(&a.author))
         {
-            continue;
+            return false;
         }
         let reason = if !a.anchor.is_exact() {
             Some("not exactly anchored")
@@ -506,10 +507,10 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
                 a.quote
             ));
             *c.skipped.entry(reason).or_default() += 1;
-            continue;
+            return false;
         }
-        chosen.push(a);
-    }
+        true
+    });
     chosen.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let doc = ExportDoc {
         article,
