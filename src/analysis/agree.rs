@@ -261,6 +261,12 @@ pub struct DocumentScores {
 
 /// The scores of one document (see [`DocumentScores`]).
 pub fn score_document(doc: &DocumentPair<'_>, by: GroupBy) -> DocumentScores {
+    score_document_in(doc, by, PARALLEL_TOKENS_BYTES)
+}
+
+/// [`score_document`], finding the words of a text of `parallel_from`
+/// bytes or more on a thread of their own.
+fn score_document_in(doc: &DocumentPair<'_>, by: GroupBy, parallel_from: usize) -> DocumentScores {
     let groups: Vec<String> = match by {
         GroupBy::Label => Label::ALL.iter().map(|l| l.name().to_owned()).collect(),
         GroupBy::Kind => doc
@@ -273,51 +279,82 @@ pub fn score_document(doc: &DocumentPair<'_>, by: GroupBy) -> DocumentScores {
             .map(str::to_owned)
             .collect(),
     };
-    let tokens = doc.text.map(word_tokens);
-    let mut out = DocumentScores {
-        groups: Vec::with_capacity(groups.len()),
-        tokens: tokens.as_ref().map(Vec::len),
-        disagreements: Vec::new(),
-    };
-    for group in groups {
-        let mut scores = LabelScores::default();
-        let in_group = |x: &&Annotation| by.key(x) == group.as_str();
-        let a: Vec<&Annotation> = doc.a.iter().copied().filter(in_group).collect();
-        let b: Vec<&Annotation> = doc.b.iter().copied().filter(in_group).collect();
-        let (exact, exact_a, exact_b) = match_exact(&a, &b);
-        let (overlap, pairs) = match_overlap(&a, &b);
-        scores.exact.add(exact);
-        scores.overlap.add(overlap);
-        if let Some(tokens) = &tokens {
-            scores.tokens.add(token_counts(tokens, &a, &b));
-        }
-        // Each side's overlap partner, looked up by index (a scan of
-        // the pairs per disagreement was quadratic at 50,000 spans).
-        let a_partner: HashMap<usize, usize> = pairs.iter().copied().collect();
-        let b_partner: HashMap<usize, usize> = pairs.iter().map(|&(i, j)| (j, i)).collect();
-        let partner = |i: usize, a_side: bool| match a_side {
-            true => a_partner.get(&i).and_then(|&j| b.get(j)).map(|x| x.range()),
-            false => b_partner.get(&i).and_then(|&j| a.get(j)).map(|x| x.range()),
+    // A long text's words are found on another thread while the spans are
+    // matched; its token counts follow once both are done.
+    std::thread::scope(|scope| {
+        let tokens = doc.text.map(|text| {
+            if text.len() >= parallel_from {
+                Tokens::Later(scope.spawn(move || word_tokens(text)))
+            } else {
+                Tokens::Now(word_tokens(text))
+            }
+        });
+        let mut out = DocumentScores {
+            groups: Vec::with_capacity(groups.len()),
+            tokens: None,
+            disagreements: Vec::new(),
         };
-        for (side, spans, matched) in [(Side::OnlyA, &a, &exact_a), (Side::OnlyB, &b, &exact_b)] {
-            for (i, ann) in spans.iter().enumerate() {
-                if matched.get(i).copied().unwrap_or(false) {
-                    continue;
+        let mut members = Vec::with_capacity(groups.len());
+        for group in groups {
+            let mut scores = LabelScores::default();
+            let in_group = |x: &&Annotation| by.key(x) == group.as_str();
+            let a: Vec<&Annotation> = doc.a.iter().copied().filter(in_group).collect();
+            let b: Vec<&Annotation> = doc.b.iter().copied().filter(in_group).collect();
+            let (exact, exact_a, exact_b) = match_exact(&a, &b);
+            let (overlap, pairs) = match_overlap(&a, &b);
+            scores.exact.add(exact);
+            scores.overlap.add(overlap);
+            // Each side's overlap partner, looked up by index (a scan of
+            // the pairs per disagreement was quadratic at 50,000 spans).
+            let a_partner: HashMap<usize, usize> = pairs.iter().copied().collect();
+            let b_partner: HashMap<usize, usize> = pairs.iter().map(|&(i, j)| (j, i)).collect();
+            let partner = |i: usize, a_side: bool| match a_side {
+                true => a_partner.get(&i).and_then(|&j| b.get(j)).map(|x| x.range()),
+                false => b_partner.get(&i).and_then(|&j| a.get(j)).map(|x| x.range()),
+            };
+            for (side, spans, matched) in [(Side::OnlyA, &a, &exact_a), (Side::OnlyB, &b, &exact_b)]
+            {
+                for (i, ann) in spans.iter().enumerate() {
+                    if matched.get(i).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    out.disagreements.push(Disagreement {
+                        side,
+                        file: doc.name.to_owned(),
+                        label: ann.label,
+                        group: group.clone(),
+                        range: ann.range(),
+                        quote: ann.quote.clone(),
+                        overlaps: partner(i, side == Side::OnlyA),
+                    });
                 }
-                out.disagreements.push(Disagreement {
-                    side,
-                    file: doc.name.to_owned(),
-                    label: ann.label,
-                    group: group.clone(),
-                    range: ann.range(),
-                    quote: ann.quote.clone(),
-                    overlaps: partner(i, side == Side::OnlyA),
-                });
+            }
+            out.groups.push((group, scores));
+            members.push((a, b));
+        }
+        let tokens = tokens.map(|t| match t {
+            Tokens::Now(tokens) => tokens,
+            Tokens::Later(job) => job
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        });
+        if let Some(tokens) = &tokens {
+            out.tokens = Some(tokens.len());
+            for ((_, scores), (a, b)) in out.groups.iter_mut().zip(&members) {
+                scores.tokens.add(token_counts(tokens, a, b));
             }
         }
-        out.groups.push((group, scores));
-    }
-    out
+        out
+    })
+}
+
+/// From this many bytes of text, words are found on a thread of their own.
+const PARALLEL_TOKENS_BYTES: usize = 256 * 1024;
+
+/// A text's word tokens, found here or on another thread.
+enum Tokens<'scope> {
+    Now(Vec<CharRange>),
+    Later(std::thread::ScopedJoinHandle<'scope, Vec<CharRange>>),
 }
 
 /// Sum documents' scores into the report (micro-averaging). A group
@@ -1147,6 +1184,14 @@ mod tests {
                 .collect();
             for by in [GroupBy::Label, GroupBy::Kind] {
                 proptest::prop_assert_eq!(compare_by(&pairs, by), compare_in_one_pass(&pairs, by));
+                // Words found on a thread of their own (as in a long text)
+                // give the same scores as words found in turn.
+                for p in &pairs {
+                    proptest::prop_assert_eq!(
+                        score_document_in(p, by, 0),
+                        score_document_in(p, by, usize::MAX)
+                    );
+                }
             }
         }
     }

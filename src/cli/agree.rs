@@ -132,6 +132,32 @@ fn side(path: &Path) -> anyhow::Result<Option<SideRead>> {
     }
 }
 
+/// [`side`], with the article read (with the encoding its sidecar
+/// records) while the sidecar is parsed; `None` for an article that cannot
+/// be read.
+fn side_and_article(
+    path: &Path,
+    encoding: Option<TextEncoding>,
+) -> anyhow::Result<(Option<SideRead>, Option<article_file::ArticleFile>)> {
+    let (sc_path, article) = sidecar_and_article(path);
+    let read = |recorded: Option<&sidecar::ArticleInfo>| {
+        article_file::read_article_recorded(&article, encoding, recorded).ok()
+    };
+    let (found, file) = sidecar::read_alongside(&sc_path, read)?;
+    let side = match found {
+        Some((sc, _)) => Some(SideRead {
+            annotations: sc.annotations,
+            article: Some(sc.article),
+        }),
+        None if article.is_file() => Some(SideRead {
+            annotations: Vec::new(),
+            article: None,
+        }),
+        None => None,
+    };
+    Ok((side, file))
+}
+
 /// The article text, if it can be read, with the encoding `recorded` in its
 /// sidecar (from [`side`], not read again). Warns (into `warnings`) when the
 /// sidecar was written for a different text, since its offsets would not fit.
@@ -141,8 +167,20 @@ fn text_of(
     encoding: Option<TextEncoding>,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
-    let (sc_path, article) = sidecar_and_article(path);
-    let file = article_file::read_article_recorded(&article, encoding, recorded).ok()?;
+    let (_, article) = sidecar_and_article(path);
+    let file = article_file::read_article_recorded(&article, encoding, recorded).ok();
+    text_from(path, file, recorded, warnings)
+}
+
+/// [`text_of`] for an article already read.
+fn text_from(
+    path: &Path,
+    file: Option<article_file::ArticleFile>,
+    recorded: Option<&sidecar::ArticleInfo>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let (sc_path, _) = sidecar_and_article(path);
+    let file = file?;
     warnings.extend(encoding_warnings(&file));
     if recorded.is_some_and(|r| r.hash != file.article.hash()) {
         warnings.push(format!(
@@ -154,12 +192,22 @@ fn text_of(
 }
 
 fn pair(a: &Path, b: &Path, encoding: Option<TextEncoding>) -> anyhow::Result<Doc> {
-    let load = |p: &Path| -> anyhow::Result<SideRead> {
-        side(p)?.with_context(|| format!("{}: no such sidecar or article", p.display()))
-    };
-    let (a_side, b_side) = (load(a)?, load(b)?);
+    let missing = |p: &Path| format!("{}: no such sidecar or article", p.display());
+    // B's sidecar is read on its own thread while A's is parsed and its
+    // article read beside it (two 22 MB sidecars took one core in turn).
+    let (a_read, b_side) = std::thread::scope(|scope| {
+        let b_side = scope.spawn(|| side(b));
+        let a_read = side_and_article(a, encoding);
+        let b_side = b_side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a_read, b_side)
+    });
+    let (a_side, a_file) = a_read?;
+    let a_side = a_side.with_context(|| missing(a))?;
+    let b_side = b_side?.with_context(|| missing(b))?;
     let mut warnings = Vec::new();
-    let text = text_of(a, a_side.article.as_ref(), encoding, &mut warnings)
+    let text = text_from(a, a_file, a_side.article.as_ref(), &mut warnings)
         .or_else(|| text_of(b, b_side.article.as_ref(), encoding, &mut warnings));
     for warning in warnings {
         eprintln!("{warning}");
