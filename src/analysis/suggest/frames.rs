@@ -11,14 +11,21 @@
 //! - or before the source, from the start of the sentence (`“…,” he said.`,
 //!   `…, according to the poll.`);
 //! - or both, as two fragments (`“…,” he said, “…”`; `The plan, he said,
-//!   is dead.`).
+//!   is dead.`);
+//! - or, when the sentence closes on `, according to X.`, all before it,
+//!   an attribution inside included (`“…,” he said, according to CNN.`).
 //!
 //! A fragment that is exactly a quotation (its marks included; a trailing
 //! `.` or `,` outside the marks is left out) is a Quote; one that starts with
 //! a quotation and runs on is a Quote too; anything else, quotations inside
 //! or not, is indirect speech: a Claim.
 //!
-//! Quotations that no frame covers are attached to the nearest frame of
+//! A cue word after a determiner or preposition is a noun (`the resolution
+//! of disputes`); a quotation that opens in lower case continues the clause
+//! before it, which the content keeps (`In past races, “we won,” he said`).
+//!
+//! Quotations that no frame covers (with the words after a cue before them,
+//! when a cue found no source) are attached to the nearest frame of
 //! their paragraph (`“…,” he said. “More.”`), carried over from the previous
 //! paragraph when a paragraph is nothing but quotation, or suggested with no
 //! speaker when they look like speech (four words or more). Short quotations
