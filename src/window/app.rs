@@ -352,10 +352,12 @@ impl MarginaliaApp {
                 .show(ui, |ui| {
                     let height = ui.available_height();
                     self.panels.list.fit(ui, height);
+                    let mut list_rect = ui.available_rect_before_wrap();
                     if ws.selected.is_some() || ws.linking.is_some() {
                         let (editor, speaker) = (&mut self.panels.editor, &mut self.panels.speaker);
                         let list = self.panels.list.min_height(ui).min(height * 0.6);
-                        asked = editor_panel_ui(ui, &mut self.editor_share, height, list, |ui| {
+                        let share = &mut self.editor_share;
+                        (list_rect, asked) = editor_split_ui(ui, share, height, list, |ui| {
                             if ws.linking.is_some() {
                                 speaker.ui(ui, ws);
                                 None
@@ -364,7 +366,8 @@ impl MarginaliaApp {
                             }
                         });
                     }
-                    self.panels.list.ui(ui, ws);
+                    let list = egui::UiBuilder::new().max_rect(list_rect);
+                    ui.scope_builder(list, |ui| self.panels.list.ui(ui, ws));
                 });
         }
         let attention = Attention::is_needed(ws);
@@ -830,44 +833,60 @@ impl MarginaliaApp {
 /// drags its edge.
 const EDITOR_SHARE: f32 = 0.55;
 
+/// Half the height of the line above the editor that the mouse drags.
+const SPLIT_GRAB: f32 = 5.0;
+/// Room between that line and what is above and below it.
+const SPLIT_GAP: f32 = 6.0;
+
 /// The editor at the bottom of the annotations panel (`height` tall), below
 /// a list that keeps `list` points for its filters and a few rows; the
-/// editor scrolls in what is left. Its height is kept as `share` of the
-/// panel's, not as egui's absolute size: that one is clamped to each
-/// frame's room and stored clamped, so a short spell in review mode (its
-/// bar takes height) shrank the editor for good.
-fn editor_panel_ui<R>(
+/// editor scrolls in what is left. Returns the rect left for the list
+/// (above the editor), and what `editor_ui` returned.
+///
+/// The split is ours, not an egui panel's: its height is kept as `share`
+/// of the panel's (egui's panel stored an absolute size clamped to each
+/// frame's room, so a short spell in review mode shrank the editor for
+/// good, and holding it at a share meant writing egui's private panel
+/// state under an id egui derives), and dragging the line above the editor
+/// sets the share.
+fn editor_split_ui<R>(
     ui: &mut egui::Ui,
     share: &mut f32,
     height: f32,
     list: f32,
     editor_ui: impl FnOnce(&mut egui::Ui) -> R,
-) -> R {
+) -> (egui::Rect, R) {
+    let full = ui.available_rect_before_wrap();
     let max = (height - list).max(0.0);
-    let wanted = (*share * height).min(max);
-    let id = ui.scope_id().with_salt(egui::IdSalt::new("editor"));
-    let stored = egui::containers::panel::PanelState {
-        outer_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(0.0, wanted)),
+    let split = full.bottom() - (*share * height).min(max);
+    let grab = egui::Rect::from_x_y_ranges(full.x_range(), split - SPLIT_GRAB..=split + SPLIT_GRAB);
+    let id = egui::Id::unique("marginalia.editor_split");
+    let handle = ui.interact(grab, id, egui::Sense::drag());
+    if handle.hovered() || handle.dragged() {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeVertical);
+    }
+    if let Some(p) = handle.interact_pointer_pos().filter(|_| handle.dragged())
+        && height > 0.0
+    {
+        *share = (full.bottom() - p.y).clamp(0.0, max) / height;
+    }
+    let stroke = match handle.hovered() || handle.dragged() {
+        true => ui.visuals().widgets.hovered.fg_stroke,
+        false => ui.visuals().widgets.noninteractive.bg_stroke,
     };
-    ui.data_mut(|d| d.insert_persisted(id, stored));
-    let shown = egui::Panel::bottom("editor")
-        .resizable(true)
-        .max_size(max)
-        .show(ui, |ui| {
-            // Filling the panel, so its size is the one asked for (or
-            // dragged to), whatever the height of what it shows.
+    ui.painter().hline(full.x_range(), split, stroke);
+    let editor = egui::Rect::from_min_max(egui::pos2(full.left(), split + SPLIT_GAP), full.max);
+    let inner = ui
+        .scope_builder(egui::UiBuilder::new().max_rect(editor), |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("editor_scroll")
                 .auto_shrink([false, false])
                 .show(ui, editor_ui)
                 .inner
-        });
-    // A size other than the one asked for is the user's drag.
-    let shown_height = shown.response.rect.height();
-    if (shown_height - wanted).abs() > 1.0 && height > 0.0 {
-        *share = shown_height / height;
-    }
-    shown.inner
+        })
+        .inner;
+    let list = egui::Rect::from_min_max(full.min, egui::pos2(full.right(), split - SPLIT_GAP));
+    (list, inner)
 }
 
 /// Text sizes and the spacing around controls at `scale` times egui's
