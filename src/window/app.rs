@@ -831,7 +831,7 @@ impl MarginaliaApp {
 
 /// The editor's share of the annotations panel's height until the user
 /// drags its edge.
-const EDITOR_SHARE: f32 = 0.55;
+const EDITOR_SHARE: f32 = 0.4;
 
 /// Half the height of the line above the editor that the mouse drags.
 const SPLIT_GRAB: f32 = 5.0;
