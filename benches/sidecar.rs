@@ -92,7 +92,8 @@ fn bench(c: &mut Criterion) {
     // annotation changed since (a tag), then the atomic write.
     let mut set = Annotations::from_vec(anns.clone());
     let header = Sidecar::new("big.txt", "utf-8", &article, Vec::new());
-    let mut cache = sidecar::BlockCache::from_annotations(set.as_slice(), set.stamps());
+    let mut cache =
+        sidecar::BlockCache::from_annotations(set.as_slice(), set.stamps(), Some(&article));
     let mut flip = false;
     g.bench_function("save after one tag (cached blocks)", |b| {
         b.iter(|| {
@@ -100,8 +101,15 @@ fn bench(c: &mut Criterion) {
             flip = !flip;
             a.note = flip.then(|| "changed".to_owned());
             set.replace(a);
-            sidecar::save_cached(&path, &header, &set, &DiskState::probe(&path), &mut cache)
-                .expect("save")
+            sidecar::save_cached(
+                &path,
+                &header,
+                &set,
+                &DiskState::probe(&path),
+                &mut cache,
+                &article,
+            )
+            .expect("save")
         })
     });
     g.finish();

@@ -324,7 +324,7 @@ fn score_document_in(doc: &DocumentPair<'_>, by: GroupBy, parallel_from: usize) 
                         label: ann.label,
                         group: group.clone(),
                         range: ann.range(),
-                        quote: ann.quote.clone(),
+                        quote: ann.quote.as_str().to_owned(),
                         overlaps: partner(i, side == Side::OnlyA),
                     });
                 }
@@ -1070,7 +1070,7 @@ mod tests {
                             label: ann.label,
                             group: group.clone(),
                             range: ann.range(),
-                            quote: ann.quote.clone(),
+                            quote: ann.quote.as_str().to_owned(),
                             overlaps: partner(i, side == Side::OnlyA),
                         });
                     }

@@ -357,7 +357,7 @@ fn span_of(a: &Annotation) -> CitronSpan {
     CitronSpan {
         start: a.start.0,
         end: a.end.0,
-        text: a.quote.clone(),
+        text: a.quote.as_str().to_owned(),
     }
 }
 

@@ -100,6 +100,40 @@ pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
     verify_on(article, annotations, 1)
 }
 
+/// Hold the quote of every annotation that matches `article` at its offsets
+/// as a range of the article (see [`crate::model::quote::Quote`]), on up to
+/// `threads` threads; quotes that differ keep their own text. Returns how
+/// many are held as ranges. 50,000 long spans' quotes are 80 MB of strings
+/// the article already holds.
+pub fn share_quotes(article: &Article, annotations: &mut [Annotation], threads: usize) -> usize {
+    let share = |part: &mut [Annotation]| {
+        part.iter_mut()
+            .filter_map(|a| {
+                let range = a.range();
+                a.quote.share_with(article, range).then_some(())
+            })
+            .count()
+    };
+    let parts = threads.min(annotations.len() / MIN_PER_THREAD).max(1);
+    if parts == 1 {
+        return share(annotations);
+    }
+    let chunk = annotations.len().div_ceil(parts);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = annotations
+            .chunks_mut(chunk)
+            .map(|part| scope.spawn(move || share(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum()
+    })
+}
+
 /// Below this many annotations per thread, [`verify_on`] stays on one.
 const MIN_PER_THREAD: usize = 4096;
 
@@ -180,7 +214,7 @@ fn verify_slice(
         };
         if found != a.quote {
             push(ProblemKind::QuoteMismatch {
-                expected: a.quote.clone(),
+                expected: a.quote.as_str().to_owned(),
                 found: found.to_owned(),
             });
             continue;

@@ -26,6 +26,7 @@
 
 use crate::model::document::Article;
 use crate::model::offset::{CharOffset, CharRange};
+use crate::model::quote::Quote;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -307,8 +308,9 @@ pub struct Annotation {
     pub start: CharOffset,
     /// One past the last code point.
     pub end: CharOffset,
-    /// The exact text of `[start, end)`.
-    pub quote: String,
+    /// The exact text of `[start, end)` (held as a range of the article when
+    /// it matches it; see [`Quote`]).
+    pub quote: Quote,
     /// Up to [`CONTEXT_CHARS`] code points before the span.
     #[serde(default)]
     pub prefix: String,
@@ -378,7 +380,7 @@ impl Annotation {
         if range.is_empty() {
             return None;
         }
-        let quote = article.slice(range)?.to_owned();
+        let quote = Quote::in_article(article, range)?;
         let (prefix, suffix) = article.context(range, CONTEXT_CHARS);
         let status = match origin {
             Origin::Manual => Status::Accepted,
@@ -427,7 +429,7 @@ impl Annotation {
             label,
             start: range.start,
             end: range.end,
-            quote: quote.to_owned(),
+            quote: quote.into(),
             prefix: String::new(),
             suffix: String::new(),
             kind: None,
@@ -460,10 +462,10 @@ impl Annotation {
         if range.is_empty() {
             return false;
         }
-        let Some(quote) = article.slice(range) else {
+        let Some(quote) = Quote::in_article(article, range) else {
             return false;
         };
-        self.quote = quote.to_owned();
+        self.quote = quote;
         (self.prefix, self.suffix) = article.context(range, CONTEXT_CHARS);
         self.start = range.start;
         self.end = range.end;

@@ -18,6 +18,7 @@
 use crate::model::offset::{CharOffset, CharRange};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// Chars between two byte checkpoints.
 const CHECKPOINT: usize = 32;
@@ -37,7 +38,9 @@ pub struct ArticleMeta {
 /// An immutable article text with its indexes.
 #[derive(Clone, Debug)]
 pub struct Article {
-    text: String,
+    /// Shared, so a clone is cheap and quotes can be held as ranges of it
+    /// ([`crate::model::quote::Quote`]).
+    text: Arc<str>,
     char_len: usize,
     /// Byte offset of every `CHECKPOINT`-th char; empty when the text is ASCII.
     checkpoints: Vec<usize>,
@@ -74,7 +77,7 @@ impl Article {
         };
         let meta = parse_header(&text);
         Article {
-            text,
+            text: Arc::from(text),
             char_len,
             checkpoints,
             line_starts,
@@ -85,6 +88,11 @@ impl Article {
 
     /// The whole article text.
     pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The whole article text, shared (quotes hold ranges of it).
+    pub fn shared_text(&self) -> &Arc<str> {
         &self.text
     }
 

@@ -11,6 +11,7 @@ pub mod edit;
 pub mod filter;
 pub mod fragments;
 pub mod offset;
+pub mod quote;
 pub mod reanchor;
 pub mod review;
 pub mod sample_text;

@@ -218,6 +218,8 @@ fn certify(text: &Text, a: &Annotation, found: Found) -> Found {
 
 fn apply(article: &Article, a: &mut Annotation, found: Option<Found>) -> AnchorState {
     let Some(found) = found else {
+        // Its own text, not a range of the article it came from.
+        a.quote.make_own();
         a.anchor = AnchorState::Orphaned;
         return a.anchor;
     };
@@ -229,11 +231,12 @@ fn apply(article: &Article, a: &mut Annotation, found: Option<Found>) -> AnchorS
     }
     let old_quote = a.quote.clone();
     if !a.set_range(article, found.range) {
+        a.quote.make_own();
         a.anchor = AnchorState::Orphaned;
         return a.anchor;
     }
     if a.quote != old_quote && a.original_quote.is_none() {
-        a.original_quote = Some(old_quote);
+        a.original_quote = Some(old_quote.into());
     }
     // Never upgrade an unconfirmed state (Exact < Moved < Fuzzy).
     let rank = |s: AnchorState| match s {
@@ -810,6 +813,9 @@ mod tests {
         assert_eq!(anns[0].quote, before.quote);
         assert_eq!((anns[0].start, anns[0].end), (before.start, before.end));
         assert_eq!(anns[0].anchor, AnchorState::Orphaned);
+        // Made as a range of the old article, the quote is now its own text.
+        assert!(before.quote.is_shared());
+        assert!(!anns[0].quote.is_shared());
     }
 
     #[test]
@@ -880,7 +886,7 @@ mod tests {
         let mut a = ann(&Article::new(OLD.into()), 100, 110);
         a.quote = "not in the text at all".into();
         let mut b = a.clone();
-        b.quote = String::new();
+        b.quote = Default::default();
         let mut v = vec![a, b];
         let t = reanchor(&article, &mut v, None);
         assert_eq!(t.orphaned, 2);

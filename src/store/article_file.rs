@@ -10,7 +10,7 @@
 //! longer gives the sidecar's text, when detection does (the file was
 //! converted, say to UTF-8), gives way to detection, with a note.
 
-use crate::model::anchor::{Problem, verify_on};
+use crate::model::anchor::{Problem, share_quotes, verify_on};
 use crate::model::annotation::Annotation;
 use crate::model::decode::{
     self, DecodeError, Decoded, EncodingDoubt, EncodingSource, MAX_ARTICLE_BYTES, TextEncoding,
@@ -354,6 +354,8 @@ pub fn open_with(path: &Path, chosen: Option<TextEncoding>) -> Result<Opened, Op
         }
         None => (Vec::new(), None, Vec::new(), DiskState::Absent, false),
     };
+    let mut annotations = annotations;
+    share_quotes(&file.article, &mut annotations, crate::store::cores());
     let problems = verify_on(&file.article, &annotations, crate::store::cores());
     Ok(Opened {
         file,

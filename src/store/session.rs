@@ -5,7 +5,7 @@
 //! goes through `history` (so Undo covers it) and marks the session unsaved;
 //! a sidecar that could not be parsed is never written over (`disk` is then
 //! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
-use crate::model::anchor::{Problem, verify_on};
+use crate::model::anchor::{Problem, share_quotes, verify_on};
 use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
 use crate::model::decode::TextEncoding;
 use crate::model::edit::{Change, Edit, History};
@@ -34,7 +34,7 @@ struct LoadedSidecar {
     reanchored: Option<String>,
     problems: Vec<Problem>,
     /// The sidecar's text as read (shared with the save cache).
-    text: Arc<String>,
+    text: Arc<sidecar::SavedText>,
 }
 
 type LoadResult = Result<Option<LoadedSidecar>, SidecarError>;
@@ -128,7 +128,7 @@ pub struct Session {
     blocks_loading: Option<mpsc::Receiver<sidecar::BlockCache>>,
     /// The sidecar's text as this session last read it in the background or
     /// wrote it (see [`Session::disk_text`]).
-    disk_text: Option<Arc<String>>,
+    disk_text: Option<Arc<sidecar::SavedText>>,
 }
 
 impl Session {
@@ -227,7 +227,7 @@ impl Session {
             .name("sidecar-reader".into())
             .spawn(move || {
                 let mut kept = None;
-                let result = sidecar::read_with_text(&sc_path).map(|found| {
+                let result = read_for_window(&sc_path, &article).map(|found| {
                     found.map(|(sc, disk, text)| {
                         let article_changed = !sc.article.hash.eq(article.hash());
                         let note = sc.note;
@@ -240,8 +240,8 @@ impl Session {
                         // Re-anchored here, like the small-sidecar path does on open.
                         let reanchored =
                             article_changed.then(|| reanchor_on_open(&article, &mut anns));
+                        share_quotes(&article, &mut anns, crate::store::cores());
                         let annotations = Annotations::from_vec(anns);
-                        let text = Arc::new(text);
                         let shared = Arc::clone(&text);
                         kept = Some(if in_file_order {
                             let keys = annotations
@@ -254,6 +254,7 @@ impl Session {
                             Err((
                                 annotations.as_slice().to_vec(),
                                 annotations.stamps().to_vec(),
+                                article.clone(),
                             ))
                         });
                         LoadedSidecar {
@@ -272,7 +273,7 @@ impl Session {
                         }
                     })
                 });
-                // The copy of the text is not needed for the blocks.
+                // Only the holes of the text keep the article's text now.
                 drop(article);
                 // The session may be gone (another article opened): nothing to do then.
                 if tx.send(result).is_err() {
@@ -283,9 +284,9 @@ impl Session {
                 // the file's own blocks when they are in order (no second copy
                 // of the annotations), else by serializing a copy.
                 let cache = match kept {
-                    Some(Ok((text, keys))) => sidecar::BlockCache::from_text(text, &keys),
-                    Some(Err((anns, stamps))) => {
-                        sidecar::BlockCache::from_annotations(&anns, &stamps)
+                    Some(Ok((text, keys))) => sidecar::BlockCache::from_saved(text, &keys),
+                    Some(Err((anns, stamps, article))) => {
+                        sidecar::BlockCache::from_annotations(&anns, &stamps, Some(&article))
                     }
                     None => return,
                 };
@@ -417,7 +418,7 @@ impl Session {
     /// on disk. It is the save cache's own text after a save, and shares it
     /// after a load in our layout, so keeping it costs no memory; `None`
     /// after a small sidecar's load or a Save As (keep the annotations then).
-    pub fn disk_text(&self) -> Option<Arc<String>> {
+    pub fn disk_text(&self) -> Option<Arc<sidecar::SavedText>> {
         self.disk_text.clone()
     }
 
@@ -710,8 +711,9 @@ impl Session {
             &self.annotations,
             &self.disk,
             &mut self.blocks,
+            &self.file.article,
         )?;
-        self.disk_text = Some(self.blocks.text());
+        self.disk_text = Some(self.blocks.saved());
         Ok(())
     }
 
@@ -749,6 +751,22 @@ impl Session {
         self.save_state == SaveState::Unsaved
             && self.read_only.is_none()
             && now_s - self.last_change_s >= AUTOSAVE_DELAY_S
+    }
+}
+
+/// The sidecar at `path` of `article`, for the background reader: a piece
+/// at a time when it is in our layout ([`sidecar::read_streamed`]), else
+/// read whole.
+#[allow(clippy::type_complexity)]
+fn read_for_window(
+    path: &Path,
+    article: &crate::model::document::Article,
+) -> Result<Option<(sidecar::Sidecar, DiskState, Arc<sidecar::SavedText>)>, SidecarError> {
+    match sidecar::read_streamed(path, article) {
+        sidecar::Streamed::Absent => Ok(None),
+        sidecar::Streamed::Read(sc, disk, saved) => Ok(Some((*sc, disk, Arc::new(saved)))),
+        sidecar::Streamed::NotOurs => Ok(sidecar::read_with_text(path)?
+            .map(|(sc, disk, text)| (sc, disk, Arc::new(sidecar::SavedText::whole(text))))),
     }
 }
 
@@ -864,6 +882,46 @@ mod tests {
     }
 
     #[test]
+    fn loaded_annotations_own_no_quote_strings_that_match_the_article() {
+        for background_from in [u64::MAX, 0] {
+            let (_d, path) = annotated(40);
+            let sc_path = sidecar::sidecar_path(&path);
+            let (mut sc, _) = sidecar::read(&sc_path).unwrap().unwrap();
+            // One quote that does not match the article at its offsets.
+            sc.annotations[7].quote = "not the article's text".into();
+            let odd = sc.annotations[7].id.clone();
+            sidecar::write_atomic(&sc_path, sidecar::to_string(&sc).as_bytes()).unwrap();
+            let mut s = Session::open_with(&path, background_from).unwrap();
+            s.finish_loading();
+            assert_eq!(s.annotations.len(), 40);
+            for a in s.annotations.iter() {
+                assert_eq!(a.quote.is_shared(), a.id != odd, "{a:?}");
+                assert_eq!(
+                    a.quote,
+                    sc.annotations.iter().find(|b| b.id == a.id).unwrap().quote
+                );
+            }
+            // A tag's quote is a range of the article too.
+            let id = s
+                .tag(
+                    CharRange::from_usize(0, 4),
+                    Label::Quote,
+                    "a",
+                    Utc::now(),
+                    0.0,
+                )
+                .unwrap();
+            assert!(s.annotations.get(&id).unwrap().quote.is_shared());
+            // The sidecar still writes every quote out, the odd one as it was.
+            s.save().unwrap();
+            let (back, _) = sidecar::read(&sc_path).unwrap().unwrap();
+            assert_eq!(back.annotations.as_slice(), s.annotations.as_slice());
+            let kept = back.annotations.iter().find(|a| a.id == odd).unwrap();
+            assert_eq!(kept.quote, "not the article's text");
+        }
+    }
+
+    #[test]
     fn the_disk_text_is_the_sidecar_as_loaded_then_as_saved_shared_with_the_cache() {
         let (_d, path) = annotated(300);
         let sc_path = sidecar::sidecar_path(&path);
@@ -872,7 +930,7 @@ mod tests {
         assert!(Session::open(&path).unwrap().disk_text().is_none());
         let mut s = Session::open_with(&path, 0).unwrap();
         s.finish_loading();
-        assert_eq!(s.disk_text().as_deref(), Some(&loaded));
+        assert_eq!(s.disk_text().map(|t| t.to_text()).as_ref(), Some(&loaded));
         s.tag(
             CharRange::from_usize(0, 4),
             Label::Quote,
@@ -882,15 +940,18 @@ mod tests {
         )
         .unwrap();
         // Unsaved edits do not change it.
-        assert_eq!(s.disk_text().as_deref(), Some(&loaded));
+        assert_eq!(s.disk_text().map(|t| t.to_text()).as_ref(), Some(&loaded));
         s.save().unwrap();
         let saved = std::fs::read_to_string(&sc_path).unwrap();
         assert_ne!(saved, loaded);
         let text = s.disk_text().unwrap();
-        assert_eq!(*text, saved);
-        // The save cache's text is the same string, not a copy.
-        assert!(Arc::ptr_eq(&text, &s.blocks.text()));
-        let back = sidecar::parse(&text, &sc_path).unwrap();
+        assert_eq!(text.to_text(), saved);
+        // The save cache's text is the same one, not a copy, and holds no
+        // quote that is a range of the article.
+        assert!(Arc::ptr_eq(&text, &s.blocks.saved()));
+        assert_eq!(text.hole_count(), 301);
+        assert!(text.skeleton_len() < saved.len());
+        let back = sidecar::parse(&text.to_text(), &sc_path).unwrap();
         assert_eq!(back.annotations, s.annotations.as_slice());
     }
 

@@ -28,6 +28,9 @@ use thiserror::Error;
 
 #[path = "sidecar_fast.rs"]
 mod sidecar_fast;
+#[path = "sidecar_stream.rs"]
+mod sidecar_stream;
+pub use sidecar_stream::{Streamed, read_streamed};
 
 /// The sidecar format version this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -418,6 +421,21 @@ fn assemble_into<'a>(
     blocks: impl IntoIterator<Item = &'a str>,
     mut placed: impl FnMut(std::ops::Range<usize>),
 ) {
+    assemble_header(out, sidecar, count);
+    if count == 0 {
+        return;
+    }
+    for b in blocks {
+        let start = out.len();
+        out.push_str(b);
+        placed(start..out.len());
+    }
+    assemble_footer(out, count);
+}
+
+/// The document up to its first annotation block (`count` blocks follow),
+/// or the whole document when there are none.
+fn assemble_header(out: &mut String, sidecar: &Sidecar, count: usize) {
     out.push_str(&format!("(\n  version: {},\n  article: ", sidecar.version));
     let article = pretty_block(&sidecar.article, 2);
     out.push_str(article.trim_start().trim_end_matches(",\n"));
@@ -432,19 +450,186 @@ fn assemble_into<'a>(
     }
     if count == 0 {
         out.push_str("  annotations: [],\n)\n");
-        return;
+    } else {
+        out.push_str("  annotations: [\n");
     }
-    out.push_str("  annotations: [\n");
-    for b in blocks {
-        let start = out.len();
-        out.push_str(b);
-        placed(start..out.len());
+}
+
+/// The document after its `count` annotation blocks.
+fn assemble_footer(out: &mut String, count: usize) {
+    if count > 0 {
+        out.push_str(BLOCK_LIST_CLOSE);
     }
-    out.push_str("  ],\n)\n");
 }
 
 /// An annotation's sort key, owned: `(start, end, id)`.
 pub type AnnotationKey = (CharOffset, CharOffset, AnnotationId);
+
+/// A sidecar's text as read or last written, kept for the next save and as
+/// the BASE of a merge, with every quote held as a range of the article
+/// left out: on long spans the quotes are most of the file (80 of 102 MB
+/// for 50,000 spans of 1,600 chars), and the article already holds them.
+///
+/// [`SavedText::to_text`] gives the whole text back; [`SavedText::write_to`]
+/// writes it without making it.
+#[derive(Debug, Default)]
+pub struct SavedText {
+    /// The text with the left-out quotes' text cut out (their double quotes stay).
+    skeleton: String,
+    /// Where each left-out quote goes, in order.
+    holes: Vec<Hole>,
+    /// The text the holes' quotes are ranges of.
+    article: Option<Arc<str>>,
+}
+
+/// A quote left out of a [`SavedText`]: its text is `article[quote]`,
+/// escaped as ron escapes it, at byte `at` of the skeleton.
+#[derive(Clone, Debug)]
+struct Hole {
+    at: usize,
+    quote: std::ops::Range<usize>,
+}
+
+impl SavedText {
+    /// A text kept whole (no quote left out).
+    pub fn whole(text: String) -> SavedText {
+        SavedText {
+            skeleton: text,
+            holes: Vec::new(),
+            article: None,
+        }
+    }
+
+    /// The text as read or written.
+    pub fn to_text(&self) -> String {
+        let mut out = Vec::with_capacity(self.skeleton.len() + self.quote_bytes());
+        // Writing to a vector cannot fail.
+        let _ = self.write_range(&mut out, 0..self.skeleton.len());
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Write the text as read or written to `w`.
+    pub fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
+        self.write_range(w, 0..self.skeleton.len())
+    }
+
+    /// Bytes of the skeleton (what this costs, less the hole list).
+    pub fn skeleton_len(&self) -> usize {
+        self.skeleton.len()
+    }
+
+    /// How many quotes are left out.
+    pub fn hole_count(&self) -> usize {
+        self.holes.len()
+    }
+
+    fn quote_bytes(&self) -> usize {
+        self.holes.iter().map(|h| h.quote.len()).sum()
+    }
+
+    /// Write `range` of the skeleton with its holes filled.
+    fn write_range(
+        &self,
+        w: &mut impl Write,
+        range: std::ops::Range<usize>,
+    ) -> std::io::Result<()> {
+        let mut at = range.start;
+        let first = self.holes.partition_point(|h| h.at < range.start);
+        for hole in self.holes[first..].iter().take_while(|h| h.at < range.end) {
+            w.write_all(
+                self.skeleton
+                    .as_bytes()
+                    .get(at..hole.at)
+                    .unwrap_or_default(),
+            )?;
+            let quote = self
+                .article
+                .as_deref()
+                .and_then(|t| t.get(hole.quote.clone()))
+                .unwrap_or_default();
+            write_escaped(w, quote)?;
+            at = hole.at;
+        }
+        w.write_all(
+            self.skeleton
+                .as_bytes()
+                .get(at..range.end)
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// True when ron writes `c` in a string as it is, not escaped. Most text
+/// is decided here without asking `char::escape_debug` (printable Latin
+/// letters), which is slow enough to matter on 80 MB of quotes.
+fn is_plain(c: char) -> bool {
+    match c {
+        '"' | '\'' | '\\' => false,
+        ' '..='~' => true,
+        '\0'..='\u{a0}' => false,
+        '\u{ad}' => false,
+        '\u{a1}'..='\u{2ff}' => true,
+        _ => c.escape_debug().len() == 1,
+    }
+}
+
+/// `s` escaped exactly as ron's serializer escapes a string (its
+/// `serialize_escaped_str`: every char through `char::escape_debug`),
+/// without the double quotes.
+fn write_escaped(w: &mut impl Write, s: &str) -> std::io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    let mut scalar = [0u8; 4];
+    for (i, c) in s.char_indices() {
+        if is_plain(c) {
+            continue;
+        }
+        w.write_all(&bytes[from..i])?;
+        for e in c.escape_debug() {
+            w.write_all(e.encode_utf8(&mut scalar).as_bytes())?;
+        }
+        from = i + c.len_utf8();
+    }
+    w.write_all(&bytes[from..])
+}
+
+/// True when `raw`, the text between a string's double quotes in a
+/// sidecar, is what ron writes for `quote`.
+fn is_escaped_form(raw: &str, quote: &str) -> bool {
+    if !raw.contains('\\') {
+        return raw == quote && raw.chars().all(is_plain);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    write_escaped(&mut out, quote).is_ok() && out == raw.as_bytes()
+}
+
+/// What [`pretty_block`] writes for the quote field when the quote is empty;
+/// a block made with the quote left out has exactly this, and the hole is
+/// before its closing double quote.
+const EMPTY_QUOTE_FIELD: &str = "\n      quote: \"\",\n";
+
+/// `a` as a block for a [`SavedText`] of `article`: with its quote left out
+/// when the quote is a range of `article` (then also where the hole is in
+/// the block, and the quote's byte range).
+fn skeleton_block(
+    a: &Annotation,
+    article: Option<&Arc<str>>,
+) -> (String, Option<(usize, std::ops::Range<usize>)>) {
+    let shared = article.and_then(|t| a.quote.bytes_in(t));
+    let Some(quote) = shared else {
+        return (pretty_block(a, 4), None);
+    };
+    let mut blank = a.clone();
+    blank.quote = Default::default();
+    let block = pretty_block(&blank, 4);
+    match block.find(EMPTY_QUOTE_FIELD) {
+        Some(i) => {
+            let at = i + EMPTY_QUOTE_FIELD.len() - 3;
+            (block, Some((at, quote)))
+        }
+        None => (pretty_block(a, 4), None),
+    }
+}
 
 /// Serialized annotation blocks remembered between saves of one sidecar,
 /// so a save re-serializes only the annotations that changed.
@@ -454,53 +639,66 @@ pub type AnnotationKey = (CharOffset, CharOffset, AnnotationId);
 /// lookup never compares annotations (50,000 comparisons cost a frame or
 /// two). A missing entry costs time, never correctness.
 ///
-/// The blocks live in one shared string (a string per block cost 43 MB for
-/// 50,000 annotations, the text itself 22 MB): the sidecar as read
-/// ([`BlockCache::from_text`]) or as last assembled ([`to_string_cached`]),
-/// which then becomes the cache, so it never holds blocks of annotations
-/// that are gone, and the text of the last save can be shared
-/// ([`BlockCache::text`]) instead of copied.
+/// The blocks live in one [`SavedText`] (a string per block cost 43 MB for
+/// 50,000 annotations): the sidecar as read ([`BlockCache::from_saved`])
+/// or as last saved ([`save_cached`]), which then becomes the cache, so it
+/// never holds blocks of annotations that are gone, and the text of the last
+/// save can be shared ([`BlockCache::saved`]) instead of copied.
 #[derive(Debug, Default)]
 pub struct BlockCache {
     /// Every cached block, in one text.
-    text: Arc<String>,
-    /// Where each stamp's block sits in `text`.
+    saved: Arc<SavedText>,
+    /// Where each stamp's block sits in the skeleton.
     blocks: HashMap<Stamp, std::ops::Range<usize>>,
 }
 
 impl BlockCache {
     /// A cache holding every one of `annotations`, serialized on this
     /// thread only: it is meant for a background thread that must leave the
-    /// other cores to the window.
-    pub fn from_annotations(annotations: &[Annotation], stamps: &[Stamp]) -> BlockCache {
+    /// other cores to the window. Quotes held as ranges of `article` are
+    /// left out of the text.
+    pub fn from_annotations(
+        annotations: &[Annotation],
+        stamps: &[Stamp],
+        article: Option<&Article>,
+    ) -> BlockCache {
         let all = (0..annotations.len().min(stamps.len())).collect();
+        let article = article.map(|a| Arc::clone(a.shared_text()));
         let mut blocks = HashMap::new();
-        let mut text = String::new();
-        for (part, ends) in serialize_blocks(annotations, stamps, all, 1) {
-            let base = text.len();
+        let mut saved = SavedText {
+            article: article.clone(),
+            ..SavedText::default()
+        };
+        for part in serialize_blocks(annotations, stamps, all, 1, article.as_ref()) {
+            let base = saved.skeleton.len();
+            saved.skeleton.push_str(&part.text);
+            saved.holes.extend(part.holes.into_iter().map(|mut h| {
+                h.at += base;
+                h
+            }));
             let mut start = base;
-            for (stamp, end) in ends {
+            for (stamp, end) in part.ends {
                 blocks.insert(stamp, start..base + end);
                 start = base + end;
             }
-            text.push_str(&part);
         }
-        text.shrink_to_fit();
+        saved.skeleton.shrink_to_fit();
         BlockCache {
-            text: Arc::new(text),
+            saved: Arc::new(saved),
             blocks,
         }
     }
 
-    /// A cache that keeps `text`, a sidecar as read, and uses its annotation
+    /// A cache that keeps `saved`, a sidecar as read, and uses its annotation
     /// blocks as they are. `annotations` are the sidecar's, in the file's
     /// order (`(start, end, id)` and stamp of each). Block `i` is taken for
     /// annotation `i` when it reads as an annotation with that sort key and
     /// is exactly what serializing it gives (each block is read again and
-    /// serialized to check); nothing is cached unless the file is in our
-    /// layout with one block per annotation. Run on a background thread: it
-    /// costs what serializing them all costs, but no second copy of them.
-    pub fn from_text(text: Arc<String>, annotations: &[(AnnotationKey, Stamp)]) -> BlockCache {
+    /// serialized to check; a left-out quote was checked when it was cut
+    /// out); nothing is cached unless the file is in our layout with one
+    /// block per annotation. Run on a background thread.
+    pub fn from_saved(saved: Arc<SavedText>, annotations: &[(AnnotationKey, Stamp)]) -> BlockCache {
+        let text = saved.skeleton.as_str();
         let mut blocks = HashMap::with_capacity(annotations.len());
         let header_ok = text.starts_with("(\n  version: ")
             && text.ends_with(BLOCK_LIST_CLOSE)
@@ -536,20 +734,13 @@ impl BlockCache {
                 blocks.clear();
             }
         }
-        BlockCache { text, blocks }
+        BlockCache { saved, blocks }
     }
 
-    /// The cached block of `stamp`.
-    fn block(&self, stamp: &Stamp) -> Option<&str> {
-        self.blocks
-            .get(stamp)
-            .and_then(|range| self.text.get(range.clone()))
-    }
-
-    /// The text the blocks are kept in: after [`to_string_cached`], exactly
-    /// what it returned (shared, not copied).
-    pub fn text(&self) -> Arc<String> {
-        Arc::clone(&self.text)
+    /// The text the blocks are kept in: after [`save_cached`], exactly
+    /// what it wrote (shared, not copied).
+    pub fn saved(&self) -> Arc<SavedText> {
+        Arc::clone(&self.saved)
     }
 
     /// Number of cached blocks.
@@ -563,51 +754,75 @@ impl BlockCache {
     }
 }
 
-/// Serialize `items[i]` for every `i` of `indices` on `threads` threads:
-/// per thread one string of blocks back to back, with each block's stamp
-/// and end in it.
-#[allow(clippy::type_complexity)]
+/// Blocks serialized by one thread, back to back.
+struct BlockPart {
+    text: String,
+    /// Each block's stamp and end in `text`.
+    ends: Vec<(Stamp, usize)>,
+    /// Its left-out quotes, at bytes of `text`.
+    holes: Vec<Hole>,
+}
+
+/// Serialize `items[i]` for every `i` of `indices` on `threads` threads
+/// (quotes held as ranges of `article` left out).
 fn serialize_blocks(
     items: &[Annotation],
     stamps: &[Stamp],
     indices: Vec<usize>,
     threads: usize,
-) -> Vec<(String, Vec<(Stamp, usize)>)> {
+    article: Option<&Arc<str>>,
+) -> Vec<BlockPart> {
     let chunk = indices.len().div_ceil(threads.max(1)).max(256);
     std::thread::scope(|scope| {
         let handles: Vec<_> = indices
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    let mut text = String::new();
-                    let ends = part
-                        .iter()
-                        .map(|&i| {
-                            text.push_str(&pretty_block(&items[i], 4));
-                            (stamps[i], text.len())
-                        })
-                        .collect();
-                    (text, ends)
+                    let mut out = BlockPart {
+                        text: String::new(),
+                        ends: Vec::with_capacity(part.len()),
+                        holes: Vec::new(),
+                    };
+                    for &i in part {
+                        let (block, hole) = skeleton_block(&items[i], article);
+                        if let Some((at, quote)) = hole {
+                            out.holes.push(Hole {
+                                at: out.text.len() + at,
+                                quote,
+                            });
+                        }
+                        out.text.push_str(&block);
+                        out.ends.push((stamps[i], out.text.len()));
+                    }
+                    out
                 })
             })
             .collect();
         // A part whose thread failed stays uncached: saves serialize it then.
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| {
+                h.join().unwrap_or(BlockPart {
+                    text: String::new(),
+                    ends: Vec::new(),
+                    holes: Vec::new(),
+                })
+            })
             .collect()
     })
 }
 
 /// [`to_string`] of `header` with `annotations` in place of
 /// `header.annotations`, reusing `cache`: only annotations it lacks are
-/// serialized (on all cores). The result then becomes the cache's text,
-/// holding exactly the blocks of `annotations`.
+/// serialized (on all cores), quotes held as ranges of `article` left out.
+/// The result becomes the cache's text, holding exactly the blocks of
+/// `annotations`; [`SavedText::to_text`] gives the whole text.
 pub fn to_string_cached(
     header: &Sidecar,
     annotations: &Annotations,
     cache: &mut BlockCache,
-) -> Arc<String> {
+    article: &Article,
+) -> Arc<SavedText> {
     let stamps = annotations.stamps();
     let items = annotations.as_slice();
     let stale: Vec<usize> = stamps
@@ -617,60 +832,93 @@ pub fn to_string_cached(
         .map(|(i, _)| i)
         .collect();
     let threads = crate::store::cores();
-    let parts = serialize_blocks(items, stamps, stale, threads);
-    let mut fresh: HashMap<Stamp, &str> = HashMap::new();
-    for (text, ends) in &parts {
+    let text = article.shared_text();
+    let parts = serialize_blocks(items, stamps, stale, threads, Some(text));
+    // Each fresh block: its part, its range there and its first hole there.
+    let mut fresh: HashMap<Stamp, (usize, std::ops::Range<usize>)> = HashMap::new();
+    for (p, part) in parts.iter().enumerate() {
         let mut start = 0;
-        for &(stamp, end) in ends {
-            fresh.insert(stamp, &text[start..end]);
+        for &(stamp, end) in &part.ends {
+            fresh.insert(stamp, (p, start..end));
             start = end;
         }
     }
-    // Normally every block is cached or fresh now; one whose serializing
-    // thread failed is made here.
-    let blocks: Vec<std::borrow::Cow<'_, str>> = stamps
-        .iter()
-        .zip(items)
-        .map(
-            |(stamp, a)| match cache.block(stamp).or(fresh.get(stamp).copied()) {
-                Some(block) => block.into(),
-                None => pretty_block(a, 4).into(),
-            },
-        )
-        .collect();
-    let mut out = String::with_capacity(blocks.iter().map(|b| b.len()).sum::<usize>() + 512);
-    let mut ranges = Vec::with_capacity(blocks.len());
-    assemble_into(
-        &mut out,
-        header,
-        annotations.len(),
-        blocks.iter().map(AsRef::as_ref),
-        |r| ranges.push(r),
-    );
-    drop(blocks);
-    drop(fresh);
+    let old = &cache.saved;
+    // Blocks are reused only when their left-out quotes are of this text.
+    let reuse = old.holes.is_empty() || old.article.as_ref().is_some_and(|t| Arc::ptr_eq(t, text));
+    let fresh_len: usize = parts.iter().map(|p| p.text.len()).sum();
+    let mut saved = SavedText {
+        skeleton: String::with_capacity(old.skeleton.len() + fresh_len + 512),
+        holes: Vec::with_capacity(
+            old.holes.len() + parts.iter().map(|p| p.holes.len()).sum::<usize>(),
+        ),
+        article: Some(Arc::clone(text)),
+    };
     let mut placed = HashMap::with_capacity(stamps.len());
-    placed.extend(stamps.iter().copied().zip(ranges));
+    assemble_header(&mut saved.skeleton, header, annotations.len());
+    for (stamp, a) in stamps.iter().zip(items) {
+        let start = saved.skeleton.len();
+        let cached = cache.blocks.get(stamp).filter(|_| reuse);
+        match cached.map(|r| (&old.skeleton, &old.holes, r)).or_else(|| {
+            fresh
+                .get(stamp)
+                .map(|(p, r)| (&parts[*p].text, &parts[*p].holes, r))
+        }) {
+            Some((skeleton, holes, range)) => {
+                let first = holes.partition_point(|h| h.at < range.start);
+                saved
+                    .holes
+                    .extend(
+                        holes[first..]
+                            .iter()
+                            .take_while(|h| h.at < range.end)
+                            .map(|h| Hole {
+                                at: start + h.at - range.start,
+                                quote: h.quote.clone(),
+                            }),
+                    );
+                saved.skeleton.push_str(&skeleton[range.clone()]);
+            }
+            None => {
+                // Its serializing thread failed: made here.
+                let (block, hole) = skeleton_block(a, Some(text));
+                if let Some((at, quote)) = hole {
+                    saved.holes.push(Hole {
+                        at: start + at,
+                        quote,
+                    });
+                }
+                saved.skeleton.push_str(&block);
+            }
+        }
+        placed.insert(*stamp, start..saved.skeleton.len());
+    }
+    assemble_footer(&mut saved.skeleton, annotations.len());
+    drop(fresh);
+    drop(parts);
     *cache = BlockCache {
-        text: Arc::new(out),
+        saved: Arc::new(saved),
         blocks: placed,
     };
-    cache.text()
+    cache.saved()
 }
 
 /// [`save`] of `header` with `annotations`, serializing only what `cache`
-/// lacks.
+/// lacks, quotes held as ranges of `article` left out of the cache. The
+/// text is written to the file as it is made from the cache, never whole
+/// in memory (a sidecar of long spans is 100 MB).
 pub fn save_cached(
     path: &Path,
     header: &Sidecar,
     annotations: &Annotations,
     expected: &DiskState,
     cache: &mut BlockCache,
+    article: &Article,
 ) -> Result<DiskState, SidecarError> {
     check_expected(path, expected)?;
-    // The assembled text becomes the cache (no copy of it is kept).
-    let text = to_string_cached(header, annotations, cache);
-    write_atomic(path, text.as_bytes())?;
+    // The new text becomes the cache (no copy of it is kept).
+    let saved = to_string_cached(header, annotations, cache, article);
+    write_atomic_with(path, |w| saved.write_to(w))?;
     Ok(DiskState::probe(path))
 }
 
@@ -972,6 +1220,15 @@ fn check_expected(path: &Path, expected: &DiskState) -> Result<(), SidecarError>
 /// Replace the file at `path` with `bytes` atomically: temp file in the same
 /// folder, fsync, rename, fsync the folder. Follows a symlink at `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `write` writes (through a buffer), so a big
+/// text need not be made whole first.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut fs::File>) -> std::io::Result<()>,
+) -> Result<(), SidecarError> {
     let target = match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
             fs::canonicalize(path).map_err(|source| SidecarError::Io {
@@ -1002,7 +1259,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
     let mut tmp = builder
         .tempfile_in(&dir)
         .map_err(io("creating a temporary file"))?;
-    tmp.write_all(bytes).map_err(io("writing"))?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        write(&mut out).map_err(io("writing"))?;
+        out.flush().map_err(io("writing"))?;
+    }
     tmp.as_file().sync_all().map_err(io("syncing"))?;
     tmp.persist(&target)
         .map_err(|e| io("renaming into place")(e.error))?;
@@ -1230,7 +1491,10 @@ mod tests {
         let mut set = Annotations::from_vec(sc.annotations.clone());
         let mut cache = BlockCache::default();
         let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
-        assert_eq!(*to_string_cached(&header, &set, &mut cache), to_string(&sc));
+        assert_eq!(
+            to_string_cached(&header, &set, &mut cache, &article).to_text(),
+            to_string(&sc)
+        );
         assert_eq!(cache.len(), 2);
         // A changed annotation is re-serialized, a removed one forgotten.
         let mut changed = set.as_slice()[0].clone();
@@ -1239,7 +1503,10 @@ mod tests {
         let gone = set.as_slice()[1].id.clone();
         set.remove(&gone);
         sc.annotations = vec![changed];
-        assert_eq!(*to_string_cached(&header, &set, &mut cache), to_string(&sc));
+        assert_eq!(
+            to_string_cached(&header, &set, &mut cache, &article).to_text(),
+            to_string(&sc)
+        );
         assert_eq!(cache.len(), 1);
         // Two annotations sharing an id (a hand-edited file) are both written as they are.
         let mut twin = sc.annotations[0].clone();
@@ -1248,16 +1515,19 @@ mod tests {
         sc.annotations
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let set = Annotations::from_vec(sc.annotations.clone());
-        let text = to_string_cached(&header, &set, &mut cache);
-        assert_eq!(*text, to_string(&sc));
+        let text = to_string_cached(&header, &set, &mut cache, &article).to_text();
+        assert_eq!(text, to_string(&sc));
         assert_eq!(parse(&text, Path::new("x")).unwrap().annotations.len(), 2);
         // A background-built cache gives the same bytes.
-        let mut warm = BlockCache::from_annotations(set.as_slice(), set.stamps());
+        let mut warm = BlockCache::from_annotations(set.as_slice(), set.stamps(), Some(&article));
         assert_eq!(warm.len(), 2);
-        assert_eq!(to_string_cached(&header, &set, &mut warm), text);
+        assert_eq!(
+            to_string_cached(&header, &set, &mut warm, &article).to_text(),
+            text
+        );
         // The cache's text is the last output itself, shared.
-        let again = to_string_cached(&header, &set, &mut warm);
-        assert!(Arc::ptr_eq(&warm.text(), &again));
+        let again = to_string_cached(&header, &set, &mut warm, &article);
+        assert!(Arc::ptr_eq(&warm.saved(), &again));
     }
 
     #[test]
@@ -1272,11 +1542,15 @@ mod tests {
             set.replace(changed);
             let mut plain = Sidecar::new("a.txt", "utf-8", &article, set.as_slice().to_vec());
             plain.note = None;
-            let text = to_string_cached(&header, &set, &mut cache);
-            assert_eq!(*text, to_string(&plain));
+            let saved = to_string_cached(&header, &set, &mut cache, &article);
+            assert_eq!(saved.to_text(), to_string(&plain));
             assert_eq!(cache.len(), 2);
-            // No dead blocks: the cache is the output, nothing more.
-            assert_eq!(cache.text().len(), text.len(), "round {round}");
+            // No dead blocks: the cache is the output less its quotes, nothing more.
+            assert_eq!(
+                cache.saved().skeleton_len() + "Dehqan«peace»".len(),
+                saved.to_text().len(),
+                "round {round}"
+            );
         }
     }
 
@@ -1294,9 +1568,13 @@ mod tests {
                 .collect()
         };
         let header = Sidecar::new("a.txt", "utf-8", &article, Vec::new());
-        let mut cache = BlockCache::from_text(Arc::new(text.clone()), &keys(&set));
+        let mut cache =
+            BlockCache::from_saved(Arc::new(SavedText::whole(text.clone())), &keys(&set));
         assert_eq!(cache.len(), 2);
-        assert_eq!(*to_string_cached(&header, &set, &mut cache), text);
+        assert_eq!(
+            to_string_cached(&header, &set, &mut cache, &article).to_text(),
+            text
+        );
         // A block written by hand (fields on one line) is not reused as is.
         let first = &sc.annotations[0];
         let hand = text.replacen(
@@ -1305,15 +1583,45 @@ mod tests {
             1,
         );
         assert_ne!(hand, text);
-        let mut cache = BlockCache::from_text(Arc::new(hand), &keys(&set));
+        let mut cache = BlockCache::from_saved(Arc::new(SavedText::whole(hand)), &keys(&set));
         assert_eq!(cache.len(), 1);
-        assert_eq!(*to_string_cached(&header, &set, &mut cache), text);
+        assert_eq!(
+            to_string_cached(&header, &set, &mut cache, &article).to_text(),
+            text
+        );
         // Keys that do not match the blocks: nothing is reused.
         let other = Annotations::from_vec(vec![sc.annotations[0].clone()]);
-        assert!(BlockCache::from_text(Arc::new(text.clone()), &keys(&other)).is_empty());
+        assert!(
+            BlockCache::from_saved(Arc::new(SavedText::whole(text.clone())), &keys(&other))
+                .is_empty()
+        );
         let mut swapped = keys(&set);
         swapped.swap(0, 1);
-        assert!(BlockCache::from_text(Arc::new(text), &swapped).is_empty());
+        assert!(BlockCache::from_saved(Arc::new(SavedText::whole(text)), &swapped).is_empty());
+    }
+
+    #[test]
+    fn quotes_are_escaped_exactly_as_ron_escapes_them() {
+        let mut tricky: Vec<String> = (0u32..0x800)
+            .chain([0x1F44B, 0x200D, 0xFE0F, 0x2028, 0xE000, 0x10FFFF, 0x1F1EE])
+            .filter_map(char::from_u32)
+            .map(|c| format!("a{c}b"))
+            .collect();
+        tricky.push("Dehqan said «peace» 'no'\n\t\"x\"\\ e\u{301} 👩‍👧".into());
+        tricky.push(String::new());
+        for s in &tricky {
+            let by_ron = ron::to_string(s).unwrap();
+            let mut ours = Vec::new();
+            write_escaped(&mut ours, s).unwrap();
+            assert_eq!(
+                format!("\"{}\"", String::from_utf8(ours).unwrap()),
+                by_ron,
+                "{s:?}"
+            );
+            let raw = &by_ron[1..by_ron.len() - 1];
+            assert!(is_escaped_form(raw, s), "{s:?}");
+            assert_eq!(is_escaped_form(s, s), raw == s, "{s:?}");
+        }
     }
 
     #[test]

@@ -20,7 +20,9 @@ use crate::model::annotation::{
     AnchorState, Annotation, AnnotationId, EventInfo, Label, Link, Normalization, Origin,
     ReviewEvent, Status,
 };
-use crate::model::offset::CharOffset;
+use crate::model::document::Article;
+use crate::model::offset::{CharOffset, CharRange};
+use crate::model::quote::Quote;
 use crate::store::sidecar::{ArticleInfo, Sidecar};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::BTreeMap;
@@ -29,9 +31,25 @@ use std::collections::BTreeMap;
 /// whitespace allowed). Returns it and the rest of `text` after it, or
 /// `None` when the text is not in the subset this reader knows.
 pub fn annotation(text: &str) -> Option<(Annotation, &str)> {
-    let mut r = Reader { rest: text };
+    let mut r = Reader::new(text, None);
     let a = r.annotation()?;
     Some((a, r.rest))
+}
+
+/// [`annotation`], holding its quote as a range of `article` when it is
+/// the article's text at the annotation's offsets (no string is made for
+/// it then), and giving where the quote's text sits in `text` (between the
+/// double quotes) when it is held so.
+pub fn annotation_in<'t>(
+    text: &'t str,
+    article: &Article,
+) -> Option<(Annotation, &'t str, Option<std::ops::Range<usize>>)> {
+    let mut r = Reader::new(text, Some(article));
+    let a = r.annotation()?;
+    let base = text.as_ptr() as usize;
+    let span = r.quote_span.take().map(|(from, to)| from - base..to - base);
+    let used = r.rest.as_ptr() as usize - base;
+    Some((a, &text[used..], span))
 }
 
 /// Read a sequence of annotation blocks as `sidecar::to_string` writes them
@@ -39,7 +57,7 @@ pub fn annotation(text: &str) -> Option<(Annotation, &str)> {
 /// until the end of `text` (whitespace allowed). At the first block this
 /// reader does not know, the text from that block on is returned.
 pub fn annotation_list<'t>(text: &'t str, out: &mut Vec<Annotation>) -> Result<(), &'t str> {
-    let mut r = Reader { rest: text };
+    let mut r = Reader::new(text, None);
     loop {
         r.ws();
         let at = r.rest;
@@ -58,7 +76,7 @@ pub fn annotation_list<'t>(text: &'t str, out: &mut Vec<Annotation>) -> Result<(
 /// annotations: [], )`): a corpus command read each of 10,000 small
 /// sidecars' heads with `ron` in 4 % of its time. `None` for anything else.
 pub fn head(text: &str) -> Option<Sidecar> {
-    let mut r = Reader { rest: text };
+    let mut r = Reader::new(text, None);
     let (mut version, mut article, mut note, mut suggested, mut annotations) =
         (None, None, None, None, None);
     r.fields(|r, name| match name {
@@ -98,6 +116,10 @@ fn quote_or_escape(text: &str) -> Option<usize> {
 
 struct Reader<'a> {
     rest: &'a str,
+    /// The article quotes are shared with, when reading with one.
+    article: Option<&'a Article>,
+    /// Addresses of the shared quote's text (between its double quotes).
+    quote_span: Option<(usize, usize)>,
 }
 
 /// The fields of an [`Annotation`] as read so far.
@@ -107,7 +129,7 @@ struct Fields {
     label: Option<Label>,
     start: Option<CharOffset>,
     end: Option<CharOffset>,
-    quote: Option<String>,
+    quote: Option<Quote>,
     prefix: Option<String>,
     suffix: Option<String>,
     kind: Option<Option<String>>,
@@ -138,6 +160,46 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
 }
 
 impl<'a> Reader<'a> {
+    fn new(rest: &'a str, article: Option<&'a Article>) -> Reader<'a> {
+        Reader {
+            rest,
+            article,
+            quote_span: None,
+        }
+    }
+
+    /// The quote of an annotation whose offsets are `start`..`end` (when
+    /// read before it, as we write them): held as a range of the article
+    /// when it matches it there; an escape-free quote is then compared
+    /// where it stands, with no string made.
+    fn quote(&mut self, start: Option<CharOffset>, end: Option<CharOffset>) -> Option<Quote> {
+        self.ws();
+        let (Some(article), Some(start), Some(end)) = (self.article, start, end) else {
+            return self.string().map(Quote::from);
+        };
+        let range = CharRange::new(start, end);
+        let body = self.rest.strip_prefix('"')?;
+        let from = body.as_ptr() as usize;
+        let stop = quote_or_escape(body)?;
+        let mut quote = if body.as_bytes()[stop] == b'"' {
+            let raw = &body[..stop];
+            if start <= end && article.slice(range) == Some(raw) {
+                self.rest = &body[stop + 1..];
+                self.quote_span = Some((from, from + stop));
+                return Quote::in_article(article, range);
+            }
+            self.rest = &body[stop + 1..];
+            Quote::from(raw)
+        } else {
+            Quote::from(self.string()?)
+        };
+        if start <= end && quote.share_with(article, range) {
+            // The text right before `rest` is the closing double quote.
+            self.quote_span = Some((from, self.rest.as_ptr() as usize - 1));
+        }
+        Some(quote)
+    }
+
     // Plain byte loops below rather than `str` patterns: the patterns are
     // several times slower in unoptimized (test) builds.
     fn ws(&mut self) {
@@ -503,7 +565,7 @@ impl<'a> Reader<'a> {
             "label" => set(&mut f.label, r.label()),
             "start" => set(&mut f.start, r.number().map(CharOffset)),
             "end" => set(&mut f.end, r.number().map(CharOffset)),
-            "quote" => set(&mut f.quote, r.string()),
+            "quote" => set(&mut f.quote, r.quote(f.start, f.end)),
             "prefix" => set(&mut f.prefix, r.string()),
             "suffix" => set(&mut f.suffix, r.string()),
             "kind" => set(&mut f.kind, r.some_string()),

@@ -186,12 +186,6 @@ fn copy_into(article: &Path, dir: &Path) -> anyhow::Result<std::path::PathBuf> {
 pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     let work = tempfile::tempdir().context("creating a temporary folder")?;
     let copy = copy_into(article, work.path())?;
-    let expected = match sidecar::read(&sidecar::sidecar_path(&copy))
-        .with_context(|| format!("reading the sidecar of {}", article.display()))?
-    {
-        Some((sc, _)) => sc.annotations.len(),
-        None => 0,
-    };
     let mut driver = Driver {
         ctx: egui::Context::default(),
         size: egui::vec2(config.width_points, config.height_points),
@@ -200,7 +194,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     };
     crate::window::fonts::install(&driver.ctx);
     warm_up(&mut driver, work.path());
-    let (mut app, opened) = open_timed(&mut driver, &copy, work.path(), expected)?;
+    let (mut app, opened) = open_timed(&mut driver, &copy, work.path())?;
     let bottom = find_bottom(&mut driver, &mut app);
     let times = scroll_timed(
         &mut driver,
@@ -224,6 +218,21 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     let started = Instant::now();
     app.save().map_err(|e| anyhow::anyhow!("{e}"))?;
     let save = started.elapsed();
+    // Peak memory is taken before the bench reads the sidecar itself.
+    let peak_rss_mb = peak_rss_mb();
+    // The original's, not the copy's: the copy was just saved.
+    let expected = match sidecar::read(&sidecar::sidecar_path(article))
+        .with_context(|| format!("reading the sidecar of {}", article.display()))?
+    {
+        Some((sc, _)) => sc.annotations.len(),
+        None => 0,
+    };
+    if opened.annotations != expected {
+        bail!(
+            "opened {} annotations, the sidecar holds {expected}",
+            opened.annotations
+        );
+    }
 
     Ok(BenchReport {
         open_ms: ms(opened.open),
@@ -234,7 +243,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         resize_ms: ms(resize),
         tag_ms: ms(tag),
         save_ms: ms(save),
-        peak_rss_mb: peak_rss_mb(),
+        peak_rss_mb,
         fling_median_ms: quantile(&fling, 0.5),
         fling_p99_ms: quantile(&fling, 0.99),
     })
@@ -258,14 +267,15 @@ struct Opened {
     open: Duration,
     first_frame: Duration,
     ready: Duration,
+    /// How many annotations it loaded.
+    annotations: usize,
 }
 
-/// Open `copy` and draw until its `expected` annotations are all loaded.
+/// Open `copy` and draw until its annotations are all loaded.
 fn open_timed(
     driver: &mut Driver,
     copy: &Path,
     work: &Path,
-    expected: usize,
 ) -> anyhow::Result<(MarginaliaApp, Opened)> {
     let prefs = Prefs {
         autosave: false,
@@ -289,10 +299,7 @@ fn open_timed(
         driver.frame(&mut app, Vec::new());
     }
     let ready = started.elapsed();
-    let loaded = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
-    if loaded != expected {
-        bail!("opened {loaded} annotations, the sidecar holds {expected}");
-    }
+    let annotations = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
     // Settle (the view refines estimated heights over a frame or two).
     for _ in 0..3 {
         driver.frame(&mut app, Vec::new());
@@ -301,6 +308,7 @@ fn open_timed(
         open,
         first_frame,
         ready,
+        annotations,
     };
     Ok((app, opened))
 }

@@ -67,7 +67,7 @@ enum Base {
     /// Its text, shared with the session's save cache (a copy of 50,000
     /// annotations would cost ~30 MB for a merge that rarely happens); read
     /// when a merge needs it.
-    Text(Arc<String>),
+    Text(Arc<sidecar::SavedText>),
     /// Its annotations (small sidecars, and after a Save As).
     Annotations(Vec<Annotation>),
 }
@@ -90,7 +90,7 @@ impl Base {
     fn annotations(&self, doc: &Session) -> anyhow::Result<Vec<Annotation>> {
         match self {
             Base::Annotations(a) => Ok(a.clone()),
-            Base::Text(text) => Ok(sidecar::parse(text, &doc.sidecar_path)
+            Base::Text(text) => Ok(sidecar::parse(&text.to_text(), &doc.sidecar_path)
                 .context("reading the sidecar as last saved")?
                 .annotations),
         }
@@ -301,7 +301,7 @@ impl Watch {
         let conflicts = outcome.conflict_count();
         replace_all(doc, outcome.sidecar.annotations, now_s);
         drop(theirs);
-        self.base = Base::Text(Arc::new(text));
+        self.base = Base::Text(Arc::new(sidecar::SavedText::whole(text)));
         doc.disk = disk.clone();
         self.seen_disk = Some(disk);
         doc.save_state = SaveState::Unsaved;

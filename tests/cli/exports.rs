@@ -391,7 +391,7 @@ fn spacy_export_imports_back_losslessly_into_a_fresh_copy() {
     let b = read(&plain.join("b.txt"));
     let mut got: Vec<(String, Status, String)> = b
         .iter()
-        .map(|a| (a.quote.clone(), a.status, a.author.clone()))
+        .map(|a| (a.quote.to_string(), a.status, a.author.clone()))
         .collect();
     got.sort();
     assert_eq!(

@@ -54,7 +54,7 @@ fn links(sc: &sidecar::Sidecar, a: &Annotation) -> Vec<(String, String)> {
         .iter()
         .map(|l| {
             let t = sc.annotations.iter().find(|b| b.id == l.target).unwrap();
-            (l.role.clone(), t.quote.clone())
+            (l.role.clone(), t.quote.to_string())
         })
         .collect()
 }

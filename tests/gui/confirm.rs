@@ -23,7 +23,7 @@ fn anchors(path: &Path) -> Vec<(String, AnchorState)> {
         .unwrap();
     sc.annotations
         .iter()
-        .map(|a| (a.quote.clone(), a.anchor))
+        .map(|a| (a.quote.to_string(), a.anchor))
         .collect()
 }
 

@@ -269,7 +269,10 @@ fn another_writer_refuses_save_and_merge_keeps_both() {
     h.get_by_label("Merge").click();
     h.run();
     h.state_mut().save().unwrap();
-    let mut quotes: Vec<String> = saved(&article).into_iter().map(|a| a.quote).collect();
+    let mut quotes: Vec<String> = saved(&article)
+        .into_iter()
+        .map(|a| a.quote.to_string())
+        .collect();
     quotes.sort();
     assert_eq!(quotes, ["Dehqan", "Hasanov", "talks in Baku"]);
 }

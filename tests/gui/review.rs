@@ -87,7 +87,7 @@ fn selected_quote(h: &Harness<'_, MarginaliaApp>) -> String {
         .get(id)
         .unwrap()
         .quote
-        .clone()
+        .to_string()
 }
 
 fn saved(path: &Path) -> sidecar::Sidecar {

@@ -141,7 +141,10 @@ fn suggest(h: &mut Harness<'_, MarginaliaApp>) -> Vec<String> {
     menu(h, "Suggest");
     run_until(h, |h| !h.state().state.suggest.is_running());
     let doc = h.state().state.doc.as_ref().unwrap();
-    doc.annotations.iter().map(|a| a.quote.clone()).collect()
+    doc.annotations
+        .iter()
+        .map(|a| a.quote.to_string())
+        .collect()
 }
 
 /// Indirect speech with a cue the built-in list does not know.

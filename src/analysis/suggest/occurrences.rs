@@ -37,7 +37,7 @@ pub fn tagged(annotations: &[Annotation]) -> Vec<Tagged> {
         .filter(|a| a.quote.trim() == a.quote && a.quote.chars().count() >= 2)
         .filter(|a| !NOT_SPREAD.contains(&a.quote.to_lowercase().as_str()))
         .map(|a| Tagged {
-            text: a.quote.clone(),
+            text: a.quote.as_str().to_owned(),
             kind: a.kind.clone(),
         })
         .collect();

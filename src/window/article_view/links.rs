@@ -58,8 +58,8 @@ impl ArticleView {
             let e = LinkEnds {
                 quote: quote.range(),
                 speaker: speaker.range(),
-                quote_text: quote.quote.clone(),
-                speaker_text: speaker.quote.clone(),
+                quote_text: quote.quote.as_str().to_owned(),
+                speaker_text: speaker.quote.as_str().to_owned(),
             };
             if !ends.contains(&e) {
                 ends.push(e);

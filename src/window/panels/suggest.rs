@@ -104,7 +104,7 @@ impl Workspace {
             return;
         }
         let tagged = [Tagged {
-            text: a.quote.clone(),
+            text: a.quote.as_str().to_owned(),
             kind: a.kind.clone(),
         }];
         let quote = crate::window::text::excerpt(&a.quote, 40);

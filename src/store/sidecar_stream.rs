@@ -1,0 +1,320 @@
+//! Reading a big sidecar in our own layout a piece at a time, for the
+//! window.
+//!
+//! A sidecar read whole is its text plus its annotations in memory at once;
+//! for 50,000 long spans that was a 102 MB text and 80 MB of quotes. This
+//! reader takes the file in pieces of [`PIECE_BYTES`], reads each piece's
+//! annotation blocks on every core with [`sidecar_fast::annotation_in`]
+//! (quotes that match the article become ranges of it, with no string
+//! made), and keeps the text as a [`SavedText`] with those quotes left
+//! out. Anything not exactly in our layout, or any block the fast reader
+//! does not know, gives [`Streamed::NotOurs`]: the caller then reads the
+//! file the ordinary way ([`read_with_text`]), which also reports errors.
+
+use super::*;
+
+/// Bytes read from the file at a time.
+const PIECE_BYTES: usize = 8 << 20;
+
+/// What [`read_streamed`] found.
+#[derive(Debug)]
+pub enum Streamed {
+    /// There is no sidecar.
+    Absent,
+    /// Read: the sidecar, its disk state and its text (quotes that are
+    /// ranges of the article left out).
+    Read(Box<Sidecar>, DiskState, SavedText),
+    /// Not in our layout, or not readable this way: read it whole.
+    NotOurs,
+}
+
+/// Read the sidecar at `path` of `article` a piece at a time (see the
+/// module docs).
+pub fn read_streamed(path: &Path, article: &Article) -> Streamed {
+    read_in_pieces(path, article, PIECE_BYTES)
+}
+
+/// [`read_streamed`], `piece_bytes` at a time.
+fn read_in_pieces(path: &Path, article: &Article, piece_bytes: usize) -> Streamed {
+    use std::io::Read as _;
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Streamed::Absent,
+        Err(_) => return Streamed::NotOurs,
+    };
+    let Ok(meta) = file.metadata() else {
+        return Streamed::NotOurs;
+    };
+    if meta.is_dir() || meta.len() > MAX_SIDECAR_BYTES {
+        return Streamed::NotOurs;
+    }
+    let disk = DiskState::Present {
+        byte_len: meta.len(),
+        modified: meta.modified().ok(),
+    };
+    let mut buf: Vec<u8> = Vec::new();
+    let mut eof = false;
+    let mut fill = |buf: &mut Vec<u8>, eof: &mut bool| -> bool {
+        let before = buf.len();
+        buf.reserve(piece_bytes);
+        match (&mut file).take(piece_bytes as u64).read_to_end(buf) {
+            Ok(_) => {
+                *eof = buf.len() - before < piece_bytes;
+                true
+            }
+            Err(_) => false,
+        }
+    };
+    // The header, up to the list of blocks.
+    let open = loop {
+        if !fill(&mut buf, &mut eof) {
+            return Streamed::NotOurs;
+        }
+        if let Some(i) = find(&buf, BLOCK_LIST_OPEN.as_bytes()) {
+            break i;
+        }
+        if eof {
+            return Streamed::NotOurs;
+        }
+    };
+    let Ok(head) = std::str::from_utf8(&buf[..open]) else {
+        return Streamed::NotOurs;
+    };
+    if !head.starts_with("(\n  version: ") {
+        return Streamed::NotOurs;
+    }
+    let options = ron::Options::default().with_recursion_limit(RECURSION_LIMIT);
+    let header = format!("{head}\n  annotations: [],\n)");
+    let Ok(mut sidecar) = options.from_str::<Sidecar>(&header) else {
+        return Streamed::NotOurs;
+    };
+    if sidecar.version != FORMAT_VERSION {
+        return Streamed::NotOurs;
+    }
+    let mut saved = SavedText {
+        skeleton: format!("{head}{BLOCK_LIST_OPEN}"),
+        holes: Vec::new(),
+        article: Some(Arc::clone(article.shared_text())),
+    };
+    buf.drain(..open + BLOCK_LIST_OPEN.len());
+    let mut annotations = Vec::new();
+    loop {
+        if !eof && !fill(&mut buf, &mut eof) {
+            return Streamed::NotOurs;
+        }
+        let end = if eof {
+            match buf.strip_suffix(BLOCK_LIST_CLOSE.as_bytes()) {
+                Some(body) => body.len(),
+                None => return Streamed::NotOurs,
+            }
+        } else {
+            match rfind(&buf, BLOCK_BREAK.as_bytes()) {
+                Some(i) => i + 1,
+                // One block longer than a piece: read on.
+                None => continue,
+            }
+        };
+        let Ok(body) = std::str::from_utf8(&buf[..end]) else {
+            return Streamed::NotOurs;
+        };
+        if !body.is_empty() && !body.starts_with(BLOCK_START) {
+            return Streamed::NotOurs;
+        }
+        for part in read_blocks_on_cores(body, article) {
+            let Some(part) = part else {
+                return Streamed::NotOurs;
+            };
+            let base = saved.skeleton.len();
+            saved.skeleton.push_str(&part.text);
+            saved.holes.extend(part.holes.into_iter().map(|mut h| {
+                h.at += base;
+                h
+            }));
+            annotations.extend(part.annotations);
+        }
+        buf.drain(..end);
+        if eof {
+            break;
+        }
+    }
+    if annotations.is_empty() {
+        return Streamed::NotOurs;
+    }
+    saved.skeleton.push_str(BLOCK_LIST_CLOSE);
+    saved.skeleton.shrink_to_fit();
+    sidecar.annotations = annotations;
+    Streamed::Read(Box::new(sidecar), disk, saved)
+}
+
+/// The blocks of one piece, read by one thread.
+struct ReadPart {
+    annotations: Vec<Annotation>,
+    /// The blocks as read, shared quotes left out.
+    text: String,
+    holes: Vec<Hole>,
+}
+
+/// `body` (whole blocks) cut at block starts into one part per core, each
+/// read on its own thread; `None` for a part the fast reader could not read.
+fn read_blocks_on_cores(body: &str, article: &Article) -> Vec<Option<ReadPart>> {
+    let parts = crate::store::cores()
+        .min(body.len() / MIN_PARALLEL_BYTES)
+        .max(1);
+    let mut cuts = vec![0];
+    for k in 1..parts {
+        let from = (body.len() * k / parts).max(cuts[cuts.len() - 1]);
+        match body.get(from..).and_then(|s| s.find(BLOCK_BREAK)) {
+            Some(i) => cuts.push(from + i + 1),
+            None => break,
+        }
+    }
+    cuts.push(body.len());
+    cuts.dedup();
+    let slices: Vec<&str> = cuts
+        .windows(2)
+        .filter_map(|w| body.get(w[0]..w[1]))
+        .collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = slices
+            .iter()
+            .skip(1)
+            .map(|slice| scope.spawn(move || read_blocks(slice, article)))
+            .collect();
+        let first = slices.first().and_then(|s| read_blocks(s, article));
+        std::iter::once(first)
+            .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
+            .collect()
+    })
+}
+
+/// Whole blocks, each followed by `,\n`, read by the fast reader.
+fn read_blocks(mut rest: &str, article: &Article) -> Option<ReadPart> {
+    let mut part = ReadPart {
+        annotations: Vec::with_capacity(rest.len() / 400),
+        text: String::with_capacity(rest.len() / 2),
+        holes: Vec::new(),
+    };
+    let text = article.shared_text();
+    while !rest.is_empty() {
+        if !rest.starts_with(BLOCK_START) {
+            return None;
+        }
+        let (a, after, span) = sidecar_fast::annotation_in(rest, article)?;
+        let after = after.strip_prefix(",\n")?;
+        let block = &rest[..rest.len() - after.len()];
+        let hole = span.and_then(|span| {
+            let raw = block.get(span.clone())?;
+            let quote = a.quote.bytes_in(text)?;
+            is_escaped_form(raw, &a.quote).then_some((span, quote))
+        });
+        match hole {
+            Some((span, quote)) => {
+                part.text.push_str(&block[..span.start]);
+                part.holes.push(Hole {
+                    at: part.text.len(),
+                    quote,
+                });
+                part.text.push_str(&block[span.end..]);
+            }
+            None => part.text.push_str(block),
+        }
+        part.annotations.push(a);
+        rest = after;
+    }
+    Some(part)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::annotation::{Label, Origin};
+    use crate::model::offset::CharRange;
+
+    /// An article with text ron escapes, and a sidecar of spans over it.
+    fn fixture(dir: &Path) -> (Article, PathBuf, String) {
+        let line = "Dehqan said «peace» 👋 and 'no' to \"them\", e\u{301}tait\tthere.\n";
+        let article = Article::new(line.repeat(40));
+        let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+        let mut anns: Vec<Annotation> = (0..300)
+            .filter_map(|i| {
+                let start = (i * 37) % (article.char_len() - 90);
+                let range = CharRange::from_usize(start, start + 1 + (i * 13) % 80);
+                let label = Label::ALL[i % 3];
+                Annotation::new(&article, range, label, "ana", now, Origin::Manual)
+            })
+            .collect();
+        // Quotes that are not the article's text there keep their own.
+        anns[5].quote = "not the article's \"text\"".into();
+        anns[9].quote = "".into();
+        let path = dir.join("a.txt.ann.ron");
+        let text = to_string(&Sidecar::new("a.txt", "utf-8", &article, anns));
+        fs::write(&path, &text).unwrap();
+        (article, path, text)
+    }
+
+    #[test]
+    fn a_sidecar_read_in_pieces_is_the_sidecar_read_whole_and_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let (article, path, text) = fixture(dir.path());
+        let whole = parse(&text, &path).unwrap();
+        // Pieces smaller than a block, around a block, and the whole file.
+        for piece in [100, 1000, 4096, PIECE_BYTES] {
+            let Streamed::Read(sc, disk, saved) = read_in_pieces(&path, &article, piece) else {
+                panic!("not read in pieces of {piece}")
+            };
+            assert_eq!(*sc, whole, "pieces of {piece}");
+            assert_eq!(disk, DiskState::probe(&path));
+            assert_eq!(saved.to_text(), text, "pieces of {piece}");
+            let shared = sc
+                .annotations
+                .iter()
+                .filter(|a| a.quote.is_shared())
+                .count();
+            assert_eq!(shared, sc.annotations.len() - 2);
+            assert_eq!(saved.hole_count(), shared);
+            let quotes: usize = sc.annotations.iter().map(|a| a.quote.len()).sum();
+            assert!(saved.skeleton_len() < text.len() - quotes / 2);
+        }
+    }
+
+    #[test]
+    fn anything_but_our_layout_is_left_to_the_whole_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let (article, path, text) = fixture(dir.path());
+        assert!(matches!(
+            read_streamed(&dir.path().join("none.ron"), &article),
+            Streamed::Absent
+        ));
+        let not_ours = [
+            text.replacen("    (\n", "    // a comment\n    (\n", 1),
+            text.replacen("      label: ", "      conflict: None,\n      label: ", 1),
+            text.replace("  ],\n)\n", "  ],\n)\n\n"),
+            text.replacen("version: 1", "version: 2", 1),
+            text.replacen("Dehqan", "Deh\u{0}qan", 1)
+                .replacen('(', "#", 1),
+        ];
+        for (i, other) in not_ours.iter().enumerate() {
+            fs::write(&path, other).unwrap();
+            assert!(
+                matches!(read_streamed(&path, &article), Streamed::NotOurs),
+                "case {i}"
+            );
+        }
+        // Fields laid out by hand still read, and the text is kept as it was.
+        let hand = text.replacen(",\n      label: ", ", label: ", 3);
+        fs::write(&path, &hand).unwrap();
+        let Streamed::Read(sc, _, saved) = read_streamed(&path, &article) else {
+            panic!("hand layout not read")
+        };
+        assert_eq!(*sc, parse(&hand, &path).unwrap());
+        assert_eq!(saved.to_text(), hand);
+    }
+}
