@@ -114,6 +114,78 @@ fn quote_or_escape(text: &str) -> Option<usize> {
     None
 }
 
+/// The char an escape stands for and the bytes it takes, `after` being the
+/// text right after its backslash; `None` for an escape this reader does
+/// not know.
+fn escape(after: &str) -> Option<(char, usize)> {
+    Some(match after.as_bytes().first()? {
+        b'"' => ('"', 1),
+        b'\'' => ('\'', 1),
+        b'\\' => ('\\', 1),
+        b'n' => ('\n', 1),
+        b'r' => ('\r', 1),
+        b't' => ('\t', 1),
+        b'0' => ('\0', 1),
+        b'u' => {
+            let hex = after.strip_prefix("u{")?;
+            let digits = hex.find('}')?;
+            if digits == 0
+                || digits > 6
+                || !hex.as_bytes()[..digits].iter().all(u8::is_ascii_hexdigit)
+            {
+                return None;
+            }
+            let code = u32::from_str_radix(&hex[..digits], 16).ok()?;
+            (char::from_u32(code)?, digits + 3)
+        }
+        _ => return None,
+    })
+}
+
+/// True when ron writes `c` in a string as it is, not escaped (its
+/// serializer puts every char through `char::escape_debug`). Most text is
+/// decided here without asking `escape_debug`, which is slow enough to
+/// matter on 80 MB of quotes.
+pub(super) fn is_plain(c: char) -> bool {
+    match c {
+        '"' | '\'' | '\\' => false,
+        ' '..='~' => true,
+        '\0'..='\u{a0}' | '\u{ad}' => false,
+        '\u{a1}'..='\u{2ff}' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205e}' => true,
+        _ => c.escape_debug().len() == 1,
+    }
+}
+
+/// When the string body `body` (after its opening double quote) reads as
+/// `expected`: where its closing double quote is, and whether it is written
+/// exactly as ron writes `expected`. Nothing is allocated.
+pub(super) fn escaped_equals(body: &str, expected: &str) -> Option<(usize, bool)> {
+    let (b, e) = (body.as_bytes(), expected.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let mut canonical = true;
+    loop {
+        let run = i + quote_or_escape(&body[i..])?;
+        if e.get(j..j + run - i) != Some(&b[i..run]) {
+            return None;
+        }
+        canonical = canonical && body[i..run].chars().all(is_plain);
+        j += run - i;
+        i = run;
+        if b[i] == b'"' {
+            return (j == e.len()).then_some((i, canonical));
+        }
+        let (c, used) = escape(&body[i + 1..])?;
+        let mut scalar = [0u8; 4];
+        let c_bytes = c.encode_utf8(&mut scalar).as_bytes();
+        if e.get(j..j + c_bytes.len()) != Some(c_bytes) {
+            return None;
+        }
+        canonical = canonical && c.escape_debug().eq(body[i..i + 1 + used].chars());
+        j += c_bytes.len();
+        i += 1 + used;
+    }
+}
+
 struct Reader<'a> {
     rest: &'a str,
     /// The article quotes are shared with, when reading with one.
@@ -170,34 +242,36 @@ impl<'a> Reader<'a> {
 
     /// The quote of an annotation whose offsets are `start`..`end` (when
     /// read before it, as we write them): held as a range of the article
-    /// when it matches it there; an escape-free quote is then compared
-    /// where it stands, with no string made.
+    /// when it is the article's text there, compared where it stands with
+    /// no string made. `quote_span` is set only when the quote is also
+    /// written exactly as ron writes it (so it can be left out of the text
+    /// kept for saving and written back the same).
     fn quote(&mut self, start: Option<CharOffset>, end: Option<CharOffset>) -> Option<Quote> {
         self.ws();
         let (Some(article), Some(start), Some(end)) = (self.article, start, end) else {
             return self.string().map(Quote::from);
         };
         let range = CharRange::new(start, end);
-        let body = self.rest.strip_prefix('"')?;
-        let from = body.as_ptr() as usize;
-        let stop = quote_or_escape(body)?;
-        let mut quote = if body.as_bytes()[stop] == b'"' {
-            let raw = &body[..stop];
-            if start <= end && article.slice(range) == Some(raw) {
-                self.rest = &body[stop + 1..];
-                self.quote_span = Some((from, from + stop));
-                return Quote::in_article(article, range);
-            }
-            self.rest = &body[stop + 1..];
-            Quote::from(raw)
+        let expected = if start <= end {
+            article.slice(range)
         } else {
-            Quote::from(self.string()?)
+            None
         };
-        if start <= end && quote.share_with(article, range) {
-            // The text right before `rest` is the closing double quote.
-            self.quote_span = Some((from, self.rest.as_ptr() as usize - 1));
+        let Some(expected) = expected else {
+            return self.string().map(Quote::from);
+        };
+        let body = self.rest.strip_prefix('"')?;
+        match escaped_equals(body, expected) {
+            Some((stop, canonical)) => {
+                self.rest = &body[stop + 1..];
+                let from = body.as_ptr() as usize;
+                if canonical {
+                    self.quote_span = Some((from, from + stop));
+                }
+                Quote::in_article(article, range)
+            }
+            None => self.string().map(Quote::from),
         }
-        Some(quote)
     }
 
     // Plain byte loops below rather than `str` patterns: the patterns are
@@ -297,28 +371,7 @@ impl<'a> Reader<'a> {
             }
             // An escape.
             let after = &rest[stop + 1..];
-            let (c, used) = match after.as_bytes().first()? {
-                b'"' => ('"', 1),
-                b'\'' => ('\'', 1),
-                b'\\' => ('\\', 1),
-                b'n' => ('\n', 1),
-                b'r' => ('\r', 1),
-                b't' => ('\t', 1),
-                b'0' => ('\0', 1),
-                b'u' => {
-                    let hex = after.strip_prefix("u{")?;
-                    let digits = hex.find('}')?;
-                    if digits == 0
-                        || digits > 6
-                        || !hex.as_bytes()[..digits].iter().all(u8::is_ascii_hexdigit)
-                    {
-                        return None;
-                    }
-                    let code = u32::from_str_radix(&hex[..digits], 16).ok()?;
-                    (char::from_u32(code)?, digits + 3)
-                }
-                _ => return None,
-            };
+            let (c, used) = escape(after)?;
             out.push(c);
             rest = &after[used..];
             stop = quote_or_escape(rest)?;

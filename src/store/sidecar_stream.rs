@@ -202,11 +202,8 @@ fn read_blocks(mut rest: &str, article: &Article) -> Option<ReadPart> {
         let (a, after, span) = sidecar_fast::annotation_in(rest, article)?;
         let after = after.strip_prefix(",\n")?;
         let block = &rest[..rest.len() - after.len()];
-        let hole = span.and_then(|span| {
-            let raw = block.get(span.clone())?;
-            let quote = a.quote.bytes_in(text)?;
-            is_escaped_form(raw, &a.quote).then_some((span, quote))
-        });
+        // The reader gives a span only for a quote written as ron writes it.
+        let hole = span.and_then(|span| Some((span, a.quote.bytes_in(text)?)));
         match hole {
             Some((span, quote)) => {
                 part.text.push_str(&block[..span.start]);
