@@ -646,6 +646,7 @@ impl Reader<'_, '_> {
             {
                 end -= 1;
             }
+            let end = self.relative_clause_end(s, c).map_or(end, |e| e.min(end));
             let clause = Sentence {
                 first: s.first,
                 end,
@@ -838,6 +839,70 @@ impl Reader<'_, '_> {
             return None;
         }
         names::phrase_ending_at(toks, j - 1, s.first)
+    }
+
+    /// `Kasich, who brags he held 100 town halls, doesn't pretend …`: the
+    /// content of a cue in a relative clause after a comma ends with that
+    /// clause, at the comma before the main clause's verb.
+    fn relative_clause_end(&self, s: Sentence, c: &Candidate) -> Option<usize> {
+        let toks = self.toks();
+        let relative = c.source.end == c.source.first + 1
+            && is_in(&["who", "which"], toks[c.source.first].s)
+            && c.source.first > s.first
+            && toks[c.source.first - 1].is(',');
+        if !relative || c.inverted {
+            return None;
+        }
+        (c.cue.end..s.end.saturating_sub(1)).find(|&k| {
+            let Some(next) = toks
+                .get(k + 1)
+                .filter(|t| t.is_word() && !t.is_capitalized())
+            else {
+                return false;
+            };
+            let verb = next.s.ends_with("ed")
+                || self.lexicon.cue_at(toks, k + 1).is_some()
+                || is_in(
+                    &[
+                        "is",
+                        "was",
+                        "are",
+                        "were",
+                        "has",
+                        "have",
+                        "had",
+                        "will",
+                        "would",
+                        "can",
+                        "could",
+                        "does",
+                        "did",
+                        "doesn’t",
+                        "doesn't",
+                        "didn’t",
+                        "didn't",
+                        "isn’t",
+                        "isn't",
+                        "wasn’t",
+                        "wasn't",
+                        "hasn’t",
+                        "hasn't",
+                        "also",
+                        "then",
+                        "now",
+                        "still",
+                        "never",
+                        "spoke",
+                        "took",
+                        "made",
+                        "gave",
+                        "went",
+                        "wrote",
+                    ],
+                    next.s,
+                );
+            toks[k].is(',') && !self.in_quotation(k) && verb
+        })
     }
 
     /// `Cruz is raising claims that …`, `… after Mills cited reports that …`:
@@ -2015,6 +2080,16 @@ mod tests {
         assert_eq!(
             frames("She thanked the crowd, saying that “we will be back.”"),
             ["She | saying | C:that “we will be back.”"]
+        );
+    }
+
+    #[test]
+    fn a_relative_clauses_content_ends_before_the_main_verb() {
+        assert_eq!(
+            frames(
+                "Okafor, who told reporters he had held 100 meetings, has rarely spoken in the hall."
+            ),
+            ["who (Okafor) | told | C:he had held 100 meetings"]
         );
     }
 
