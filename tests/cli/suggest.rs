@@ -361,7 +361,7 @@ fn the_claim_model_suggests_stances_the_rules_miss_with_their_source() {
     write(
         dir.path(),
         "s.txt",
-        "However, Mr. Sanders talks about a revolution in health care.\n\nThe trade deal drew sharp criticism from Senator Cruz and his allies.\n",
+        "However, Mr. Sanders talks about a revolution in health care.\n\nAlong with the dispute over the budget, the Supreme Court this month rejected a request from the governor.\n",
     );
     let o = marginalia(&["suggest", "s.txt"], dir.path());
     assert_exit(&o, 0);
@@ -377,10 +377,10 @@ fn the_claim_model_suggests_stances_the_rules_miss_with_their_source() {
     );
     let claim = by_quote(
         &sc,
-        "The trade deal drew sharp criticism from Senator Cruz and his allies",
+        "Along with the dispute over the budget, the Supreme Court this month rejected a request from the governor",
     );
     assert_eq!(
         target(&sc, claim, "source").map(|s| s.quote.as_str()),
-        Some("Senator Cruz")
+        Some("the Supreme Court this month")
     );
 }

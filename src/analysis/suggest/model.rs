@@ -665,12 +665,27 @@ mod tests {
     }
 
     #[test]
-    fn the_source_picker_can_choose_a_name_after_the_subject() {
+    fn the_source_picker_can_choose_a_phrase_that_is_not_the_subject() {
         // The Claim then is the whole sentence.
         assert_eq!(
-            claims("The trade deal drew sharp criticism from Senator Cruz and his allies."),
-            ["Senator Cruz | The trade deal drew sharp criticism from Senator Cruz and his allies"]
+            claims(
+                "Along with the dispute over the budget, the Supreme Court this month rejected a request from the governor."
+            ),
+            [
+                "the Supreme Court this month | Along with the dispute over the budget, the Supreme Court this month rejected a request from the governor"
+            ]
         );
+    }
+
+    #[test]
+    fn a_claim_whose_best_source_is_unsure_is_not_made() {
+        // The picker's threshold (0.5 in log-odds) trades content for right
+        // sources: no candidate here (Senator Cruz, his allies) scores over it.
+        let text = "The trade deal drew sharp criticism from Senator Cruz and his allies.";
+        let t = Text::new(text);
+        let lexicon = Lexicon::builtin();
+        assert!(Model::builtin().is_claim(&features(&t, &lexicon, &[false], 0)));
+        assert_eq!(claims(text), Vec::<String>::new());
     }
 
     #[test]
