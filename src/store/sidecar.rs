@@ -290,34 +290,7 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
     if sc.version != FORMAT_VERSION || !body.starts_with(BLOCK_START) {
         return None;
     }
-    let threads = crate::store::cores();
-    let parts = threads.min(body.len() / MIN_PARALLEL_BYTES).max(1);
-    // Cut at block starts: lines that are exactly "    (".
-    let mut cuts = vec![0];
-    for k in 1..parts {
-        let from = (body.len() * k / parts).max(cuts[cuts.len() - 1]);
-        match body.get(from..).and_then(|s| s.find(BLOCK_BREAK)) {
-            Some(i) => cuts.push(from + i + 1),
-            None => break,
-        }
-    }
-    cuts.push(body.len());
-    cuts.dedup();
-    let slices: Vec<&str> = cuts
-        .windows(2)
-        .filter_map(|w| body.get(w[0]..w[1]))
-        .collect();
-    let pieces: Vec<Option<Vec<Annotation>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = slices
-            .iter()
-            .skip(1)
-            .map(|slice| scope.spawn(move || parse_block_slice(slice, options)))
-            .collect();
-        let first = slices.first().and_then(|s| parse_block_slice(s, options));
-        std::iter::once(first)
-            .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
-            .collect()
-    });
+    let pieces = read_on_cores_by_block(body, |slice| parse_block_slice(slice, options));
     // One vector of exactly their number (`extend` would double the first
     // piece's room). Room to grow is the annotation set's business: the
     // corpus commands keep 20,000 small sidecars' annotations, where 64
@@ -334,6 +307,45 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
     all.shrink_to_fit();
     sc.annotations = all;
     Some(sc)
+}
+
+/// `body` (whole blocks of our layout) cut at block starts into one part
+/// per core (none smaller than [`MIN_PARALLEL_BYTES`]), each given to `read`
+/// on its own thread; the results in the body's order.
+fn read_on_cores_by_block<T: Send>(
+    body: &str,
+    read: impl Fn(&str) -> Option<T> + Sync,
+) -> Vec<Option<T>> {
+    let parts = crate::store::cores()
+        .min(body.len() / MIN_PARALLEL_BYTES)
+        .max(1);
+    // Cut at block starts: lines that are exactly "    (".
+    let mut cuts = vec![0];
+    for k in 1..parts {
+        let from = (body.len() * k / parts).max(cuts[cuts.len() - 1]);
+        match body.get(from..).and_then(|s| s.find(BLOCK_BREAK)) {
+            Some(i) => cuts.push(from + i + 1),
+            None => break,
+        }
+    }
+    cuts.push(body.len());
+    cuts.dedup();
+    let slices: Vec<&str> = cuts
+        .windows(2)
+        .filter_map(|w| body.get(w[0]..w[1]))
+        .collect();
+    let read = &read;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = slices
+            .iter()
+            .skip(1)
+            .map(|slice| scope.spawn(move || read(slice)))
+            .collect();
+        let first = slices.first().and_then(|s| read(s));
+        std::iter::once(first)
+            .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
+            .collect()
+    })
 }
 
 /// What opens the list of annotation blocks in our layout.

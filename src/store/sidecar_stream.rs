@@ -157,34 +157,7 @@ struct ReadPart {
 /// `body` (whole blocks) cut at block starts into one part per core, each
 /// read on its own thread; `None` for a part the fast reader could not read.
 fn read_blocks_on_cores(body: &str, article: &Article) -> Vec<Option<ReadPart>> {
-    let parts = crate::store::cores()
-        .min(body.len() / MIN_PARALLEL_BYTES)
-        .max(1);
-    let mut cuts = vec![0];
-    for k in 1..parts {
-        let from = (body.len() * k / parts).max(cuts[cuts.len() - 1]);
-        match body.get(from..).and_then(|s| s.find(BLOCK_BREAK)) {
-            Some(i) => cuts.push(from + i + 1),
-            None => break,
-        }
-    }
-    cuts.push(body.len());
-    cuts.dedup();
-    let slices: Vec<&str> = cuts
-        .windows(2)
-        .filter_map(|w| body.get(w[0]..w[1]))
-        .collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = slices
-            .iter()
-            .skip(1)
-            .map(|slice| scope.spawn(move || read_blocks(slice, article)))
-            .collect();
-        let first = slices.first().and_then(|s| read_blocks(s, article));
-        std::iter::once(first)
-            .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
-            .collect()
-    })
+    read_on_cores_by_block(body, |slice| read_blocks(slice, article))
 }
 
 /// Whole blocks, each followed by `,\n`, read by the fast reader.
