@@ -344,3 +344,106 @@ fn review_mode_at_600_by_400_keeps_one_row_of_whole_buttons_and_room_for_the_art
     click(&mut h, any);
     h.get_by_label_contains("Queue: all");
 }
+
+/// With bigger text (Ctrl+=, up to the largest size the View menu
+/// offers) the review bar at 600 points stays one row of whole buttons:
+/// what does not fit goes into its "More ▾" menu, still a click away
+/// ("Leave" dropped to a second row with the text one step bigger).
+#[test]
+fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
+    let (_dir, _article, mut h) = window([600.0, 400.0]);
+    for w in WORDS {
+        tag(&mut h, w, Key::E);
+    }
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::NONE, Key::J);
+    // (short name, whole name) of the bar's buttons.
+    let buttons = [
+        ("◀", "◀ Prev"),
+        ("▶", "Next ▶"),
+        ("Next unreviewed", "Next unreviewed"),
+        ("Accept", "Accept"),
+        ("Reject", "Reject"),
+        ("Undo", "Undo decision"),
+        ("Leave", "Leave review"),
+    ];
+    let mut size = h.state().state.prefs.font_size;
+    let mut folded_any = false;
+    loop {
+        let queue = h.get_by_label_contains("Queue: all").rect();
+        let on_row = |r: egui::Rect| (r.center().y - queue.center().y).abs() < 2.0;
+        assert!(
+            queue.right() <= 600.0,
+            "at {size} pt the queue menu is cut: {queue:?}"
+        );
+        // The bar's (the toolbar has a More ▾ too).
+        let more = h
+            .query_all_by_label("More ▾")
+            .map(|n| n.rect())
+            .find(|&r| on_row(r));
+        if let Some(r) = more {
+            assert!(r.right() <= 600.0, "at {size} pt More ▾ is cut: {r:?}");
+        }
+        let mut folded = Vec::new();
+        for (short, whole) in buttons {
+            let in_bar = h
+                .query_all_by_label(short)
+                .map(|n| n.rect())
+                .find(|&r| on_row(r));
+            match in_bar {
+                Some(r) => assert!(
+                    r.left() >= 0.0 && r.right() <= 600.0,
+                    "at {size} pt {short:?} is cut: {r:?}"
+                ),
+                None => folded.push(whole),
+            }
+        }
+        if !folded.is_empty() {
+            // What is not in the bar is in its More ▾ menu, whole.
+            let more = more.unwrap_or_else(|| {
+                panic!("at {size} pt {folded:?} are neither in the bar's row nor in More ▾")
+            });
+            let toggle = |h: &mut Harness<'_, MarginaliaApp>| {
+                h.query_all_by_label("More ▾")
+                    .find(|n| n.rect() == more)
+                    .expect("the bar's More ▾")
+                    .click();
+                h.run();
+            };
+            toggle(&mut h);
+            for whole in &folded {
+                assert!(
+                    h.query_by_label(whole).is_some(),
+                    "at {size} pt More ▾ has no {whole:?}"
+                );
+            }
+            toggle(&mut h);
+            assert!(h.query_by_label(folded[0]).is_none(), "More ▾ closed");
+            folded_any = true;
+        }
+        press(&mut h, Modifiers::COMMAND, Key::Equals);
+        let bigger = h.state().state.prefs.font_size;
+        if bigger == size {
+            break;
+        }
+        size = bigger;
+    }
+    assert!(folded_any, "the largest text folds some buttons");
+    assert!(size >= 40.0, "zoomed up to {size} pt");
+    // Leave review from the menu (the bar's More ▾ is the lower one).
+    let more = h
+        .query_all_by_label("More ▾")
+        .map(|n| n.rect().center())
+        .max_by(|a, b| a.y.total_cmp(&b.y))
+        .expect("the bar's More ▾");
+    h.hover_at(more);
+    h.drag_at(more);
+    h.drop_at(more);
+    h.run();
+    h.get_by_label("Leave review").click();
+    h.run();
+    assert!(
+        !h.state().state.review.active,
+        "More ▾ → Leave review left review mode"
+    );
+}

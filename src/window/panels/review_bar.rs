@@ -48,9 +48,78 @@ const BUTTONS: [(&str, &str, Command); 7] = [
     ("Leave review", "Leave", Command::ToggleReview),
 ];
 
-/// Below this width the bar is narrow: no progress bar, short button names,
-/// so it stays one row of whole buttons down to 600 points.
-const NARROW_BAR: f32 = 900.0;
+/// The order the buttons fold into the bar's "More ▾" menu when even
+/// their short names do not fit (big text in a narrow window): the least
+/// used first, Accept and Reject last. Indexes into [`BUTTONS`].
+const FOLD_ORDER: [usize; 7] = [5, 2, 0, 6, 1, 4, 3];
+
+/// The progress bar's width in a wide bar.
+const PROGRESS_BAR_WIDTH: f32 = 120.0;
+
+/// egui's separator: 6 points of room between its neighbours' gaps.
+const SEPARATOR_WIDTH: f32 = 6.0;
+
+/// How the bar fits the width it has.
+struct BarFit {
+    /// Whole names and the progress bar, else short names.
+    wide: bool,
+    /// Which of [`BUTTONS`] are in the bar; the others are in "More ▾".
+    shown: [bool; 7],
+}
+
+impl BarFit {
+    /// Measure the bar's parts with the fonts in use (the text size
+    /// follows Ctrl+=/-) and fit it to one row of `ui`'s width: whole
+    /// names if they fit, else short ones, folding buttons into "More ▾"
+    /// (in [`FOLD_ORDER`]) until the row fits.
+    fn measure(ui: &egui::Ui, progress: Progress, queue: &str) -> BarFit {
+        let gap = ui.spacing().item_spacing.x;
+        let room = ui.available_width();
+        let text = |t: &str, style: egui::TextStyle| {
+            egui::WidgetText::from(t)
+                .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, style)
+                .size()
+                .x
+        };
+        let button =
+            |t: &str| text(t, egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x;
+        // Each part with the gap before the next one.
+        let head = button(&format!("{queue} ▾")) + SEPARATOR_WIDTH + 3.0 * gap;
+        let wide = text("REVIEW MODE", egui::TextStyle::Body)
+            + PROGRESS_BAR_WIDTH
+            + text(&progress_text(progress), egui::TextStyle::Body)
+            + 3.0 * gap
+            + head
+            + BUTTONS.iter().map(|(t, _, _)| button(t) + gap).sum::<f32>();
+        let mut fit = BarFit {
+            wide: wide <= room,
+            shown: [true; 7],
+        };
+        if fit.wide {
+            return fit;
+        }
+        let short: Vec<f32> = BUTTONS.iter().map(|(_, t, _)| button(t) + gap).collect();
+        let more = button("More ▾") + gap;
+        let mut width = text(&short_progress(progress), egui::TextStyle::Body) + gap + head;
+        width += short.iter().sum::<f32>();
+        for i in FOLD_ORDER {
+            if width <= room {
+                break;
+            }
+            if fit.shown.iter().all(|&s| s) {
+                width += more;
+            }
+            fit.shown[i] = false;
+            width -= short[i];
+        }
+        fit
+    }
+}
+
+/// "37/112", the progress of a narrow bar.
+fn short_progress(p: Progress) -> String {
+    format!("{}/{}", p.reviewed, p.total)
+}
 
 /// Below this window height the card leaves out the history lines (the
 /// editor below the list shows them), to leave the article some room.
@@ -62,30 +131,27 @@ impl Panel for ReviewBar {
     fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) -> Option<Command> {
         let Some(doc) = &ws.doc else { return None };
         let progress = review::progress(&doc.annotations, &ws.review.filter);
-        let situation = ws.situation();
         let mut command = None;
         let mut filter_changed = false;
-        let narrow = ui.available_width() < NARROW_BAR;
-        ui.horizontal_wrapped(|ui| {
-            if !narrow {
+        let queue = queue_summary(&ws.review.filter);
+        let fit = BarFit::measure(ui, progress, &queue);
+        ui.horizontal(|ui| {
+            if fit.wide {
                 ui.strong("REVIEW MODE");
                 let fraction = if progress.total == 0 {
                     0.0
                 } else {
                     progress.reviewed as f32 / progress.total as f32
                 };
-                ui.add(egui::ProgressBar::new(fraction).desired_width(120.0));
-            }
-            if narrow {
-                ui.label(format!("{}/{}", progress.reviewed, progress.total))
-                    .on_hover_text(progress_text(progress));
-            } else {
+                ui.add(egui::ProgressBar::new(fraction).desired_width(PROGRESS_BAR_WIDTH));
                 ui.label(progress_text(progress));
+            } else {
+                ui.label(short_progress(progress))
+                    .on_hover_text(progress_text(progress));
             }
             // The queue's filters fold into a menu: they are set once per
             // review, the buttons used on every annotation.
             let before = ws.review.filter.clone();
-            let queue = queue_summary(&ws.review.filter);
             let stays_open = egui::containers::menu::MenuConfig::new()
                 .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
             egui::containers::menu::MenuButton::new(format!("{queue} ▾"))
@@ -94,12 +160,7 @@ impl Panel for ReviewBar {
             self.sync_typed(ws);
             filter_changed = ws.review.filter != before;
             ui.separator();
-            for (text, short, c) in BUTTONS {
-                let text = if narrow { short } else { text };
-                if command_button_ui(ui, egui::Button::new(text), c, &ws.keymap, &situation) {
-                    command = Some(c);
-                }
-            }
+            command = buttons_ui(ui, ws, &fit);
         });
         if filter_changed {
             ws.selected = None;
@@ -119,6 +180,29 @@ impl Panel for ReviewBar {
         }
         command
     }
+}
+
+/// The review commands' buttons, as `fit` has them: in the bar, and the
+/// folded ones (whole names) in a "More ▾" menu. The command clicked.
+fn buttons_ui(ui: &mut egui::Ui, ws: &Workspace, fit: &BarFit) -> Option<Command> {
+    let situation = ws.situation();
+    let mut command = None;
+    let mut button = |ui: &mut egui::Ui, text: &str, c: Command| {
+        if command_button_ui(ui, egui::Button::new(text), c, &ws.keymap, &situation) {
+            command = Some(c);
+        }
+    };
+    for (&(text, short, c), _) in BUTTONS.iter().zip(fit.shown).filter(|(_, s)| *s) {
+        button(ui, if fit.wide { text } else { short }, c);
+    }
+    if fit.shown.iter().any(|s| !s) {
+        egui::containers::menu::MenuButton::new("More ▾").ui(ui, |ui| {
+            for (&(text, _, c), _) in BUTTONS.iter().zip(fit.shown).filter(|(_, s)| !*s) {
+                button(ui, text, c);
+            }
+        });
+    }
+    command
 }
 
 /// The queue menu's button: "Queue: all", or what the filters keep
