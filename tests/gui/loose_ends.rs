@@ -447,3 +447,64 @@ fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
         "More ▾ → Leave review left review mode"
     );
 }
+
+/// At 600×400 the review list is about two rows high. Stepping through
+/// the queue (J) scrolls it to whole rows: the selected row is whole, and
+/// no row is drawn cut by the list's top edge (centring the selected row
+/// left half of the one above it showing).
+#[test]
+fn stepping_through_a_short_review_list_shows_whole_rows_at_its_top() {
+    for bigger in [0, 2] {
+        let (_dir, _article, mut h) = window([600.0, 400.0]);
+        for w in WORDS {
+            tag(&mut h, w, Key::E);
+        }
+        press(&mut h, Modifiers::COMMAND, Key::R);
+        // Bigger text makes the list about two rows high.
+        for _ in 0..bigger {
+            press(&mut h, Modifiers::COMMAND, Key::Equals);
+        }
+        let row_of = |h: &Harness<'_, MarginaliaApp>, word: &str| {
+            h.get_by_label_contains(&format!("Entity · “{word}”"))
+                .rect()
+        };
+        // Back to the first row: the list scrolled to its top, where its
+        // first row begins.
+        for _ in 0..2 * WORDS.len() {
+            if h.state()
+                .state
+                .selected_annotation()
+                .map(|a| a.quote.as_str())
+                == Some("alpha")
+            {
+                break;
+            }
+            press(&mut h, Modifiers::NONE, Key::K);
+        }
+        assert_eq!(
+            h.state().state.selected_annotation().unwrap().quote,
+            "alpha"
+        );
+        h.run();
+        let list_top = row_of(&h, "alpha").top();
+        for w in &WORDS[1..] {
+            press(&mut h, Modifiers::NONE, Key::J);
+            h.run();
+            assert_eq!(h.state().state.selected_annotation().unwrap().quote, *w);
+            let editor = editor_top(&h) - EDGE_ABOVE_FIRST_LINE;
+            let row = row_of(&h, w);
+            assert!(
+                row.top() >= list_top - 0.5 && row.bottom() <= editor,
+                "{bigger} steps bigger, the selected row {w:?} at {row:?} is cut (the list runs from y = {list_top} to {editor})"
+            );
+            for other in h.query_all_by_label_contains("Entity · “") {
+                // Built above the list's top (out of view) or wholly below it.
+                let r = other.rect();
+                assert!(
+                    r.bottom() <= list_top || r.top() >= list_top - 0.5,
+                    "{bigger} steps bigger, with {w:?} selected a row at {r:?} is cut by the list's top at y = {list_top}"
+                );
+            }
+        }
+    }
+}

@@ -108,46 +108,46 @@ impl AnnotationList {
         }
         let pitch = Self::row_pitch(ui);
         let follow = self.follow_selection(doc, ws.selected.as_ref(), pitch);
+        let offset = follow.map(|row| self.offset_showing(row, row_height, pitch));
         let texts = &mut self.row_texts.texts;
         let mut clicked = None;
         // A solid bar, shown whenever rows are out of view (a floating one
         // only shows on hover, so rows looked missing).
         ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
-        let out = egui::ScrollArea::vertical()
+        // A whole number of rows high, so a list scrolled to a whole row
+        // (see `offset_showing`) shows no row cut at its top, to its end.
+        let room = ui.available_height();
+        let whole_rows = ((room + pitch - row_height) / pitch).floor().max(1.0);
+        let height = (whole_rows * pitch - (pitch - row_height)).min(room);
+        let mut area = egui::ScrollArea::vertical()
             .id_salt("annotation_list")
-            .max_height(ui.available_height())
+            .max_height(height)
             // egui's least height (64 points) ran rows under the editor
             // where a short window leaves the list less.
-            .min_scrolled_height(ui.available_height().min(64.0))
+            .min_scrolled_height(height.min(64.0))
             .auto_shrink([false, true])
-            .animated(false)
-            .show_rows(ui, row_height, self.rows.len(), |ui, visible| {
-                if let Some(row) = follow {
-                    // Rows before `visible` are not built; place the row by its index.
-                    let top = ui.max_rect().top() + (row as f32 - visible.start as f32) * pitch;
-                    let rect = egui::Rect::from_min_size(
-                        egui::pos2(ui.max_rect().left(), top),
-                        egui::vec2(1.0, row_height),
-                    );
-                    ui.scroll_to_rect(rect, Some(egui::Align::Center));
+            .animated(false);
+        if let Some(offset) = offset {
+            area = area.vertical_scroll_offset(offset);
+        }
+        let out = area.show_rows(ui, row_height, self.rows.len(), |ui, visible| {
+            for &i in self.rows.get(visible).unwrap_or_default() {
+                let (Some(a), Some(&stamp)) = (
+                    doc.annotations.as_slice().get(i),
+                    doc.annotations.stamps().get(i),
+                ) else {
+                    continue;
+                };
+                let is_selected = ws.selected.as_ref() == Some(&a.id);
+                let text = texts.entry(stamp).or_insert_with(|| {
+                    let speaker = speaker_text(a, &doc.annotations, 24);
+                    row_text(a, &kind_text(a, &ws.schema), speaker.as_deref(), now)
+                });
+                if row_ui(ui, a, text, palette, is_selected, row_height).clicked() {
+                    clicked = Some(a.id.clone());
                 }
-                for &i in self.rows.get(visible).unwrap_or_default() {
-                    let (Some(a), Some(&stamp)) = (
-                        doc.annotations.as_slice().get(i),
-                        doc.annotations.stamps().get(i),
-                    ) else {
-                        continue;
-                    };
-                    let is_selected = ws.selected.as_ref() == Some(&a.id);
-                    let text = texts.entry(stamp).or_insert_with(|| {
-                        let speaker = speaker_text(a, &doc.annotations, 24);
-                        row_text(a, &kind_text(a, &ws.schema), speaker.as_deref(), now)
-                    });
-                    if row_ui(ui, a, text, palette, is_selected).clicked() {
-                        clicked = Some(a.id.clone());
-                    }
-                }
-            });
+            }
+        });
         let viewport = (out.state.clamped_offset().y, out.inner_rect.height());
         if viewport.1 != self.viewport.1 {
             // One more frame, to bring the selected row back into view.
@@ -227,6 +227,19 @@ impl AnnotationList {
         let (top, bottom) = (row as f32 * pitch, (row as f32 + 1.0) * pitch);
         let in_view = top >= offset && bottom <= offset + height;
         (!in_view).then_some(row)
+    }
+
+    /// The scroll offset that brings `row` into view at a whole row's
+    /// offset: near the middle of the list, with whole rows above it (a
+    /// list centred on the row could show half of the one above at its
+    /// top edge, which in a short window is most of what it shows).
+    fn offset_showing(&self, row: usize, row_height: f32, pitch: f32) -> f32 {
+        let height = self.viewport.1;
+        // n rows take n pitches less one gap; at least the row itself.
+        let gap = pitch - row_height;
+        let whole_rows = ((height + gap) / pitch).floor().max(1.0) as usize;
+        let first = row.saturating_sub((whole_rows - 1) / 2);
+        first as f32 * pitch
     }
 }
 
@@ -312,8 +325,13 @@ fn row_ui(
     text: &str,
     palette: &Palette,
     is_selected: bool,
+    height: f32,
 ) -> egui::Response {
     ui.horizontal(|ui| {
+        // Each row exactly `height` tall: `show_rows` places the rows it
+        // builds by that height, so a shorter row let the rows below the
+        // first drift from where scrolling expects them.
+        ui.set_min_height(height);
         chip_ui(ui, palette.color(a.label));
         let text = match a.status {
             // Rejected rows are struck through, pre-annotations marked.
