@@ -84,7 +84,9 @@ impl BarFit {
         let button =
             |t: &str| text(t, egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.x;
         // Each part with the gap before the next one.
-        let head = button(&format!("{queue} ▾")) + SEPARATOR_WIDTH + 3.0 * gap;
+        let head = button(&format!("{queue} ▾")) + gap + SEPARATOR_WIDTH + gap;
+        // The last part's gap is counted, and needs no room.
+        let room = room + gap;
         let wide = text("REVIEW MODE", egui::TextStyle::Body)
             + PROGRESS_BAR_WIDTH
             + text(&progress_text(progress), egui::TextStyle::Body)
