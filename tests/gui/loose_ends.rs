@@ -31,6 +31,17 @@ fn range_of(word: &str) -> CharRange {
     CharRange::from_usize(start, start + word.chars().count())
 }
 
+/// A 600×400 window with each of [`WORDS`] tagged as an Entity, in review
+/// mode (Ctrl+R).
+fn in_review_at_600_by_400() -> (tempfile::TempDir, PathBuf, Harness<'static, MarginaliaApp>) {
+    let (dir, article, mut h) = window([600.0, 400.0]);
+    for w in WORDS {
+        tag(&mut h, w, Key::E);
+    }
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    (dir, article, h)
+}
+
 fn press(h: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
     h.key_press_modifiers(modifiers, key);
     h.run();
@@ -239,11 +250,7 @@ fn the_speaker_picker_leaves_the_list_and_its_selected_row_in_view() {
 
 #[test]
 fn no_list_row_is_drawn_under_the_editor_in_a_short_review_window() {
-    let (_dir, _article, mut h) = window([600.0, 400.0]);
-    for w in WORDS {
-        tag(&mut h, w, Key::E);
-    }
-    press(&mut h, Modifiers::COMMAND, Key::R);
+    let (_dir, _article, h) = in_review_at_600_by_400();
     let editor = editor_top(&h) - EDGE_ABOVE_FIRST_LINE;
     for row in h.query_all_by_label_contains("Entity · “") {
         let rect = row.rect();
@@ -263,11 +270,7 @@ fn no_list_row_is_drawn_under_the_editor_in_a_short_review_window() {
 /// four-line card).
 #[test]
 fn review_mode_at_600_by_400_keeps_one_row_of_whole_buttons_and_room_for_the_article() {
-    let (_dir, _article, mut h) = window([600.0, 400.0]);
-    for w in WORDS {
-        tag(&mut h, w, Key::E);
-    }
-    press(&mut h, Modifiers::COMMAND, Key::R);
+    let (_dir, _article, mut h) = in_review_at_600_by_400();
     press(&mut h, Modifiers::NONE, Key::J);
     let buttons = [
         "◀",
@@ -351,11 +354,7 @@ fn review_mode_at_600_by_400_keeps_one_row_of_whole_buttons_and_room_for_the_art
 /// ("Leave" dropped to a second row with the text one step bigger).
 #[test]
 fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
-    let (_dir, _article, mut h) = window([600.0, 400.0]);
-    for w in WORDS {
-        tag(&mut h, w, Key::E);
-    }
-    press(&mut h, Modifiers::COMMAND, Key::R);
+    let (_dir, _article, mut h) = in_review_at_600_by_400();
     press(&mut h, Modifiers::NONE, Key::J);
     // (short name, whole name) of the bar's buttons.
     let buttons = [
@@ -455,11 +454,7 @@ fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
 #[test]
 fn stepping_through_a_short_review_list_shows_whole_rows_at_its_top() {
     for bigger in [0, 2] {
-        let (_dir, _article, mut h) = window([600.0, 400.0]);
-        for w in WORDS {
-            tag(&mut h, w, Key::E);
-        }
-        press(&mut h, Modifiers::COMMAND, Key::R);
+        let (_dir, _article, mut h) = in_review_at_600_by_400();
         // Bigger text makes the list about two rows high.
         for _ in 0..bigger {
             press(&mut h, Modifiers::COMMAND, Key::Equals);
