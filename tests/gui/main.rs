@@ -12,6 +12,7 @@ mod loose_ends;
 mod recovery;
 mod review;
 mod rtl;
+mod rtl_fields;
 mod rtl_labels;
 mod shell;
 mod side_panel;

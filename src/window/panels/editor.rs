@@ -264,16 +264,15 @@ impl Editor {
     fn note_ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) {
         let Some(b) = &mut self.buffers else { return };
         let note_label = ui.label("Note:");
-        let r = ui
-            .add(
-                egui::TextEdit::multiline(&mut b.note.text)
-                    .id(egui::Id::unique(NOTE_ID))
-                    // A Persian note reads in visual order, line by line.
-                    .layouter(&mut crate::window::bidi_edit::multiline_layouter)
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(note_label.id);
+        // A Persian note reads in visual order, line by line.
+        let r = crate::window::bidi_edit::field_ui(
+            ui,
+            &mut b.note.text,
+            egui::Id::unique(NOTE_ID),
+            true,
+            |edit| edit.desired_rows(3).desired_width(f32::INFINITY),
+        )
+        .labelled_by(note_label.id);
         if r.lost_focus() {
             self.commit(ws);
         }
@@ -284,13 +283,9 @@ impl Editor {
 fn kind_field_ui(ui: &mut egui::Ui, text: &mut String) -> bool {
     ui.horizontal(|ui| {
         let kind_label = ui.label("Kind:");
-        ui.add(
-            egui::TextEdit::singleline(text)
-                .id(egui::Id::unique(KIND_ID))
-                .layouter(&mut crate::window::bidi_edit::layouter)
-                .hint_text("Person, ORG, Place…")
-                .desired_width(160.0),
-        )
+        crate::window::bidi_edit::field_ui(ui, text, egui::Id::unique(KIND_ID), false, |edit| {
+            edit.hint_text("Person, ORG, Place…").desired_width(160.0)
+        })
         .labelled_by(kind_label.id)
         .lost_focus()
     })

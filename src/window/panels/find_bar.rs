@@ -61,14 +61,10 @@ impl Panel for FindBar {
                 // it again.
                 focus_selecting_all(ui.ctx(), id, &self.query);
             }
-            ui.add(
-                egui::TextEdit::singleline(&mut self.query)
-                    .id(id)
-                    // Persian reads in visual order, as in the article.
-                    .layouter(&mut crate::window::bidi_edit::layouter)
-                    .hint_text("type, then Enter")
-                    .desired_width(240.0),
-            )
+            // Persian reads in visual order, as in the article.
+            crate::window::bidi_edit::field_ui(ui, &mut self.query, id, false, |edit| {
+                edit.hint_text("type, then Enter").desired_width(240.0)
+            })
             .labelled_by(label.id);
             for (text, c) in [
                 ("Next", Command::FindNext),
