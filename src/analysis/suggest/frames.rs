@@ -1096,6 +1096,22 @@ impl Reader<'_, '_> {
             k += 1;
         }
         k = self.skip_to_that(s, k);
+        // `talked about the “deal”`, `called for a “review”`: a preposition
+        // the cue governs is not part of what was said (PolNeAR train: the
+        // content starts after it for 72 of 83 such contents found exact).
+        // After `said` it opens an adverbial instead (`said for the dam
+        // that …`).
+        if k > 0
+            && k + 1 < s.end
+            && toks[k - 1].is_word()
+            && !is_in(&["say", "says", "said", "saying"], toks[k - 1].s)
+            && is_in(
+                &["about", "for", "on", "of", "against", "with", "over"],
+                toks[k].s,
+            )
+        {
+            k += 1;
+        }
         if (k..s.end).all(|m| !toks[m].is_word()) {
             return None;
         }
@@ -1345,6 +1361,14 @@ impl Reader<'_, '_> {
         let first = toks.get(colon + 1).filter(|t| t.end <= eol)?;
         let mut end = eol;
         while end > first.start && chars.get(end - 1).is_some_and(|c| c.is_whitespace()) {
+            end -= 1;
+        }
+        // The headline's own closing period is not the speaker's (PolNeAR
+        // train: 13 of 13 such headlines end their quote before it).
+        if end > first.start + 1
+            && chars.get(end - 1) == Some(&'.')
+            && chars.get(end - 2) != Some(&'.')
+        {
             end -= 1;
         }
         let opens = |c: &char| matches!(c, '‘' | '“' | '"' | '«' | '„');
@@ -2021,9 +2045,26 @@ mod tests {
             ),
             ["Dr. Ben Carson |  | Q:Hillary Clinton ‘Not Fit To Serve.’"]
         );
+        // The headline's own period, after the closing mark, is left out.
+        assert_eq!(
+            frames("Ann Riley: ‘No Deal’ On The Budget This Year.\n\nRiley spoke."),
+            ["Ann Riley |  | Q:‘No Deal’ On The Budget This Year"]
+        );
         // Not a headline's: no quotation after the colon, or not the first line.
         assert!(frames("Update: the vote was delayed.\n").is_empty());
         assert!(frames("Texts.\n\nCarson: Clinton ‘Not Fit.’\n").is_empty());
+    }
+
+    #[test]
+    fn a_preposition_after_the_cue_is_left_out_of_the_content() {
+        assert_eq!(
+            frames("Mayor Ortiz complained about the “endless delays” at the port."),
+            ["Mayor Ortiz | complained | C:the “endless delays” at the port"]
+        );
+        assert_eq!(
+            frames("The union warned of “a long winter” for the workers."),
+            ["The union | warned | Q:“a long winter” for the workers"]
+        );
     }
 
     #[test]
