@@ -1597,16 +1597,32 @@ impl Reader<'_, '_> {
     fn introducing_subject(&self, s: Sentence, q: &Quotation) -> Option<Source> {
         let toks = self.toks();
         let k = self.text.tok_at(q.start);
-        if k <= s.first || !(toks[k - 1].is(':') || toks[k - 1].is(',')) {
+        if k <= s.first {
             return None;
         }
-        let ends_sentence = toks[self.text.tok_at(q.end)..s.end]
-            .iter()
-            .all(|t| !t.is_word());
-        if !ends_sentence {
-            return None;
-        }
-        let subject = self.sentence_subject(s, k - 1)?;
+        // `Clinton: “…”`, `Rep. Trey Gowdy (R-S.C.): “…”`: a name and a colon.
+        let subject = if toks[k - 1].is(':') {
+            self.colon_speaker(s, k - 1)
+        } else {
+            None
+        };
+        let subject = match subject {
+            Some(p) => p,
+            // `Hewlett sniped that Fiorina was “learning on the job,” while
+            // …`: a quotation inside a sentence with no cue is its subject's.
+            // The subject the model reads (noun phrases too: `The mayor,
+            // who …, said the repairs are a “…”`), else the rules'.
+            None => super::model::subject(self.text, self.lexicon, s)
+                .filter(|p| {
+                    p.end < k
+                        && !self.in_quotation(p.first)
+                        // Not `Earlier,`: an adverb and a comma open the sentence.
+                        && !(p.end == p.first + 1
+                            && toks.get(p.end).is_some_and(|t| t.is(','))
+                            && is_adverb_opener(toks[p.first].s))
+                })
+                .or_else(|| self.sentence_subject(s, k))?,
+        };
         Some(Source {
             span: Span {
                 start: toks[subject.first].start,
@@ -1615,6 +1631,19 @@ impl Reader<'_, '_> {
             kind: names::kind_of(toks, subject),
             antecedent: None,
         })
+    }
+
+    /// The speaker before the colon at token `colon` when only a name (and a
+    /// parenthesis after it) stands between the start of `s` and the colon:
+    /// `Clinton:`, `Rep. Trey Gowdy (R-S.C.):`.
+    fn colon_speaker(&self, s: Sentence, colon: usize) -> Option<Phrase> {
+        let toks = self.toks();
+        let run = names::name_run(toks, s.first)?;
+        let mut k = run.end;
+        if toks.get(k).is_some_and(|t| t.is('(')) {
+            k = (k..colon).find(|&m| toks[m].is(')'))? + 1;
+        }
+        (k == colon).then_some(run)
     }
 
     /// For a quotation that opens the paragraph of sentence `si` at `start`
@@ -1682,6 +1711,15 @@ impl Reader<'_, '_> {
             .max_by_key(|&fi| self.frame_sentence[fi])?;
         self.frames[fi].source.clone()
     }
+}
+
+/// True for a word that opens a sentence as an adverb before a comma
+/// (`Earlier,`, `Tuesday,`, `Separately,`), not as its subject.
+fn is_adverb_opener(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    is_in(lexicon::TIME_WORDS, &lower)
+        || is_in(&["earlier", "later", "again", "there", "here"], &lower)
+        || (lower.len() > 4 && lower.ends_with("ly"))
 }
 
 /// True when the first letter inside quotation `q` is lower case: the
@@ -2147,6 +2185,24 @@ mod tests {
     }
 
     #[test]
+    fn a_quotation_inside_a_sentence_with_no_cue_is_its_subjects() {
+        assert_eq!(
+            frames("Councillor Brandt: “The depot stays open.”"),
+            ["Councillor Brandt |  | Q:“The depot stays open.”"]
+        );
+        assert_eq!(
+            frames("Rep. Ida Moss (D-Ore.): “We were not told.”"),
+            ["Rep. Ida Moss |  | Q:“We were not told.”"]
+        );
+        assert_eq!(
+            frames(
+                "Ms. Lindqvist sniped that the mayor was “out of her depth, frankly,” while the council watched."
+            ),
+            ["Ms. Lindqvist |  | Q:“out of her depth, frankly,”"]
+        );
+    }
+
+    #[test]
     fn an_asked_after_a_question_is_inverted() {
         assert_eq!(
             frames("“Why should it be grabbed from him?” asked Bennett, a radio host."),
@@ -2449,8 +2505,8 @@ mod tests {
 
     #[test]
     fn a_quotation_no_frame_took_keeps_the_words_after_the_cue_before_it() {
-        // No source is found for these cues, but the content still opens
-        // after them.
+        // No source is found next to these cues, but the content still
+        // opens after them; a subject the rules can read is the source.
         assert_eq!(
             frames(
                 "The engineer began by talking about the floods, saying that the old dam is now “weaker than the town thinks.”"
@@ -2461,7 +2517,7 @@ mod tests {
             frames(
                 "The mayor, who was elected in 2010 -- and who ran on the dam -- said the repairs are a “critical part of our plan.”"
             ),
-            [" |  | C:the repairs are a “critical part of our plan.”"]
+            ["The mayor |  | C:the repairs are a “critical part of our plan.”"]
         );
         // After a quotation the cue is that quotation's: the second part of
         // a split quotation stays a Quote.
