@@ -355,7 +355,7 @@ impl MarginaliaApp {
                     let mut list_rect = ui.available_rect_before_wrap();
                     if ws.selected.is_some() || ws.linking.is_some() {
                         let (editor, speaker) = (&mut self.panels.editor, &mut self.panels.speaker);
-                        let list = self.panels.list.min_height(ui).min(height * 0.6);
+                        let list = self.panels.list.min_height(ui, height);
                         let share = &mut self.editor_share;
                         (list_rect, asked) = editor_split_ui(ui, share, height, list, |ui| {
                             if ws.linking.is_some() {

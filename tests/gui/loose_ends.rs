@@ -350,7 +350,7 @@ fn review_mode_at_600_by_400_keeps_one_row_of_whole_buttons_and_room_for_the_art
 
 /// With bigger text (Ctrl+=, up to the largest size the View menu
 /// offers) the review bar at 600 points stays one row of whole buttons:
-/// what does not fit goes into its "More ▾" menu, still a click away
+/// what does not fit goes into its "More review ▾" menu, still a click away
 /// ("Leave" dropped to a second row with the text one step bigger).
 #[test]
 fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
@@ -375,13 +375,16 @@ fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
             queue.right() <= 600.0,
             "at {size} pt the queue menu is cut: {queue:?}"
         );
-        // The bar's (the toolbar has a More ▾ too).
+        // The bar's (the toolbar's is "More ▾").
         let more = h
-            .query_all_by_label("More ▾")
+            .query_all_by_label("More review ▾")
             .map(|n| n.rect())
             .find(|&r| on_row(r));
         if let Some(r) = more {
-            assert!(r.right() <= 600.0, "at {size} pt More ▾ is cut: {r:?}");
+            assert!(
+                r.right() <= 600.0,
+                "at {size} pt More review ▾ is cut: {r:?}"
+            );
         }
         let mut folded = Vec::new();
         for (short, whole) in buttons {
@@ -400,12 +403,12 @@ fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
         if !folded.is_empty() {
             // What is not in the bar is in its More ▾ menu, whole.
             let more = more.unwrap_or_else(|| {
-                panic!("at {size} pt {folded:?} are neither in the bar's row nor in More ▾")
+                panic!("at {size} pt {folded:?} are neither in the bar's row nor in More review ▾")
             });
             let toggle = |h: &mut Harness<'_, MarginaliaApp>| {
-                h.query_all_by_label("More ▾")
+                h.query_all_by_label("More review ▾")
                     .find(|n| n.rect() == more)
-                    .expect("the bar's More ▾")
+                    .expect("the bar's More review ▾")
                     .click();
                 h.run();
             };
@@ -413,11 +416,14 @@ fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
             for whole in &folded {
                 assert!(
                     h.query_by_label(whole).is_some(),
-                    "at {size} pt More ▾ has no {whole:?}"
+                    "at {size} pt More review ▾ has no {whole:?}"
                 );
             }
             toggle(&mut h);
-            assert!(h.query_by_label(folded[0]).is_none(), "More ▾ closed");
+            assert!(
+                h.query_by_label(folded[0]).is_none(),
+                "More review ▾ closed"
+            );
             folded_any = true;
         }
         press(&mut h, Modifiers::COMMAND, Key::Equals);
@@ -429,12 +435,8 @@ fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
     }
     assert!(folded_any, "the largest text folds some buttons");
     assert!(size >= 40.0, "zoomed up to {size} pt");
-    // Leave review from the menu (the bar's More ▾ is the lower one).
-    let more = h
-        .query_all_by_label("More ▾")
-        .map(|n| n.rect().center())
-        .max_by(|a, b| a.y.total_cmp(&b.y))
-        .expect("the bar's More ▾");
+    // Leave review from the bar's menu.
+    let more = h.get_by_label("More review ▾").rect().center();
     h.hover_at(more);
     h.drag_at(more);
     h.drop_at(more);
@@ -443,7 +445,7 @@ fn the_review_bar_stays_one_row_at_600_points_with_bigger_text() {
     h.run();
     assert!(
         !h.state().state.review.active,
-        "More ▾ → Leave review left review mode"
+        "More review ▾ → Leave review left review mode"
     );
 }
 

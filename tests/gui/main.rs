@@ -16,6 +16,7 @@ mod rtl_fields;
 mod rtl_labels;
 mod shell;
 mod side_panel;
+mod small_window;
 mod suggest;
 mod suggesters;
 mod view;

@@ -58,13 +58,31 @@ impl Panel for AnnotationList {
     /// the speaker).
     fn ui(&mut self, ui: &mut egui::Ui, ws: &mut Workspace) {
         let Some(doc) = &ws.doc else { return };
-        ui.heading(format!("Annotations ({})", doc.annotations.len()));
-        let open = std::mem::take(&mut self.refold).then(|| self.compact != Some(true));
-        egui::CollapsingHeader::new(filter_summary(&ws.filter))
+        let count = format!("Annotations ({})", doc.annotations.len());
+        let summary = filter_summary(&ws.filter);
+        let compact = self.compact == Some(true);
+        // A short panel gives the heading's line to the rows: the count
+        // goes on the filters' line, which names what they hide on hover.
+        let header = if compact {
+            let shown = if ws.filter == Filter::default() {
+                "all"
+            } else {
+                "filtered"
+            };
+            format!("{count} · {shown}")
+        } else {
+            ui.heading(count);
+            summary.clone()
+        };
+        let open = std::mem::take(&mut self.refold).then_some(!compact);
+        let filters = egui::CollapsingHeader::new(header)
             .id_salt("annotation_filters")
-            .default_open(self.compact != Some(true))
+            .default_open(!compact)
             .open(open)
             .show(ui, |ui| filters_ui(ui, &mut ws.filter));
+        if compact {
+            filters.header_response.on_hover_text(summary);
+        }
         ui.separator();
         let key = (
             ws.generation(),
@@ -166,20 +184,28 @@ impl AnnotationList {
 }
 
 impl AnnotationList {
-    /// The height the list needs for its heading, its filters (open, or
-    /// folded to one line in a short panel) and five rows.
-    pub fn min_height(&self, ui: &egui::Ui) -> f32 {
-        Self::height_for(ui, self.compact == Some(true))
+    /// The height the list keeps above the editor in a side panel `panel`
+    /// high: its heading, its filters (open, or folded to one line in a
+    /// short panel) and five rows, but no more than 0.6 of the panel; and
+    /// never less than two rows (at 600×400 with big text in review mode
+    /// 0.6 of the panel left the rows no room).
+    pub fn min_height(&self, ui: &egui::Ui, panel: f32) -> f32 {
+        let compact = self.compact == Some(true);
+        let five = Self::height_for(ui, compact, 5.0);
+        let two = Self::height_for(ui, compact, 2.0);
+        five.min(panel * 0.6).max(two).min(panel)
     }
 
-    fn height_for(ui: &egui::Ui, compact: bool) -> f32 {
+    /// The list's height with its filters (`compact`: folded to one line
+    /// that holds the heading too) and `rows` rows.
+    fn height_for(ui: &egui::Ui, compact: bool, rows: f32) -> f32 {
         let gap = ui.spacing().item_spacing.y;
         let line = ui.spacing().interact_size.y + gap;
         let heading = ui.text_style_height(&egui::TextStyle::Heading) + gap;
-        let filters = if compact { 1.0 } else { 5.0 };
+        let top = if compact { line } else { heading + 5.0 * line };
         // egui's separator: 6 points of room, then the gap.
         let separator = 6.0 + gap;
-        heading + filters * line + separator + 5.0 * Self::row_pitch(ui)
+        top + separator + rows * Self::row_pitch(ui)
     }
 
     /// A row's height, and the distance from one row to the next.
@@ -198,7 +224,7 @@ impl AnnotationList {
     /// when the room changes that answer; a click on their line wins
     /// until then.
     pub fn fit(&mut self, ui: &egui::Ui, height: f32) {
-        let compact = height < 2.0 * Self::height_for(ui, false);
+        let compact = height < 2.0 * Self::height_for(ui, false, 5.0);
         if self.compact != Some(compact) {
             self.refold = self.compact.is_some() || compact;
             self.compact = Some(compact);

@@ -48,7 +48,11 @@ const BUTTONS: [(&str, &str, Command); 7] = [
     ("Leave review", "Leave", Command::ToggleReview),
 ];
 
-/// The order the buttons fold into the bar's "More ▾" menu when even
+/// The label of the bar's overflow menu: told apart from the toolbar's
+/// "More ▾" just above it.
+pub const MORE_LABEL: &str = "More review ▾";
+
+/// The order the buttons fold into the bar's [`MORE_LABEL`] menu when even
 /// their short names do not fit (big text in a narrow window): the least
 /// used first, Accept and Reject last. Indexes into [`BUTTONS`].
 const FOLD_ORDER: [usize; 7] = [5, 2, 0, 6, 1, 4, 3];
@@ -63,14 +67,15 @@ const SEPARATOR_WIDTH: f32 = 6.0;
 struct BarFit {
     /// Whole names and the progress bar, else short names.
     wide: bool,
-    /// Which of [`BUTTONS`] are in the bar; the others are in "More ▾".
+    /// Which of [`BUTTONS`] are in the bar; the others are in its
+    /// [`MORE_LABEL`] menu.
     shown: [bool; 7],
 }
 
 impl BarFit {
     /// Measure the bar's parts with the fonts in use (the text size
     /// follows Ctrl+=/-) and fit it to one row of `ui`'s width: whole
-    /// names if they fit, else short ones, folding buttons into "More ▾"
+    /// names if they fit, else short ones, folding buttons into [`MORE_LABEL`]
     /// (in [`FOLD_ORDER`]) until the row fits.
     fn measure(ui: &egui::Ui, progress: Progress, queue: &str) -> BarFit {
         let gap = ui.spacing().item_spacing.x;
@@ -101,7 +106,7 @@ impl BarFit {
             return fit;
         }
         let short: Vec<f32> = BUTTONS.iter().map(|(_, t, _)| button(t) + gap).collect();
-        let more = button("More ▾") + gap;
+        let more = button(MORE_LABEL) + gap;
         let mut width = text(&short_progress(progress), egui::TextStyle::Body) + gap + head;
         width += short.iter().sum::<f32>();
         for i in FOLD_ORDER {
@@ -185,7 +190,8 @@ impl Panel for ReviewBar {
 }
 
 /// The review commands' buttons, as `fit` has them: in the bar, and the
-/// folded ones (whole names) in a "More ▾" menu. The command clicked.
+/// folded ones (whole names) in its [`MORE_LABEL`] menu. The command
+/// clicked.
 fn buttons_ui(ui: &mut egui::Ui, ws: &Workspace, fit: &BarFit) -> Option<Command> {
     let situation = ws.situation();
     let mut command = None;
@@ -198,7 +204,7 @@ fn buttons_ui(ui: &mut egui::Ui, ws: &Workspace, fit: &BarFit) -> Option<Command
         button(ui, if fit.wide { text } else { short }, c);
     }
     if fit.shown.iter().any(|s| !s) {
-        egui::containers::menu::MenuButton::new("More ▾").ui(ui, |ui| {
+        egui::containers::menu::MenuButton::new(MORE_LABEL).ui(ui, |ui| {
             for (&(text, _, c), _) in BUTTONS.iter().zip(fit.shown).filter(|(_, s)| !*s) {
                 button(ui, text, c);
             }

@@ -4,18 +4,20 @@
 //! The toolbar is one row. Where the window is too narrow for every button,
 //! the ones that do not fit whole go into a "More ▾" menu at the row's end
 //! (a wrapped second row pushed the article down and split the groups).
-//! Button widths are measured as drawn: a frame that meets a button it has
-//! not measured (the first one, or after the text size changed) draws every
-//! button, measures them, and is discarded by egui before it is shown.
+//! Button widths are measured with the fonts in use before the row is laid
+//! out, so a new text size (Ctrl+=) fits in the same frame: measuring the
+//! buttons by drawing them cost a frame egui discarded at each size.
 use crate::window::commands::{COMMANDS, Command, Situation, Spec};
 use crate::window::palette::Palette;
-use crate::window::panels::{Panel, command_button_response, label_with_key, palette};
+use crate::window::panels::{Panel, command_button_ui, label_with_key, palette};
 use crate::window::workspace::Workspace;
 use eframe::egui;
-use std::collections::HashMap;
 
 /// The label of the overflow menu's button.
 pub const MORE_LABEL: &str = "More ▾";
+
+/// egui's separator in a row: 6 points wide.
+const SEPARATOR_WIDTH: f32 = 6.0;
 
 /// One thing in the toolbar's row.
 #[derive(Clone, Copy)]
@@ -24,15 +26,9 @@ enum Item {
     Separator,
 }
 
-/// The toolbar's state: each item's width as last drawn.
+/// The toolbar: the command table's toolbar rows (it keeps no state).
 #[derive(Debug, Default)]
-pub struct Toolbar {
-    /// Widths by item key, measured at `measured_at` (the button height:
-    /// it changes with the text size, and so do the widths).
-    widths: HashMap<&'static str, f32>,
-    more_width: Option<f32>,
-    measured_at: f32,
-}
+pub struct Toolbar;
 
 impl Panel for Toolbar {
     type Output = Option<Command>;
@@ -41,39 +37,38 @@ impl Panel for Toolbar {
         let palette = palette(ws, ui.visuals().dark_mode);
         let situation = ws.situation();
         let items = items();
-        let style_key = ui.spacing().interact_size.y;
-        if self.measured_at != style_key {
-            self.widths.clear();
-            self.more_width = None;
-            self.measured_at = style_key;
-        }
-        let shown = self.fitting(&items, ui.available_width(), ui.spacing().item_spacing.x);
-        let measuring = shown.is_none();
-        let shown = shown.unwrap_or(items.len());
+        let widths: Vec<f32> = items.iter().map(|item| item_width(ui, ws, item)).collect();
+        let more = button_width(ui, MORE_LABEL);
+        let shown = fitting(
+            &items,
+            &widths,
+            more,
+            ui.available_width(),
+            ui.spacing().item_spacing.x,
+        );
         let mut clicked = None;
         ui.horizontal(|ui| {
             for item in &items[..shown] {
-                let (key, width) = match item {
-                    Item::Separator => ("|", ui.separator().rect.width()),
+                match item {
+                    Item::Separator => {
+                        ui.separator();
+                    }
                     Item::Button(spec) => {
-                        let (hit, rect) = button_ui(ui, spec, ws, &palette, &situation);
-                        if hit {
+                        if button_ui(ui, spec, ws, &palette, &situation) {
                             clicked = Some(spec.command);
                         }
-                        (spec.label, rect.width())
                     }
-                };
-                self.widths.insert(key, width);
+                }
             }
-            if measuring || shown < items.len() {
-                let more = ui.menu_button(MORE_LABEL, |ui| {
+            if shown < items.len() {
+                ui.menu_button(MORE_LABEL, |ui| {
                     for item in &items[shown..] {
                         match item {
                             Item::Separator => {
                                 ui.separator();
                             }
                             Item::Button(spec) => {
-                                if button_ui(ui, spec, ws, &palette, &situation).0 {
+                                if button_ui(ui, spec, ws, &palette, &situation) {
                                     clicked = Some(spec.command);
                                     ui.close();
                                 }
@@ -81,52 +76,57 @@ impl Panel for Toolbar {
                         }
                     }
                 });
-                self.more_width = Some(more.response.rect.width());
             }
         });
-        if measuring {
-            ui.ctx().request_discard("toolbar buttons measured");
-        }
         clicked
     }
 }
 
-impl Toolbar {
-    /// How many items, from the start, fit whole in `room` points with
-    /// `gap` between items (leaving room for "More ▾" when not all do);
-    /// `None` while an item's width is still unknown.
-    fn fitting(&self, items: &[Item], room: f32, gap: f32) -> Option<usize> {
-        let widths: Vec<f32> = items
-            .iter()
-            .map(|item| self.widths.get(item_key(item)).copied())
-            .collect::<Option<_>>()?;
-        let total: f32 = widths.iter().map(|w| w + gap).sum::<f32>() - gap;
-        if total <= room {
-            return Some(items.len());
-        }
-        let room = room - (self.more_width? + gap);
-        let mut used = 0.0;
-        let mut fit = 0;
-        for w in &widths {
-            if used + w > room {
-                break;
-            }
-            used += w + gap;
-            fit += 1;
-        }
-        // A separator does not end the row.
-        while fit > 0 && matches!(items[fit - 1], Item::Separator) {
-            fit -= 1;
-        }
-        Some(fit)
+/// A button's width with `text` on it, in the fonts in use.
+fn button_width(ui: &egui::Ui, text: &str) -> f32 {
+    let galley = egui::WidgetText::from(text).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Button,
+    );
+    galley.size().x + 2.0 * ui.spacing().button_padding.x
+}
+
+/// An item's width in the row, as [`button_ui`] draws it.
+fn item_width(ui: &egui::Ui, ws: &Workspace, item: &Item) -> f32 {
+    match item {
+        Item::Separator => SEPARATOR_WIDTH,
+        Item::Button(spec) => match spec.command.tag_label() {
+            Some(_) => button_width(ui, &label_with_key(&ws.keymap, spec.command)),
+            None => button_width(ui, spec.label),
+        },
     }
 }
 
-fn item_key(item: &Item) -> &'static str {
-    match item {
-        Item::Separator => "|",
-        Item::Button(spec) => spec.label,
+/// How many items, from the start, fit whole in `room` points, their
+/// widths `widths` with `gap` between items (leaving `more` for the
+/// overflow menu's button when not all do).
+fn fitting(items: &[Item], widths: &[f32], more: f32, room: f32, gap: f32) -> usize {
+    let total: f32 = widths.iter().map(|w| w + gap).sum::<f32>() - gap;
+    if total <= room {
+        return items.len();
     }
+    let room = room - (more + gap);
+    let mut used = 0.0;
+    let mut fit = 0;
+    for w in widths {
+        if used + w > room {
+            break;
+        }
+        used += w + gap;
+        fit += 1;
+    }
+    // A separator does not end the row.
+    while fit > 0 && matches!(items[fit - 1], Item::Separator) {
+        fit -= 1;
+    }
+    fit
 }
 
 /// The tag buttons, a separator, then the other toolbar commands.
@@ -142,14 +142,14 @@ fn items() -> Vec<Item> {
 }
 
 /// One toolbar button (in the row or in the overflow menu): whether it was
-/// clicked, and where it was drawn.
+/// clicked.
 fn button_ui(
     ui: &mut egui::Ui,
     spec: &Spec,
     ws: &Workspace,
     palette: &Palette,
     situation: &Situation,
-) -> (bool, egui::Rect) {
+) -> bool {
     let keymap = &ws.keymap;
     let button = match spec.command.tag_label() {
         Some(label) => {
@@ -160,6 +160,5 @@ fn button_ui(
             egui::Button::selectable(on, spec.label)
         }
     };
-    let response = command_button_response(ui, button, spec.command, keymap, situation);
-    (response.clicked(), response.rect)
+    command_button_ui(ui, button, spec.command, keymap, situation)
 }

@@ -1,0 +1,163 @@
+//! A small window with big text (600×400, Ctrl+= up to 22 pt and past
+//! it): the annotation list keeps rows, the two overflow menus (the
+//! toolbar's and the review bar's) are told apart, and the toolbar fits
+//! its row without egui discarding frames.
+use eframe::egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::model::offset::CharRange;
+use marginalia::window::app::MarginaliaApp;
+
+const WORDS: [&str; 7] = [
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+];
+
+fn text() -> String {
+    format!("{}.\n", WORDS.join(" met "))
+}
+
+fn range_of(word: &str) -> CharRange {
+    let text = text();
+    let start = text[..text.find(word).unwrap()].chars().count();
+    CharRange::from_usize(start, start + word.chars().count())
+}
+
+fn press(h: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+/// A 600×400 window on seven names, each tagged as an Entity.
+fn tagged_at_600_by_400() -> (tempfile::TempDir, Harness<'static, MarginaliaApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    std::fs::write(&article, text()).unwrap();
+    let mut h = crate::open_window(&article, "ana", [600.0, 400.0]);
+    for w in WORDS {
+        h.state_mut().select(range_of(w));
+        press(&mut h, Modifiers::NONE, Key::E);
+    }
+    (dir, h)
+}
+
+/// The list rows drawn whole in the window, above the editor (which shows
+/// the selected annotation's quote as its first line).
+fn whole_rows(h: &Harness<'_, MarginaliaApp>) -> usize {
+    let editor = h
+        .state()
+        .state
+        .selected_annotation()
+        .map(|a| format!("“{}”", a.quote))
+        .and_then(|q| h.query_by_label(&q).map(|n| n.rect().top()))
+        .unwrap_or(f32::INFINITY);
+    // Below the heading and the filters' line (one line when folded).
+    let top = h
+        .query_all_by_label_contains("Annotations (")
+        .chain(h.query_all_by_label_contains("Filters:"))
+        .map(|n| n.rect().bottom())
+        .fold(0.0, f32::max);
+    h.query_all_by_label_contains("Entity · “")
+        .map(|n| n.rect())
+        .filter(|r| r.top() >= top && r.bottom() <= editor.min(400.0))
+        .count()
+}
+
+/// At 600×400 with the text made bigger step by step (Ctrl+=) up to
+/// 22 pt, the annotation list keeps two whole rows, with the editor open
+/// below it, in review mode too (at 22 pt in review mode it showed none:
+/// the heading, the filters and the editor took its room).
+#[test]
+fn the_annotation_list_keeps_rows_in_a_small_window_with_big_text() {
+    for review in [false, true] {
+        let (_dir, mut h) = tagged_at_600_by_400();
+        if review {
+            press(&mut h, Modifiers::COMMAND, Key::R);
+            press(&mut h, Modifiers::NONE, Key::J);
+        }
+        assert!(
+            h.state().state.selected_annotation().is_some(),
+            "the editor is open"
+        );
+        loop {
+            let size = h.state().state.prefs.font_size;
+            let rows = whole_rows(&h);
+            assert!(
+                rows >= 2,
+                "at {size} pt (review: {review}) the list shows {rows} whole rows"
+            );
+            if size >= 22.0 {
+                break;
+            }
+            press(&mut h, Modifiers::COMMAND, Key::Equals);
+        }
+    }
+}
+
+/// In review mode at 600×400, with the text made bigger until both the
+/// toolbar and the review bar fold buttons away, the two overflow menus
+/// are told apart: the toolbar's "More ▾" and the review bar's "More
+/// review ▾", which holds review commands (both read "More ▾" before).
+#[test]
+fn the_toolbar_and_the_review_bar_overflow_menus_are_told_apart() {
+    let (_dir, mut h) = tagged_at_600_by_400();
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::NONE, Key::J);
+    let mut both = false;
+    loop {
+        let size = h.state().state.prefs.font_size;
+        let toolbar = h.query_all_by_label("More ▾").count();
+        assert!(toolbar <= 1, "at {size} pt {toolbar} menus read More ▾");
+        let bar = h.query_by_label("More review ▾").map(|n| n.rect());
+        if let (1, Some(bar)) = (toolbar, bar) {
+            both = true;
+            let top = h.get_by_label("More ▾").rect();
+            assert!(
+                top.bottom() <= bar.top(),
+                "the toolbar's is above the bar's"
+            );
+            h.get_by_label("More review ▾").click();
+            h.run();
+            assert!(
+                h.query_by_label("Undo decision").is_some(),
+                "at {size} pt the bar's menu holds review commands"
+            );
+            h.get_by_label("More review ▾").click();
+            h.run();
+        }
+        press(&mut h, Modifiers::COMMAND, Key::Equals);
+        if h.state().state.prefs.font_size == size {
+            break;
+        }
+    }
+    assert!(both, "some text size shows both menus");
+}
+
+/// Ctrl+= again and again at 600×400: every frame is drawn in one pass.
+/// The toolbar measured its buttons by drawing them and had egui discard
+/// that frame each time the text size changed (a debug build logged
+/// "request_discard … frames in a row"); it measures with the fonts in
+/// use before laying out now, and still fits one row of whole buttons.
+#[test]
+fn bigger_text_never_makes_egui_discard_a_frame() {
+    let (_dir, mut h) = tagged_at_600_by_400();
+    for _ in 0..12 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+        for _ in 0..3 {
+            h.step();
+            let passes = h.output().platform_output.num_completed_passes;
+            let size = h.state().state.prefs.font_size;
+            assert_eq!(passes, 1, "at {size} pt a frame took {passes} passes");
+        }
+        let size = h.state().state.prefs.font_size;
+        let entity = h.get_by_label_contains("Entity (").rect();
+        for n in h
+            .query_all_by_label("More ▾")
+            .chain(h.query_all_by_label("Save"))
+        {
+            let r = n.rect();
+            if (r.center().y - entity.center().y).abs() < 2.0 {
+                assert!(r.right() <= 600.0, "at {size} pt {r:?} is cut");
+            }
+        }
+    }
+}
