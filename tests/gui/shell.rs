@@ -468,7 +468,7 @@ fn seven_tagged(size: [f32; 2]) -> (tempfile::TempDir, Harness<'static, Marginal
 
 /// The list rows wholly in view: below the filters, above the editor.
 fn rows_in_view(h: &Harness<'_, MarginaliaApp>) -> Vec<String> {
-    let filters_bottom = ["Filters: ", "Author:", "rejected"]
+    let filters_bottom = ["Annotations (", "Filters: ", "Author:", "rejected"]
         .into_iter()
         .flat_map(|l| h.query_all_by_label_contains(l))
         .map(|n| n.rect().bottom())
@@ -489,14 +489,15 @@ fn a_narrow_window_keeps_five_list_rows_above_the_editor() {
     let quote = h.get_by_label(&format!("“{selected}”")).rect();
     assert!(quote.bottom() <= 400.0, "the editor's quote at {quote:?}");
     // The filters folded to one line that opens with a click.
-    h.get_by_label("Filters: showing all").click();
+    // It carries the heading too.
+    h.get_by_label("Annotations (7) · showing all").click();
     h.run();
     h.query_all_by_label("Claim")
         .find(|n| n.accesskit_node().role() == egui::accesskit::Role::CheckBox)
         .expect("the Claim filter")
         .click();
     h.run();
-    h.get_by_label("Filters: hiding Claim");
+    h.get_by_label("Annotations (7) · hiding Claim");
 }
 
 #[test]

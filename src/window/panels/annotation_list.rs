@@ -62,26 +62,26 @@ impl Panel for AnnotationList {
         let summary = filter_summary(&ws.filter);
         let compact = self.compact == Some(true);
         // A short panel gives the heading's line to the rows: the count
-        // goes on the filters' line, which names what they hide on hover.
+        // goes on the filters' one line (cut short if need be; the whole
+        // of it on hover).
         let header = if compact {
-            let shown = if ws.filter == Filter::default() {
-                "all"
-            } else {
-                "filtered"
-            };
-            format!("{count} · {shown}")
+            let what = summary.strip_prefix("Filters: ").unwrap_or(&summary);
+            format!("{count} · {what}")
         } else {
             ui.heading(count);
-            summary.clone()
+            summary
         };
         let open = std::mem::take(&mut self.refold).then_some(!compact);
-        let filters = egui::CollapsingHeader::new(header)
-            .id_salt("annotation_filters")
-            .default_open(!compact)
-            .open(open)
-            .show(ui, |ui| filters_ui(ui, &mut ws.filter));
+        let filters = ui.scope(|ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            egui::CollapsingHeader::new(header.clone())
+                .id_salt("annotation_filters")
+                .default_open(!compact)
+                .open(open)
+                .show(ui, |ui| filters_ui(ui, &mut ws.filter))
+        });
         if compact {
-            filters.header_response.on_hover_text(summary);
+            filters.inner.header_response.on_hover_text(header);
         }
         ui.separator();
         let key = (
