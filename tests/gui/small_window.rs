@@ -2,10 +2,13 @@
 //! it): the annotation list keeps rows, the two overflow menus (the
 //! toolbar's and the review bar's) are told apart, and the toolbar fits
 //! its row without egui discarding frames.
+use chrono::Utc;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use marginalia::model::annotation::{Annotation, Label, Link, Origin};
 use marginalia::model::offset::CharRange;
+use marginalia::store::{article_file, sidecar};
 use marginalia::window::app::MarginaliaApp;
 
 const WORDS: [&str; 7] = [
@@ -159,5 +162,86 @@ fn bigger_text_never_makes_egui_discard_a_frame() {
                 assert!(r.right() <= 600.0, "at {size} pt {r:?} is cut");
             }
         }
+    }
+}
+
+const LINKED: &str = "The Azerbaijani defense minister Zakir Hasanov said the region has no capacity for a new crisis at all.\n";
+
+/// The side panel stays inside the window with the text made bigger up to
+/// 22 pt in review mode at 600×400, the selected entity linked from a long
+/// quote (its link row wraps): the filters' folded line ("Annotations (2)
+/// · showing all") was as wide as its text (egui's collapsing header never
+/// wraps nor cuts it) and ran past the window's right edge at 21 pt; under
+/// gui-smoke the panel then grew frame by frame, its content cut at the
+/// window's edge and hidden under the article at its left.
+#[test]
+fn the_side_panel_stays_in_a_small_window_with_big_text_and_a_long_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    std::fs::write(&article, LINKED).unwrap();
+    let range = |part: &str| {
+        let start = LINKED[..LINKED.find(part).unwrap()].chars().count();
+        CharRange::from_usize(start, start + part.chars().count())
+    };
+    let file = article_file::read_article(&article).unwrap();
+    let make = |part: &str, label: Label| {
+        Annotation::new(
+            &file.article,
+            range(part),
+            label,
+            "ana",
+            Utc::now(),
+            Origin::Manual,
+        )
+        .expect("valid range")
+    };
+    let speaker = make(
+        "The Azerbaijani defense minister Zakir Hasanov",
+        Label::Entity,
+    );
+    let mut quote = make(
+        "the region has no capacity for a new crisis at all",
+        Label::Quote,
+    );
+    quote.links.push(Link::new("speaker", speaker.id.clone()));
+    let sc = file.sidecar(vec![speaker, quote]);
+    sidecar::write_atomic(
+        &sidecar::sidecar_path(&article),
+        sidecar::to_string(&sc).as_bytes(),
+    )
+    .unwrap();
+    let mut h = crate::open_window(&article, "ana", [600.0, 400.0]);
+    // Review mode, on the entity.
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::NONE, Key::J);
+    assert_eq!(
+        h.state().state.selected_annotation().map(|a| a.label),
+        Some(Label::Entity)
+    );
+    loop {
+        let size = h.state().state.prefs.font_size;
+        let link = h.get_by_label_contains("speaker of: Quote").rect();
+        let heading = h.get_by_label_contains("Annotations (").rect();
+        // Nothing labelled runs past the window's right edge.
+        for n in h.query_all_by_label_contains("") {
+            let r = n.rect();
+            assert!(
+                r.right() <= 600.5,
+                "at {size} pt {n:?} ends at x = {}",
+                r.right()
+            );
+        }
+        assert!(
+            link.right() <= 600.5 && heading.right() <= 600.5,
+            "at {size} pt the side panel runs past the window: link {link:?}, heading {heading:?}"
+        );
+        assert!(
+            link.left() >= heading.left() - 1.0,
+            "at {size} pt the link starts left of the panel: {link:?} vs {heading:?}"
+        );
+        if size >= 22.0 {
+            break;
+        }
+        press(&mut h, Modifiers::COMMAND, Key::Equals);
     }
 }

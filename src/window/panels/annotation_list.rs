@@ -62,8 +62,8 @@ impl Panel for AnnotationList {
         let summary = filter_summary(&ws.filter);
         let compact = self.compact == Some(true);
         // A short panel gives the heading's line to the rows: the count
-        // goes on the filters' one line (cut short if need be; the whole
-        // of it on hover).
+        // goes on the filters' one line (cut short to the panel's width,
+        // the whole of it on hover).
         let header = if compact {
             let what = summary.strip_prefix("Filters: ").unwrap_or(&summary);
             format!("{count} · {what}")
@@ -72,16 +72,21 @@ impl Panel for AnnotationList {
             summary
         };
         let open = std::mem::take(&mut self.refold).then_some(!compact);
-        let filters = ui.scope(|ui| {
-            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-            egui::CollapsingHeader::new(header.clone())
-                .id_salt("annotation_filters")
-                .default_open(!compact)
-                .open(open)
-                .show(ui, |ui| filters_ui(ui, &mut ws.filter))
-        });
+        let shown = if compact {
+            // egui's header never wraps nor cuts its text: it would widen
+            // the panel past the window.
+            let room = ui.available_width() - ui.spacing().indent - ui.spacing().button_padding.x;
+            cut_to_width(ui, &header, room)
+        } else {
+            header.clone()
+        };
+        let filters = egui::CollapsingHeader::new(shown)
+            .id_salt("annotation_filters")
+            .default_open(!compact)
+            .open(open)
+            .show(ui, |ui| filters_ui(ui, &mut ws.filter));
         if compact {
-            filters.inner.header_response.on_hover_text(header);
+            filters.header_response.on_hover_text(header);
         }
         ui.separator();
         let key = (
@@ -270,6 +275,30 @@ impl AnnotationList {
 }
 
 /// The filters' line: what they hide, if anything.
+/// `text`, cut with `…` to fit `width` points in the button font.
+fn cut_to_width(ui: &egui::Ui, text: &str, width: f32) -> String {
+    let width_of = |t: &str| {
+        egui::WidgetText::from(t)
+            .into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Button,
+            )
+            .size()
+            .x
+    };
+    if width_of(text) <= width {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .rev()
+        .map(|n| format!("{}…", chars[..n].iter().collect::<String>().trim_end()))
+        .find(|cut| width_of(cut) <= width)
+        .unwrap_or_else(|| "…".to_owned())
+}
+
 fn filter_summary(filter: &Filter) -> String {
     let mut hidden: Vec<String> = Label::ALL
         .into_iter()
