@@ -20,6 +20,7 @@ mod small_window;
 mod suggest;
 mod suggesters;
 mod view;
+mod walkthrough;
 
 use egui_kittest::Harness;
 use marginalia::window::app::MarginaliaApp;

@@ -1,6 +1,8 @@
 //! The banners above the article: why an open failed, a schema that was not
 //! (fully) used, a read-only article, a failed save (with Save As), and the
 //! notices about the loaded sidecar.
+use crate::store::session::SaveError;
+use crate::store::sidecar::SidecarError;
 use crate::window::commands::Command;
 use crate::window::encoding::{self, BannerAnswer};
 use crate::window::panels::{Panel, banner_ui, command_button_ui};
@@ -48,7 +50,7 @@ impl Panel for Banners {
                     if ui.button("Save As…").clicked() {
                         command = Some(Command::SaveAs);
                     }
-                    let text = format!("⚠ {e} — your work is still here; try Save As…");
+                    let text = save_error_text(e, doc.read_only.is_some());
                     ui.add(egui::Label::new(egui::RichText::new(text).color(error)).wrap());
                 });
         }
@@ -73,4 +75,66 @@ fn open_another_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Command> {
     let button = egui::Button::new("Open another file…");
     command_button_ui(ui, button, Command::Open, &ws.keymap, &ws.situation())
         .then_some(Command::Open)
+}
+
+/// What the failed-save banner says about `e`: in a few words where the
+/// cause is plain (the read-only banner above names a parse error; a
+/// folder that cannot be written to is named as such, not by the temporary
+/// file's OS error), with the way out.
+fn save_error_text(e: &SaveError, read_only_shown: bool) -> String {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
+    let keep = "your work is still here";
+    match e {
+        SaveError::Unparsable { .. } if read_only_shown => format!(
+            "⚠ Not saved: the sidecar named above could not be read and is never written over — {keep}; Save As… keeps it."
+        ),
+        SaveError::Write(SidecarError::Io { path, source, .. })
+            if matches!(source.kind(), PermissionDenied | ReadOnlyFilesystem) =>
+        {
+            let folder = path.parent().unwrap_or(path);
+            format!(
+                "⚠ Not saved: the folder {} cannot be written to ({}) — {keep}; Save As… can save the annotations in another folder.",
+                folder.display(),
+                match source.kind() {
+                    ReadOnlyFilesystem => "a read-only file system",
+                    _ => "permission denied",
+                }
+            )
+        }
+        e => format!("⚠ {e} — {keep}; try Save As…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_folder_that_cannot_be_written_to_is_named_as_such() {
+        let e = SaveError::Write(SidecarError::Io {
+            path: PathBuf::from("/data/ro/report.txt.ann.ron"),
+            action: "creating a temporary file",
+            source: std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "Permission denied (os error 13) at path \"/data/ro/.marginalia-x.tmp\"",
+            ),
+        });
+        let text = save_error_text(&e, false);
+        assert!(
+            text.contains("the folder /data/ro cannot be written to (permission denied)"),
+            "{text}"
+        );
+        assert!(!text.contains(".tmp"), "{text}");
+        assert!(text.contains("Save As…"), "{text}");
+    }
+
+    #[test]
+    fn a_broken_sidecar_is_not_named_twice() {
+        let e = SaveError::Unparsable {
+            reason: "/data/report.txt.ann.ron:3:5: Expected identifier".into(),
+        };
+        assert!(!save_error_text(&e, true).contains(":3:5"));
+        assert!(save_error_text(&e, false).contains(":3:5"));
+    }
 }
