@@ -269,13 +269,30 @@ impl Shape {
     }
 }
 
+/// How many of `annotations` asked for `byte_len` bytes an article of
+/// `made_len` bytes gets: the same number, unless the shape made it more
+/// than twice as long (one paragraph of [`Shape::FewParagraphs`] is 32 KB
+/// when 5 KB were asked), when they keep the density asked for: a
+/// benchmark's reference must have the spans per line of the article it is
+/// compared with.
+fn keep_density(annotations: usize, byte_len: usize, made_len: usize) -> usize {
+    if made_len <= 2 * byte_len || byte_len == 0 {
+        return annotations;
+    }
+    let scaled = annotations as u128 * made_len as u128 / byte_len as u128;
+    usize::try_from(scaled).unwrap_or(usize::MAX)
+}
+
 /// A generated article of the given [`Shape`] (see [`sample`] for the rest).
+/// A shape that makes the article more than twice `byte_len` keeps the
+/// density of annotations asked for instead of their number.
 pub fn sample_shaped(seed: u64, byte_len: usize, annotations: usize, shape: Shape) -> SampleDoc {
     if shape == Shape::Words {
         return sample(seed, byte_len, annotations);
     }
     let mut rng = SplitMix::new(seed);
     let (article, words) = generate_text(&mut rng, byte_len, shape.paragraph_words());
+    let annotations = keep_density(annotations, byte_len, article.text().len());
     let now: DateTime<Utc> = DateTime::from_timestamp(1_500_000_000, 0).unwrap_or_default();
     let char_len = article.char_len();
     let mut items = Vec::with_capacity(annotations);
@@ -322,6 +339,27 @@ pub fn sample_shaped(seed: u64, byte_len: usize, annotations: usize, shape: Shap
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_few_paragraphs_reference_keeps_the_density_asked_for() {
+        // 5 KB asked, one 2,000-word paragraph made: 50 spans per 5 KB
+        // means about 330 in its 32 KB, as in the 5 MB article it is
+        // compared with.
+        let small = sample_shaped(42, 5_000, 50, Shape::FewParagraphs);
+        let bytes = small.article.text().len();
+        assert!(bytes > 10_000, "{bytes}");
+        let per_100 = small.annotations.len() as f64 * 5_000.0 / bytes as f64;
+        assert!((45.0..=50.0).contains(&per_100), "{per_100}");
+        // Shapes that make about what was asked keep the number asked for.
+        assert_eq!(
+            sample_shaped(42, 5_000, 50, Shape::Random)
+                .annotations
+                .len(),
+            50
+        );
+        assert_eq!(keep_density(50, 5_000, 9_999), 50);
+        assert_eq!(keep_density(50, 5_000, 32_000), 320);
+    }
 
     #[test]
     fn same_seed_same_text_and_spans_on_words() {
