@@ -50,6 +50,12 @@ impl Quote {
         Some(Self::shared(article.shared_text(), bytes.start, bytes.end))
     }
 
+    /// [`Quote::in_article`] for the range whose bytes in the article's
+    /// text are `bytes`, when the caller has them already.
+    pub fn in_article_bytes(article: &Article, bytes: std::ops::Range<usize>) -> Quote {
+        Self::shared(article.shared_text(), bytes.start, bytes.end)
+    }
+
     /// `text[start..end]` held as a range of `text`, or as its own string
     /// when the offsets do not fit 32 bits or are not on char boundaries.
     fn shared(text: &Arc<str>, start: usize, end: usize) -> Quote {

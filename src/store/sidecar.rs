@@ -1142,8 +1142,8 @@ fn is_utf8_in_halves(bytes: &[u8]) -> bool {
     }
     let (head, tail) = bytes.split_at(cut.min(bytes.len()));
     std::thread::scope(|scope| {
-        let tail_ok = scope.spawn(|| std::str::from_utf8(tail).is_ok());
-        std::str::from_utf8(head).is_ok() && tail_ok.join().unwrap_or(false)
+        let tail_ok = scope.spawn(|| simdutf8::basic::from_utf8(tail).is_ok());
+        simdutf8::basic::from_utf8(head).is_ok() && tail_ok.join().unwrap_or(false)
     })
 }
 

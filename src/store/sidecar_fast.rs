@@ -36,20 +36,110 @@ pub fn annotation(text: &str) -> Option<(Annotation, &str)> {
     Some((a, r.rest))
 }
 
-/// [`annotation`], holding its quote as a range of `article` when it is
-/// the article's text at the annotation's offsets (no string is made for
-/// it then), and giving where the quote's text sits in `text` (between the
-/// double quotes) when it is held so.
+/// [`annotation`], holding its quote as a range of `quotes`' article when
+/// it is the article's text at the annotation's offsets (no string is made
+/// for it then), and giving where the quote's text sits in `text` (between
+/// the double quotes) when it is held so.
 pub fn annotation_in<'t>(
     text: &'t str,
-    article: &Article,
+    quotes: &ArticleQuotes,
 ) -> Option<(Annotation, &'t str, Option<std::ops::Range<usize>>)> {
-    let mut r = Reader::new(text, Some(article));
+    let mut r = Reader::new(text, Some(quotes));
     let a = r.annotation()?;
     let base = text.as_ptr() as usize;
     let span = r.quote_span.take().map(|(from, to)| from - base..to - base);
     let used = r.rest.as_ptr() as usize - base;
     Some((a, &text[used..], span))
+}
+
+/// An article that quotes are compared with, and where in its text are the
+/// chars ron writes escaped: a quote of plain text is then checked with one
+/// comparison of bytes against the article, and the chars between escapes
+/// need no decoding (80 MB of long quotes took most of a big sidecar's read).
+pub struct ArticleQuotes<'a> {
+    article: &'a Article,
+    /// Byte offsets in the article's text of every char that is not
+    /// [`is_plain`], in order; `None` for a text of 4 GiB or more.
+    escaped: Option<Vec<u32>>,
+}
+
+impl<'a> ArticleQuotes<'a> {
+    /// Find the chars of `article` that ron escapes.
+    pub fn new(article: &'a Article) -> ArticleQuotes<'a> {
+        let text = article.text();
+        let escaped = u32::try_from(text.len()).ok().map(|_| {
+            let bytes = text.as_bytes();
+            let mut escaped = Vec::new();
+            let mut i = 0;
+            while let Some(&b) = bytes.get(i) {
+                if b.is_ascii() {
+                    if !matches!(b, b' '..=b'~') || matches!(b, b'"' | b'\\' | b'\'') {
+                        escaped.push(i as u32);
+                    }
+                    i += 1;
+                } else {
+                    let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                        break;
+                    };
+                    if !is_plain(c) {
+                        escaped.push(i as u32);
+                    }
+                    i += c.len_utf8();
+                }
+            }
+            escaped
+        });
+        ArticleQuotes { article, escaped }
+    }
+
+    /// The article.
+    pub fn article(&self) -> &'a Article {
+        self.article
+    }
+
+    /// When the string body `body` (after its opening double quote) is the
+    /// article's `bytes` written exactly as ron writes them: where its
+    /// closing double quote is. `None` says nothing more ([`escaped_equals`]
+    /// decides then).
+    fn written_as_ron(&self, body: &str, bytes: std::ops::Range<usize>) -> Option<usize> {
+        let (escaped, text) = (self.escaped.as_deref()?, self.article.text());
+        let expected = text.get(bytes.clone())?.as_bytes();
+        let body = body.as_bytes();
+        let first = escaped.partition_point(|&at| (at as usize) < bytes.start);
+        let (mut i, mut j) = (0, bytes.start);
+        let mut scalar = [0u8; 4];
+        for &at in &escaped[first..] {
+            let at = at as usize;
+            if at >= bytes.end {
+                break;
+            }
+            // The plain run before the escaped char, then the char's escape.
+            let run = at - j;
+            if body.get(i..i + run)? != &expected[j - bytes.start..at - bytes.start] {
+                return None;
+            }
+            i += run;
+            let c = text.get(at..)?.chars().next()?;
+            let mut escape = c.escape_debug();
+            if escape.len() == 1 {
+                return None;
+            }
+            for e in &mut escape {
+                let e = e.encode_utf8(&mut scalar).as_bytes();
+                if body.get(i..i + e.len())? != e {
+                    return None;
+                }
+                i += e.len();
+            }
+            j = at + c.len_utf8();
+        }
+        let run = bytes.end - j;
+        if body.get(i..i + run)? != &expected[j - bytes.start..] {
+            return None;
+        }
+        i += run;
+        (body.get(i) == Some(&b'"')).then_some(i)
+    }
 }
 
 /// Read a sequence of annotation blocks as `sidecar::to_string` writes them
@@ -189,7 +279,7 @@ pub(super) fn escaped_equals(body: &str, expected: &str) -> Option<(usize, bool)
 struct Reader<'a> {
     rest: &'a str,
     /// The article quotes are shared with, when reading with one.
-    article: Option<&'a Article>,
+    quotes: Option<&'a ArticleQuotes<'a>>,
     /// Addresses of the shared quote's text (between its double quotes).
     quote_span: Option<(usize, usize)>,
 }
@@ -232,10 +322,10 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(rest: &'a str, article: Option<&'a Article>) -> Reader<'a> {
+    fn new(rest: &'a str, quotes: Option<&'a ArticleQuotes<'a>>) -> Reader<'a> {
         Reader {
             rest,
-            article,
+            quotes,
             quote_span: None,
         }
     }
@@ -248,27 +338,33 @@ impl<'a> Reader<'a> {
     /// kept for saving and written back the same).
     fn quote(&mut self, start: Option<CharOffset>, end: Option<CharOffset>) -> Option<Quote> {
         self.ws();
-        let (Some(article), Some(start), Some(end)) = (self.article, start, end) else {
+        let (Some(quotes), Some(start), Some(end)) = (self.quotes, start, end) else {
             return self.string().map(Quote::from);
         };
+        let article = quotes.article;
         let range = CharRange::new(start, end);
-        let expected = if start <= end {
-            article.slice(range)
+        let bytes = if start <= end {
+            article.byte_range(range)
         } else {
             None
         };
-        let Some(expected) = expected else {
+        let Some((bytes, expected)) = bytes.and_then(|b| Some((b.clone(), article.text().get(b)?)))
+        else {
             return self.string().map(Quote::from);
         };
         let body = self.rest.strip_prefix('"')?;
-        match escaped_equals(body, expected) {
+        let read = match quotes.written_as_ron(body, bytes.clone()) {
+            Some(stop) => Some((stop, true)),
+            None => escaped_equals(body, expected),
+        };
+        match read {
             Some((stop, canonical)) => {
                 self.rest = &body[stop + 1..];
                 let from = body.as_ptr() as usize;
                 if canonical {
                     self.quote_span = Some((from, from + stop));
                 }
-                Quote::in_article(article, range)
+                Some(Quote::in_article_bytes(article, bytes))
             }
             None => self.string().map(Quote::from),
         }
@@ -922,6 +1018,43 @@ mod tests {
             }
             let parsed = sidecar::parse(&text, Path::new("x")).unwrap();
             prop_assert_eq!(parsed, by_ron);
+        }
+
+        /// A quote compared with the article by runs of plain text is
+        /// taken exactly when [`escaped_equals`] finds it written as ron
+        /// writes it, and wherever it stops: for the quote as ron writes
+        /// it, the same with an escape written another way, and damaged.
+        #[test]
+        fn quotes_compared_by_runs_are_what_escaped_equals_says(
+            before in text(),
+            quote in text(),
+            after in text(),
+            tail in text(),
+            damage in (any::<prop::sample::Index>(), text()),
+        ) {
+            let article = Article::new(format!("{before}{quote}{after}"));
+            let quotes = ArticleQuotes::new(&article);
+            let bytes = before.len()..before.len() + quote.len();
+            let by_ron = ron::to_string(&quote).unwrap();
+            let mut bodies = vec![
+                format!("{}{tail}", &by_ron[1..]),
+                // An escape ron would not write for this char.
+                format!("{}{tail}", by_ron[1..].replacen('a', "\\u{61}", 1)),
+                format!("{quote}\"{tail}"),
+            ];
+            let mut damaged = by_ron[1..].to_owned();
+            let mut at = damage.0.index(damaged.len() + 1);
+            while !damaged.is_char_boundary(at) {
+                at -= 1;
+            }
+            damaged.insert_str(at, &damage.1);
+            bodies.push(damaged);
+            for body in &bodies {
+                let fast = quotes.written_as_ron(body, bytes.clone());
+                let slow = escaped_equals(body, &quote).filter(|&(_, canonical)| canonical);
+                prop_assert_eq!(fast, slow.map(|(stop, _)| stop), "{:?}", body);
+            }
+            prop_assert_eq!(quotes.written_as_ron(&bodies[0], bytes), Some(by_ron.len() - 2));
         }
 
         /// Damaged text: whatever the sidecar reader makes of it is what

@@ -13,8 +13,8 @@
 
 use super::*;
 
-/// Bytes read from the file at a time.
-const PIECE_BYTES: usize = 8 << 20;
+/// Bytes read from the file at a time (a few pieces are in memory at once).
+const PIECE_BYTES: usize = 2 << 20;
 
 /// What [`read_streamed`] found.
 #[derive(Debug)]
@@ -97,53 +97,141 @@ fn read_in_pieces(path: &Path, article: &Article, piece_bytes: usize) -> Streame
         article: Some(Arc::clone(article.shared_text())),
     };
     buf.drain(..open + BLOCK_LIST_OPEN.len());
+    let quotes = sidecar_fast::ArticleQuotes::new(article);
     let mut annotations = Vec::new();
-    loop {
-        if !eof && !fill(&mut buf, &mut eof) {
-            return Streamed::NotOurs;
-        }
-        let end = if eof {
-            match buf.strip_suffix(BLOCK_LIST_CLOSE.as_bytes()) {
-                Some(body) => body.len(),
-                None => return Streamed::NotOurs,
-            }
-        } else {
-            match rfind(&buf, BLOCK_BREAK.as_bytes()) {
-                Some(i) => i + 1,
-                // One block longer than a piece: read on.
-                None => continue,
-            }
-        };
-        let Ok(body) = std::str::from_utf8(&buf[..end]) else {
-            return Streamed::NotOurs;
-        };
-        if !body.is_empty() && !body.starts_with(BLOCK_START) {
-            return Streamed::NotOurs;
-        }
-        for part in read_blocks_on_cores(body, article) {
-            let Some(part) = part else {
-                return Streamed::NotOurs;
-            };
-            let base = saved.skeleton.len();
-            saved.skeleton.push_str(&part.text);
-            saved.holes.extend(part.holes.into_iter().map(|mut h| {
-                h.at += base;
-                h
-            }));
-            annotations.extend(part.annotations);
-        }
-        buf.drain(..end);
-        if eof {
-            break;
-        }
-    }
-    if annotations.is_empty() {
+    let all_read = read_pieces_on_cores(buf, eof, &mut fill, &quotes, |part| {
+        let base = saved.skeleton.len();
+        saved.skeleton.push_str(&part.text);
+        saved.holes.extend(part.holes.into_iter().map(|mut h| {
+            h.at += base;
+            h
+        }));
+        annotations.extend(part.annotations);
+    });
+    if !all_read || annotations.is_empty() {
         return Streamed::NotOurs;
     }
     saved.skeleton.push_str(BLOCK_LIST_CLOSE);
     saved.skeleton.shrink_to_fit();
     sidecar.annotations = annotations;
     Streamed::Read(Box::new(sidecar), disk, saved)
+}
+
+/// Read the blocks that follow `buf` (the start of the body) in pieces,
+/// `fill` adding the next piece of the file to a buffer: this thread reads
+/// and cuts the pieces after a block's last line, one worker per core
+/// checks each for UTF-8 and reads its blocks, and `take` gets the parts in
+/// the file's order as they come. Reading, checking and parsing overlap, and
+/// no core waits for the slowest part of a piece. False when the text is
+/// not all whole blocks of our layout or a read failed.
+fn read_pieces_on_cores(
+    mut buf: Vec<u8>,
+    mut eof: bool,
+    fill: &mut dyn FnMut(&mut Vec<u8>, &mut bool) -> bool,
+    quotes: &sidecar_fast::ArticleQuotes,
+    mut take: impl FnMut(ReadPart),
+) -> bool {
+    use std::sync::{Mutex, mpsc};
+    let workers = crate::store::cores();
+    // Pieces waiting for a worker: with one being read by each, at most
+    // twice `workers` pieces are in memory.
+    let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Option<ReadPart>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || {
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((n, piece)) = next else { return };
+                    // A bug in the reader must not leave the window loading
+                    // for ever: the whole read then reports what it finds.
+                    let part = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        simdutf8::basic::from_utf8(&piece)
+                            .ok()
+                            .and_then(|body| read_blocks(body, quotes))
+                    }))
+                    .ok()
+                    .flatten();
+                    if done_tx.send((n, part)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut in_order = InOrder::default();
+        let mut sent = 0;
+        let mut ok = true;
+        loop {
+            if !eof && !fill(&mut buf, &mut eof) {
+                ok = false;
+                break;
+            }
+            let end = if eof {
+                match buf.strip_suffix(BLOCK_LIST_CLOSE.as_bytes()) {
+                    Some(body) => body.len(),
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            } else {
+                match rfind(&buf, BLOCK_BREAK.as_bytes()) {
+                    Some(i) => i + 1,
+                    // One block longer than a piece: read on.
+                    None => continue,
+                }
+            };
+            // The cut follows a `\n`, so each piece is UTF-8 exactly when
+            // the whole is.
+            let rest = buf.split_off(end);
+            if !buf.is_empty() {
+                if work_tx.send((sent, buf)).is_err() {
+                    ok = false;
+                    break;
+                }
+                sent += 1;
+            }
+            buf = rest;
+            while let Ok((n, part)) = done_rx.try_recv() {
+                ok &= in_order.put(n, part, &mut take);
+            }
+            if eof || !ok {
+                break;
+            }
+        }
+        drop(work_tx);
+        for (n, part) in done_rx.iter() {
+            ok &= in_order.put(n, part, &mut take);
+        }
+        ok && in_order.next == sent
+    })
+}
+
+/// Parts that came before those ahead of them in the file.
+#[derive(Default)]
+struct InOrder {
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, ReadPart>,
+}
+
+impl InOrder {
+    /// Part `n` (or `None`: it could not be read), handing `take` every
+    /// part that is next in order; false once any part could not be read.
+    fn put(&mut self, n: usize, part: Option<ReadPart>, take: &mut impl FnMut(ReadPart)) -> bool {
+        let Some(part) = part else { return false };
+        self.waiting.insert(n, part);
+        while let Some(part) = self.waiting.remove(&self.next) {
+            take(part);
+            self.next += 1;
+        }
+        true
+    }
 }
 
 /// The blocks of one piece, read by one thread.
@@ -154,25 +242,19 @@ struct ReadPart {
     holes: Vec<Hole>,
 }
 
-/// `body` (whole blocks) cut at block starts into one part per core, each
-/// read on its own thread; `None` for a part the fast reader could not read.
-fn read_blocks_on_cores(body: &str, article: &Article) -> Vec<Option<ReadPart>> {
-    read_on_cores_by_block(body, |slice| read_blocks(slice, article))
-}
-
 /// Whole blocks, each followed by `,\n`, read by the fast reader.
-fn read_blocks(mut rest: &str, article: &Article) -> Option<ReadPart> {
+fn read_blocks(mut rest: &str, quotes: &sidecar_fast::ArticleQuotes) -> Option<ReadPart> {
     let mut part = ReadPart {
         annotations: Vec::with_capacity(rest.len() / 400),
         text: String::with_capacity(rest.len() / 2),
         holes: Vec::new(),
     };
-    let text = article.shared_text();
+    let text = quotes.article().shared_text();
     while !rest.is_empty() {
         if !rest.starts_with(BLOCK_START) {
             return None;
         }
-        let (a, after, span) = sidecar_fast::annotation_in(rest, article)?;
+        let (a, after, span) = sidecar_fast::annotation_in(rest, quotes)?;
         let after = after.strip_prefix(",\n")?;
         let block = &rest[..rest.len() - after.len()];
         // The reader gives a span only for a quote written as ron writes it.
@@ -252,6 +334,50 @@ mod tests {
             assert_eq!(saved.hole_count(), shared);
             let quotes: usize = sc.annotations.iter().map(|a| a.quote.len()).sum();
             assert!(saved.skeleton_len() < text.len() - quotes / 2);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Any article with spans over it, some quotes not its text: read
+        /// in pieces on the workers, in any piece size, it is what ron reads
+        /// and its text is kept byte for byte.
+        #[test]
+        fn any_sidecar_read_in_pieces_is_rons(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'b', ' ', '.', '\n', '"', '\\', '\'', '\t', '\u{301}', '\u{a0}', '\u{ad}',
+                'é', '«', '👋', 'س', '\u{200f}', '\u{7f}', '\u{0}',
+            ]), 40..400),
+            spans in proptest::collection::vec((0usize..400, 0usize..120, 0usize..8), 1..60),
+            piece in 40usize..600,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let article = Article::new(String::from_iter(chars));
+            let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+            let len = article.char_len();
+            let anns: Vec<Annotation> = spans
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &(start, n, other))| {
+                    let start = start % len;
+                    let range = CharRange::from_usize(start, (start + n).min(len));
+                    let mut a = Annotation::new(&article, range, Label::ALL[i % 3], "ana", now, Origin::Manual)?;
+                    if other == 0 {
+                        a.quote = format!("{}\"x", a.quote).into();
+                    }
+                    Some(a)
+                })
+                .collect();
+            proptest::prop_assume!(!anns.is_empty());
+            let path = dir.path().join("a.txt.ann.ron");
+            let text = to_string(&Sidecar::new("a.txt", "utf-8", &article, anns));
+            fs::write(&path, &text).unwrap();
+            let whole = parse(&text, &path).unwrap();
+            let Streamed::Read(sc, _, saved) = read_in_pieces(&path, &article, piece) else {
+                panic!("not read in pieces of {piece}")
+            };
+            proptest::prop_assert_eq!(*sc, whole);
+            proptest::prop_assert_eq!(saved.to_text(), text);
         }
     }
 
