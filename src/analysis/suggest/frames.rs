@@ -1498,9 +1498,15 @@ impl Reader<'_, '_> {
                 .then(|| (0..qi).rev().find(|&k| text.quotations[k].depth == 0))
                 .flatten()
                 .and_then(|k| self.quote_frame[k]);
-            let own = (previous_part.is_none() && !self.frame_sentence.contains(&si))
-                .then(|| self.introducing_subject(sentence, q))
-                .flatten();
+            let own = previous_part
+                .is_none()
+                .then(|| self.signature(q))
+                .flatten()
+                .or_else(|| {
+                    (previous_part.is_none() && !self.frame_sentence.contains(&si))
+                        .then(|| self.introducing_subject(sentence, q))
+                        .flatten()
+                });
             let fi =
                 previous_part.or_else(|| own.is_none().then(|| self.frame_for_loose(si)).flatten());
             if let Some(source) = own {
@@ -1651,6 +1657,33 @@ impl Reader<'_, '_> {
                 end: toks[subject.end - 1].end,
             },
             kind: names::kind_of(toks, subject),
+            antecedent: None,
+        })
+    }
+
+    /// The name signed after quotation `q` with a dash, as epigraphs and
+    /// vox pops are (`“…” ― Carla Sanchez`, `“…” — Sen. Ida Moss.`): a dash,
+    /// then a run of names that ends its line or sentence.
+    fn signature(&self, q: &Quotation) -> Option<Source> {
+        let toks = self.toks();
+        let k = self.text.tok_at(q.end);
+        let dash = toks.get(k)?;
+        if !(dash.is('―') || dash.is('—') || dash.is('–') || dash.is('-')) {
+            return None;
+        }
+        let run = names::name_run(toks, k + 1)?;
+        let ends = toks
+            .get(run.end)
+            .is_none_or(|t| t.gap == Gap::Line || t.is('.') || t.is(',') || t.is('('));
+        if !ends || toks[k + 1].gap == Gap::Line {
+            return None;
+        }
+        Some(Source {
+            span: Span {
+                start: toks[run.first].start,
+                end: toks[run.end - 1].end,
+            },
+            kind: names::kind_of(toks, run),
             antecedent: None,
         })
     }
@@ -2260,6 +2293,19 @@ mod tests {
         assert_eq!(
             frames("Vale then emailed selected donors saying that the fund was empty."),
             ["Vale | saying | C:that the fund was empty"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_signed_with_a_dash_is_the_signers() {
+        assert_eq!(
+            frames(
+                "“The bridge must be fixed before winter.” ― Carla Mendes\n“Not again.” — Sen. Ida Moss."
+            ),
+            [
+                "Carla Mendes |  | Q:“The bridge must be fixed before winter.”",
+                "Sen. Ida Moss |  | Q:“Not again.”"
+            ]
         );
     }
 
