@@ -267,6 +267,22 @@ impl Reader<'_, '_> {
         out
     }
 
+    /// True when `cue` is a verb of thought or intent (`thinks`, `wants`,
+    /// `plans`), not of speech.
+    fn is_attitude(&self, cue: CueMatch) -> bool {
+        let Some(t) = self.toks().get(cue.first) else {
+            return false;
+        };
+        let lower = t.s.to_lowercase();
+        [
+            "think", "thought", "believe", "feel", "felt", "expect", "hope", "fear", "want",
+            "wish", "plan", "intend", "doubt", "favor", "favour", "see", "saw",
+        ]
+        .iter()
+        .any(|stem| lower.starts_with(stem))
+            && !is_in(&["seem", "seems", "seemed"], &lower)
+    }
+
     /// True when the word before `cue` makes it a noun: a determiner (`the
     /// claims`, `his warnings`) or a preposition (`of disputes`, `in
     /// reports`).
@@ -605,6 +621,16 @@ impl Reader<'_, '_> {
             {
                 chosen.pop();
                 chosen.push(c);
+                continue;
+            }
+            // `He says he is proud and expects to win`: a verb of thought or
+            // intent inside what a frame reports is part of its content.
+            if !p.inverted
+                && !c.inverted
+                && c.clause_start > p.cue.end
+                && !self.is_attitude(p.cue)
+                && self.is_attitude(c.cue)
+            {
                 continue;
             }
             let after_inverted = p.inverted && c.clause_start >= p.source.end;
@@ -2177,6 +2203,22 @@ mod tests {
         // Not when the sentence goes on after it, nor without the colon.
         assert!(frames("The crowd had one message: “Go Home” and little else.").is_empty());
         assert!(frames("The crowd carried a “Go Home” banner.").is_empty());
+    }
+
+    #[test]
+    fn a_verb_of_thought_inside_a_reported_clause_stays_in_its_content() {
+        assert_eq!(
+            frames("Lund says he is proud of the dam and expects it to hold “for a century.”"),
+            ["Lund | says | C:he is proud of the dam and expects it to hold “for a century.”"]
+        );
+        // A verb of speech still opens a frame of its own.
+        assert_eq!(
+            frames("Lund says he is proud of the dam, and he added that “it will hold.”"),
+            [
+                "Lund | says | C:he is proud of the dam",
+                "he (Lund) | added | C:that “it will hold.”"
+            ]
+        );
     }
 
     #[test]
