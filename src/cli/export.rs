@@ -12,6 +12,7 @@ use crate::cli::paths;
 use crate::formats::{self, ExportDoc, Omission, conll, hf};
 use crate::model::annotation::{Annotation, Label, Status};
 use crate::store::article_file;
+use crate::store::output::Output;
 use crate::store::sidecar;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
@@ -94,8 +95,9 @@ struct Job {
 /// The conversion of one article, ready to be written in order.
 #[derive(Default)]
 struct Converted {
-    /// Text for the main output (a JSONL line, a CoNLL document, a task).
-    text: String,
+    /// Bytes for the main output (a JSONL line, a CoNLL document, a task),
+    /// in parts written one after the other.
+    text: Vec<Vec<u8>>,
     /// Tokens and tags, for hf (ids are assigned in output order).
     bio: Option<conll::Bio>,
     spans: usize,
@@ -156,17 +158,18 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         ),
         _ => None,
     };
-    let mut sink: Box<dyn Write> = match (format, &args.out) {
-        (ExportFormat::Brat | ExportFormat::Citron, _) => Box::new(std::io::sink()),
+    // Written in big chunks on a thread of its own; `--out FILE` replaces
+    // the file only once the export is complete.
+    let mut sink = match (format, &args.out) {
+        (ExportFormat::Brat | ExportFormat::Citron, _) => Output::discard(),
         (ExportFormat::Hf, _) => match &hf_provisional {
-            Some(f) => Box::new(std::io::BufWriter::new(f.try_clone()?)),
-            None => Box::new(std::io::sink()),
+            Some(f) => Output::file(f.try_clone()?),
+            None => Output::discard(),
         },
-        (_, Some(file)) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(file)
-                .with_context(|| format!("{}: cannot create", file.display()))?,
-        )),
-        (_, None) => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        (_, Some(file)) => {
+            Output::replacing(file).with_context(|| format!("{}: cannot create", file.display()))?
+        }
+        (_, None) => Output::stdout(),
     };
     let progress = std::io::stderr().is_terminal() && jobs.len() > 1;
     let mut tag_ids = hf::TagIds::default();
@@ -210,15 +213,16 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
             sink.write_all(if first_task { b"\n" } else { b",\n" })?;
             first_task = false;
         }
-        sink.write_all(c.text.as_bytes())?;
+        for part in c.text {
+            sink.write_owned(part)?;
+        }
         Ok(())
     };
     convert_all(&jobs, format, &filter, out_dir.as_deref(), &mut write_one)?;
     if format == ExportFormat::Labelstudio {
         sink.write_all(b"\n]\n")?;
     }
-    sink.flush().context("writing the output")?;
-    drop(sink);
+    sink.finish().context("writing the output")?;
     if progress {
         eprint!("\r\x1b[K");
     }
@@ -521,15 +525,17 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
     c.spans = chosen.len();
     let mut omitted: Vec<Omission> = Vec::new();
     match format {
-        ExportFormat::Spacy => c.text = formats::spacy::export_line(&doc, &mut omitted),
-        ExportFormat::Doccano => c.text = formats::doccano::export_line(&doc, &mut omitted),
+        ExportFormat::Spacy => c.text = formats::spacy::export_line_parts(&doc, &mut omitted),
+        ExportFormat::Doccano => {
+            c.text = vec![formats::doccano::export_line(&doc, &mut omitted).into_bytes()]
+        }
         ExportFormat::DoccanoRelations => {
-            c.text = formats::doccano::export_relations_line(&doc, &mut omitted);
+            c.text = vec![formats::doccano::export_relations_line(&doc, &mut omitted).into_bytes()];
         }
         ExportFormat::Labelstudio => {
             let id = job.index as u64 + 1;
             let task = formats::labelstudio::export_task(&doc, id, &mut omitted);
-            c.text = serde_json::to_string(&task).unwrap_or_default();
+            c.text = vec![serde_json::to_vec(&task).unwrap_or_default()];
             report_labelstudio_authors(&mut c, &shown.to_string(), &chosen);
         }
         ExportFormat::Conll | ExportFormat::Hf => {
@@ -550,7 +556,7 @@ fn convert(job: &Job, format: ExportFormat, filter: &Filter, out_dir: Option<&Pa
                 c.kinds = schema.entity_kinds;
             }
             if format == ExportFormat::Conll {
-                c.text = conll::export_doc(&bio);
+                c.text = vec![conll::export_doc(&bio).into_bytes()];
             } else {
                 c.bio = Some(bio);
             }

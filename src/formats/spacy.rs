@@ -209,14 +209,25 @@ struct OutMeta<'a> {
 /// its text, and joined in order: the line is the same bytes as the whole
 /// record serialized at once.
 pub fn export_line(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>) -> String {
+    let line = export_line_parts(doc, omitted).concat();
+    // SAFETY: the parts are UTF-8 and cut at ASCII bytes (see
+    // `export_line_in`).
+    unsafe { String::from_utf8_unchecked(line) }
+}
+
+/// [`export_line`] as parts to be written one after the other (the text,
+/// then one part per slice of spans, then the rest), so a big line is
+/// never copied into one buffer.
+pub fn export_line_parts(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>) -> Vec<Vec<u8>> {
     export_line_in(doc, omitted, PARALLEL_SPANS)
 }
 
 /// Spans per slice serialized on its own thread.
 const PARALLEL_SPANS: usize = 4096;
 
-/// [`export_line`] with the spans in slices of `chunk`.
-fn export_line_in(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>, chunk: usize) -> String {
+/// [`export_line_parts`] with the spans in slices of `chunk`. Every part
+/// is UTF-8 (serde_json writes UTF-8, the rest is ASCII).
+fn export_line_in(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>, chunk: usize) -> Vec<Vec<u8>> {
     let meta = doc.article.meta();
     let out_meta = OutMeta {
         source: doc.source,
@@ -231,31 +242,40 @@ fn export_line_in(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>, chunk: usize
     let text = doc.article.text();
     // The fields in `OutRecord`'s order, as serde_json writes a struct.
     let mut line: Vec<u8> = Vec::new();
-    let spans = if doc.annotations.len() <= chunk {
+    let mut parts = Vec::new();
+    if doc.annotations.len() <= chunk {
+        // One part: a small line is cheaper whole.
         line.reserve(text.len() + doc.annotations.len() * 200 + 256);
         write_text(&mut line, text);
-        vec![json_elements(doc.annotations, out_span)]
+        line.extend_from_slice(b",\"spans\":[");
+        json_elements(&mut line, doc.annotations, out_span);
     } else {
         std::thread::scope(|scope| {
             let slices: Vec<_> = doc
                 .annotations
                 .chunks(chunk)
-                .map(|slice| scope.spawn(move || json_elements(slice, out_span)))
+                .enumerate()
+                .map(|(i, slice)| {
+                    scope.spawn(move || {
+                        let mut part = Vec::with_capacity(slice.len() * 200 + 1);
+                        if i > 0 {
+                            part.push(b',');
+                        }
+                        json_elements(&mut part, slice, out_span);
+                        part
+                    })
+                })
                 .collect();
-            line.reserve(text.len() + doc.annotations.len() * 200 + 256);
-            write_text(&mut line, text);
-            slices
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
-    line.extend_from_slice(b",\"spans\":[");
-    for (i, part) in spans.iter().enumerate() {
-        if i > 0 && !part.is_empty() {
-            line.push(b',');
-        }
-        line.extend_from_slice(part);
+            let mut head = Vec::with_capacity(text.len() + text.len() / 8 + 64);
+            write_text(&mut head, text);
+            head.extend_from_slice(b",\"spans\":[");
+            parts.push(head);
+            parts.extend(
+                slices
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
+            );
+        });
     }
     line.extend_from_slice(b"],\"meta\":");
     // Writing JSON to a Vec fails only on a map with non-string keys,
@@ -264,10 +284,8 @@ fn export_line_in(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>, chunk: usize
     line.extend_from_slice(b",\"links\":");
     let _ = serde_json::to_writer(&mut line, &links);
     line.extend_from_slice(b"}\n");
-    // SAFETY: serde_json writes UTF-8 (its own `to_string` skips the check
-    // for the same reason), and the rest is ASCII. Checking again was 3 %
-    // of a corpus export.
-    unsafe { String::from_utf8_unchecked(line) }
+    parts.push(line);
+    parts
 }
 
 /// `{"text":` and the text as a JSON string.
@@ -277,16 +295,18 @@ fn write_text(line: &mut Vec<u8>, text: &str) {
 }
 
 /// What `serde_json` writes for `annotations` as a list of [`OutSpan`]s,
-/// without the brackets.
-fn json_elements(annotations: &[Annotation], span: fn(&Annotation) -> OutSpan<'_>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(annotations.len() * 200);
+/// without the brackets, appended to `out`.
+fn json_elements(
+    out: &mut Vec<u8>,
+    annotations: &[Annotation],
+    span: fn(&Annotation) -> OutSpan<'_>,
+) {
     for (i, a) in annotations.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        let _ = serde_json::to_writer(&mut out, &span(a));
+        let _ = serde_json::to_writer(&mut *out, &span(a));
     }
-    out
 }
 
 fn out_span(a: &Annotation) -> OutSpan<'_> {
@@ -373,8 +393,8 @@ mod tests {
             let once = serde_json::to_string(&rec).unwrap() + "\n";
             for chunk in [1, 2, 3, 64, n.max(1), usize::MAX] {
                 let mut omitted = Vec::new();
-                let line = export_line_in(&doc, &mut omitted, chunk);
-                assert_eq!(line, once, "{n} spans in slices of {chunk}");
+                let line = export_line_in(&doc, &mut omitted, chunk).concat();
+                assert_eq!(line, once.as_bytes(), "{n} spans in slices of {chunk}");
                 assert_eq!(omitted, omitted_once);
             }
         }

@@ -297,6 +297,7 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ArticleError> {
         });
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    crate::store::advise_huge_pages(bytes.spare_capacity_mut());
     file.read_to_end(&mut bytes).map_err(io)?;
     Ok(bytes)
 }

@@ -4,6 +4,7 @@
 //! - [`article_file`]: an article file (decoded, normalised) with its sidecar;
 //! - [`sidecar`]: the RON sidecar, written atomically;
 //! - [`journal`]: the crash journal of unsaved edits;
+//! - [`output`]: a command's output (stdout, or a file replaced when complete);
 //! - [`schema`]: the optional `marginalia.ron` label schema;
 //! - [`walk`] and [`corpus`]: finding articles under folders;
 //! - [`import`]: the file side of the import pipeline (inputs, articles,
@@ -17,6 +18,7 @@ pub mod article_file;
 pub mod corpus;
 pub mod import;
 pub mod journal;
+pub mod output;
 pub mod schema;
 pub mod session;
 pub mod sidecar;
@@ -30,4 +32,34 @@ pub mod walk;
 pub fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Below this many bytes a buffer is not worth [`advise_huge_pages`].
+pub const HUGE_PAGE_BYTES: usize = 4 << 20;
+
+/// Ask the kernel to back `memory` with huge pages (2 MiB) where it can,
+/// before it is first written: a big buffer then takes one page fault per
+/// 2 MiB instead of 512. `export` of one 22 MB sidecar took 24,900 page
+/// faults, half of its system time. Linux only, and only buffers of at least
+/// [`HUGE_PAGE_BYTES`]; elsewhere, or if the kernel declines, nothing changes.
+pub fn advise_huge_pages<T>(memory: &[T]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let bytes = std::mem::size_of_val(memory);
+        if bytes < HUGE_PAGE_BYTES {
+            return;
+        }
+        let from = (memory.as_ptr() as usize).next_multiple_of(PAGE);
+        let to = (memory.as_ptr() as usize + bytes) / PAGE * PAGE;
+        if to > from {
+            // SAFETY: the range lies inside `memory`, which we own; the
+            // advice changes how pages are backed, never their contents.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = memory;
 }

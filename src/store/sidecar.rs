@@ -301,6 +301,7 @@ fn parse_blocks(text: &str, options: &ron::Options) -> Option<Sidecar> {
     let mut pieces = pieces.into_iter();
     let mut all = pieces.next().flatten()?;
     all.reserve_exact(len - all.len());
+    crate::store::advise_huge_pages(all.spare_capacity_mut());
     for piece in pieces {
         all.extend(piece?);
     }
@@ -363,6 +364,7 @@ const MIN_PARALLEL_BYTES: usize = 256 * 1024;
 /// a block it does not know is read by ron, up to the next block start.
 fn parse_block_slice(slice: &str, options: &ron::Options) -> Option<Vec<Annotation>> {
     let mut out = Vec::with_capacity(slice.len() / 400);
+    crate::store::advise_huge_pages(out.spare_capacity_mut());
     let mut rest = slice;
     loop {
         match sidecar_fast::annotation_list(rest, &mut out) {
@@ -1085,6 +1087,7 @@ fn read_in_halves(
 ) -> std::io::Result<Result<String, std::string::FromUtf8Error>> {
     use std::io::{Read as _, Seek as _};
     let mut bytes = vec![0u8; len];
+    crate::store::advise_huge_pages(&bytes);
     #[cfg(unix)]
     let read = {
         use std::os::unix::fs::FileExt as _;
