@@ -21,9 +21,10 @@
 //! ```
 
 use crate::model::annotation::{Annotation, Annotations};
+use serde::{Deserialize, Serialize};
 
-/// One reversible change.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One reversible change (serialized in the crash journal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Edit {
     /// Add an annotation.
     Insert(Annotation),
@@ -65,6 +66,21 @@ impl Edit {
             Edit::Remove(a) => set.remove(&a.id).is_some(),
             Edit::Update { after, .. } => set.replace((**after).clone()).is_some(),
         }
+    }
+
+    /// Apply to a set only when the set holds exactly what the edit
+    /// expects (no annotation with an inserted id; the very annotation
+    /// removed or updated), as when replaying edits on the state they were
+    /// made on. Returns false, leaving the set unchanged, otherwise.
+    pub fn apply_exactly(&self, set: &mut Annotations) -> bool {
+        let fits = match self {
+            Edit::Insert(a) => set.get(&a.id).is_none(),
+            Edit::Remove(a) => set.get(&a.id) == Some(a),
+            Edit::Update { before, after } => {
+                before.id == after.id && set.get(&before.id) == Some(&**before)
+            }
+        };
+        fits && self.apply_to(set)
     }
 }
 
@@ -114,6 +130,18 @@ impl History {
         }
         self.undo.push(change);
         true
+    }
+
+    /// The change the last [`History::apply`] or [`History::redo`] applied
+    /// (the top of the undo stack).
+    pub fn last_done(&self) -> Option<&Change> {
+        self.undo.last()
+    }
+
+    /// The change the last [`History::undo`] took back (the top of the redo
+    /// stack): the set changed by its inverse edits, in reverse order.
+    pub fn last_undone(&self) -> Option<&Change> {
+        self.redo.last()
     }
 
     /// True when there is something to undo.

@@ -11,6 +11,7 @@ use crate::model::decode::TextEncoding;
 use crate::model::edit::{Change, Edit, History};
 use crate::model::offset::{CharOffset, CharRange};
 use crate::store::article_file::{self, ArticleFile, OpenError};
+use crate::store::journal;
 use crate::store::sidecar::{self, DiskState, SidecarError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -98,6 +99,9 @@ pub struct Session {
     pub annotations: Annotations,
     /// Undo/redo stacks.
     pub history: History,
+    /// The edits since the sidecar was last read or written, for the crash
+    /// journal (which takes them; see [`crate::store::journal::Unsaved`]).
+    pub unsaved: journal::Unsaved,
     /// The sidecar's note on the whole article, written back on save.
     pub note: Option<String>,
     /// Fingerprints of what `suggest` has suggested in this article (sorted),
@@ -397,6 +401,7 @@ impl Session {
             file,
             annotations,
             history: History::default(),
+            unsaved: journal::Unsaved::default(),
             note: None,
             suggested: Vec::new(),
             sidecar_path,
@@ -430,6 +435,7 @@ impl Session {
         self.file = file;
         self.annotations = Annotations::from_vec(annotations);
         self.history.clear();
+        self.unsaved.mark_replaced();
         self.mark_changed(now_s);
     }
 
@@ -479,17 +485,39 @@ impl Session {
 
     /// Apply a user action; returns false when nothing changed.
     pub fn apply(&mut self, change: Change, now_s: f64) -> bool {
-        self.edit_history(now_s, |h, set| h.apply(set, change) > 0)
+        let changed = self.edit_history(now_s, |h, set| h.apply(set, change) > 0);
+        if changed && let Some(done) = self.history.last_done() {
+            self.unsaved.log(done.iter().cloned());
+        }
+        changed
     }
 
     /// Undo the last action.
     pub fn undo(&mut self, now_s: f64) -> bool {
-        self.edit_history(now_s, History::undo)
+        let changed = self.edit_history(now_s, History::undo);
+        if changed && let Some(undone) = self.history.last_undone() {
+            self.unsaved.log(undone.iter().rev().map(Edit::inverse));
+        }
+        changed
     }
 
     /// Redo the last undone action.
     pub fn redo(&mut self, now_s: f64) -> bool {
-        self.edit_history(now_s, History::redo)
+        let changed = self.edit_history(now_s, History::redo);
+        if changed && let Some(done) = self.history.last_done() {
+            self.unsaved.log(done.iter().cloned());
+        }
+        changed
+    }
+
+    /// What the crash journal's edits apply to: the sidecar as last read
+    /// or written.
+    pub fn journal_base(&self) -> journal::Base {
+        journal::Base {
+            generation: self.unsaved.base,
+            sidecar: self.sidecar_path.clone(),
+            disk: self.disk.clone(),
+        }
     }
 
     /// Every change goes through here: wait for a background load first, so
@@ -688,6 +716,9 @@ impl Session {
             Ok(()) => SaveState::Saved,
             Err(_) => SaveState::Failed,
         };
+        if result.is_ok() {
+            self.unsaved.rebase();
+        }
         result
     }
 
@@ -726,6 +757,9 @@ impl Session {
             Ok(()) => SaveState::Saved,
             Err(_) => SaveState::Failed,
         };
+        if result.is_ok() {
+            self.unsaved.rebase();
+        }
         result
     }
 

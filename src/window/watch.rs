@@ -18,7 +18,7 @@ use crate::model::decode::EncodingSource;
 use crate::model::edit::{Change, Edit};
 use crate::model::reanchor;
 use crate::store::article_file;
-use crate::store::journal::{self, Journal, Record};
+use crate::store::journal::{self, Found, Journal, Record};
 use crate::store::session::changed_message;
 use crate::store::session::{SaveState, Session};
 use crate::store::sidecar::{self, DiskState};
@@ -53,6 +53,10 @@ pub struct Watch {
     base_pending: bool,
     journal: Option<Journal>,
     journal_on_disk: bool,
+    /// The journal is read once the sidecar has loaded (its edits apply to it).
+    recovery_pending: bool,
+    /// What to tell the analyst about a journal that could not be applied.
+    journal_notice: Option<String>,
     /// When the first change not yet journaled was seen.
     unjournaled_since: Option<Instant>,
     seen_revision: u64,
@@ -110,13 +114,11 @@ impl Watch {
         // The session holds the sidecar as loaded: no second read and parse
         // (a 50,000-annotation sidecar takes longer to parse than to open).
         let base = Base::of(doc);
-        let restore = journal::recover(path)
-            .ok()
-            .flatten()
-            .filter(|r| r.annotations != doc.annotations.as_slice());
-        Watch {
+        let mut watch = Watch {
             journal_on_disk: journal::journal_path(path).exists(),
-            restore,
+            recovery_pending: true,
+            journal_notice: None,
+            restore: None,
             disk_change: None,
             base,
             base_pending: doc.is_loading(),
@@ -126,6 +128,43 @@ impl Watch {
             seen_disk: Some(doc.disk.clone()),
             article_disk: Some(DiskState::probe(path)),
             next_probe_s: 0.0,
+        };
+        if !doc.is_loading() {
+            watch.recover(doc);
+        }
+        watch
+    }
+
+    /// Read the journal left by a session that ended without saving: its
+    /// work is offered back ([`Watch::restore`]); work made against another
+    /// sidecar than the one loaded is set aside and reported, never applied.
+    fn recover(&mut self, doc: &Session) {
+        self.recovery_pending = false;
+        let path = &doc.file.path;
+        match journal::recover(path, doc.annotations.as_slice(), &doc.disk) {
+            Ok(Some(Found::Work(record))) => {
+                self.restore = (record.annotations != doc.annotations.as_slice()).then_some(record);
+            }
+            Ok(Some(Found::Stale { at, reason })) => {
+                let when = at.map_or_else(String::new, |t| {
+                    format!(
+                        " from {}",
+                        t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S")
+                    )
+                });
+                let kept = match journal::set_aside(path) {
+                    Ok(to) => format!("it is kept in {}", to.display()),
+                    Err(e) => format!("it could not be set aside: {e}"),
+                };
+                self.journal_on_disk = false;
+                self.journal_notice = Some(format!(
+                    "Unsaved work{when} in the crash journal was not restored: {reason}; {kept}."
+                ));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.journal_notice = Some(format!("Crash journal not read: {e}"));
+            }
         }
     }
 }
@@ -182,6 +221,13 @@ impl Watch {
             self.base = Base::of(doc);
             self.base_pending = false;
         }
+        if self.recovery_pending && !doc.is_loading() {
+            self.recover(doc);
+        }
+        if let Some(notice) = self.journal_notice.take() {
+            doc.notices.push(notice.clone());
+            report.message = Some(notice);
+        }
         self.journal_frame(doc, &mut report);
         // Our own save: this is the new BASE.
         if self.seen_disk.as_ref() != Some(&doc.disk) {
@@ -206,7 +252,7 @@ impl Watch {
     }
 
     /// Record changes in the journal, flush when due, delete it once saved.
-    fn journal_frame(&mut self, doc: &Session, report: &mut WatchReport) {
+    fn journal_frame(&mut self, doc: &mut Session, report: &mut WatchReport) {
         let Some(journal) = &mut self.journal else {
             return;
         };
@@ -215,7 +261,7 @@ impl Watch {
             report.repaint_after = Some(report.repaint_after.map_or(d, |r| r.min(d)));
         };
         let revision = doc.annotations.revision();
-        if doc.is_dirty() && revision != self.seen_revision {
+        if doc.is_dirty() && (revision != self.seen_revision || journal.wants_snapshot()) {
             self.unjournaled_since.get_or_insert(now);
         }
         self.seen_revision = revision;
@@ -227,7 +273,10 @@ impl Watch {
             if wait.is_zero() {
                 self.unjournaled_since = None;
                 if doc.is_dirty() {
-                    if let Err(e) = journal.record(doc.annotations.as_slice(), now) {
+                    let base = doc.journal_base();
+                    let written =
+                        journal.record(&base, &mut doc.unsaved, doc.annotations.as_slice(), now);
+                    if let Err(e) = written {
                         report.message = Some(format!("Crash journal not written: {e}"));
                     }
                     self.journal_on_disk = true;
@@ -242,7 +291,11 @@ impl Watch {
         if let Some(due) = journal.next_due() {
             wake(due.saturating_duration_since(now));
         }
-        if !doc.is_dirty() && self.journal_on_disk && self.restore.is_none() {
+        if !doc.is_dirty()
+            && self.journal_on_disk
+            && self.restore.is_none()
+            && !self.recovery_pending
+        {
             match journal.discard() {
                 Ok(()) => self.journal_on_disk = false,
                 Err(e) => report.message = Some(format!("Crash journal not deleted: {e}")),
@@ -286,6 +339,7 @@ impl Watch {
             Ok(None) => {
                 // Deleted by the other writer: our next save recreates it.
                 doc.disk = DiskState::Absent;
+                doc.unsaved.mark_replaced();
                 doc.save_state = SaveState::Unsaved;
                 self.disk_change = None;
                 return Ok("The sidecar was deleted on disk; save to write yours".into());
@@ -303,6 +357,8 @@ impl Watch {
         drop(theirs);
         self.base = Base::Text(Arc::new(sidecar::SavedText::whole(text)));
         doc.disk = disk.clone();
+        // The merge is not edits of the sidecar now on disk.
+        doc.unsaved.mark_replaced();
         self.seen_disk = Some(disk);
         doc.save_state = SaveState::Unsaved;
         self.disk_change = None;
