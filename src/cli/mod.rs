@@ -147,6 +147,11 @@ pub enum Command {
         /// Time frames by the UI thread's CPU time, not the wall clock (steadier on a busy machine).
         #[arg(long)]
         cpu_clock: bool,
+        /// After the tag, make this many more, about a second apart, before
+        /// saving: what the crash journal costs while work is unsaved
+        /// (`unsaved_*` figures).
+        #[arg(long, default_value_t = 0)]
+        unsaved_edits: usize,
     },
     /// Bench helper: write a deterministic generated article and its sidecar.
     #[command(name = "__gen-article", hide = true)]
@@ -314,6 +319,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             fling_frames,
             reference,
             cpu_clock,
+            unsaved_edits,
         } => bench::run(
             &article,
             reference.as_deref(),
@@ -324,6 +330,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
                 height_points: height,
                 fling_frames,
                 cpu_clock,
+                unsaved_edits,
             },
         ),
         Command::GenArticle {

@@ -35,6 +35,23 @@ pub struct BenchConfig {
     /// on a loaded machine, what the frames cost rather than how long they
     /// waited for a core (Unix; elsewhere the wall clock).
     pub cpu_clock: bool,
+    /// Tags made after the timed one, about a second apart and never saved
+    /// until the save: the crash journal's cost while work is unsaved.
+    pub unsaved_edits: usize,
+}
+
+/// What unsaved work cost while the crash journal kept it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnsavedCost {
+    /// Tags made.
+    pub edits: usize,
+    /// CPU time of the window's thread over those tags and their frames.
+    pub window_cpu_ms: f64,
+    /// CPU time of the whole process (the journal's writer included).
+    pub process_cpu_ms: f64,
+    /// Peak resident memory while the work was unsaved (VmHWM, reset at
+    /// the start), when known.
+    pub peak_rss_mb: Option<f64>,
 }
 
 /// What was measured, in milliseconds (memory in MiB).
@@ -65,6 +82,8 @@ pub struct BenchReport {
     pub fling_median_ms: f64,
     /// 99th percentile of the fling's frames.
     pub fling_p99_ms: f64,
+    /// `--unsaved-edits`: the cost of unsaved work.
+    pub unsaved: Option<UnsavedCost>,
 }
 
 impl BenchReport {
@@ -85,7 +104,15 @@ impl BenchReport {
             self.ready_ms,
             self.fling_median_ms,
             self.fling_p99_ms,
-        )
+        ) + &self.unsaved.as_ref().map_or_else(String::new, |u| {
+            let rss = u
+                .peak_rss_mb
+                .map_or_else(|| "unknown".to_owned(), |m| format!("{m:.1}"));
+            format!(
+                " unsaved_edits={} unsaved_window_cpu_ms={:.1} unsaved_cpu_ms={:.1} unsaved_peak_rss_mb={rss}",
+                u.edits, u.window_cpu_ms, u.process_cpu_ms
+            )
+        })
     }
 }
 
@@ -210,6 +237,10 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     let resize = driver.frame(&mut app, Vec::new());
     driver.frame(&mut app, Vec::new());
     let tag = tag_timed(&mut driver, &mut app)?;
+    let peak_before_unsaved = peak_rss_mb();
+    let unsaved = (config.unsaved_edits > 0)
+        .then(|| unsaved_timed(&mut driver, &mut app, config.unsaved_edits))
+        .transpose()?;
 
     // A save is timed on an idle app: after a load, the sidecar is
     // serialized on a background thread for fast saves (one core, ~0.4 s
@@ -218,8 +249,12 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
     let started = Instant::now();
     app.save().map_err(|e| anyhow::anyhow!("{e}"))?;
     let save = started.elapsed();
-    // Peak memory is taken before the bench reads the sidecar itself.
-    let peak_rss_mb = peak_rss_mb();
+    // Peak memory is taken before the bench reads the sidecar itself (and
+    // over the whole run when the unsaved phase reset the kernel's peak).
+    let peak_rss_mb = match (peak_rss_mb(), peak_before_unsaved) {
+        (Some(now), Some(before)) if unsaved.is_some() => Some(now.max(before)),
+        (now, _) => now,
+    };
     // The original's, not the copy's: the copy was just saved.
     let expected = match sidecar::read(&sidecar::sidecar_path(article))
         .with_context(|| format!("reading the sidecar of {}", article.display()))?
@@ -246,7 +281,65 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         peak_rss_mb,
         fling_median_ms: quantile(&fling, 0.5),
         fling_p99_ms: quantile(&fling, 0.99),
+        unsaved,
     })
+}
+
+/// `edits` more tags, each followed by frames for a little longer than the
+/// journal's write interval (as a window asked to draw again would), none
+/// saved: the window's and the process's CPU time and the peak memory.
+fn unsaved_timed(
+    driver: &mut Driver,
+    app: &mut MarginaliaApp,
+    edits: usize,
+) -> anyhow::Result<UnsavedCost> {
+    reset_peak_rss();
+    let (window_start, process_start) = (thread_cpu_time(), process_cpu_time());
+    for k in 1..=edits {
+        let range = tag_target(app, k).context("the article has too few lines to tag")?;
+        app.select(range);
+        driver.frame(app, vec![key_e()]);
+        let until =
+            Instant::now() + crate::store::journal::WRITE_INTERVAL + Duration::from_millis(150);
+        while Instant::now() < until {
+            driver.frame(app, Vec::new());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let cpu_ms = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+        (Some(a), Some(b)) => ms(b.saturating_sub(a)),
+        _ => f64::NAN,
+    };
+    Ok(UnsavedCost {
+        edits,
+        window_cpu_ms: cpu_ms(window_start, thread_cpu_time()),
+        process_cpu_ms: cpu_ms(process_start, process_cpu_time()),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+/// User and system CPU time of the whole process, where the platform tells it.
+fn process_cpu_time() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        // SAFETY: an all-zero rusage is valid, and getrusage only writes it.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `usage` is a valid, writable rusage for the call.
+        let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+        let micros = |t: libc::timeval| -> Option<u64> {
+            Some(u64::try_from(t.tv_sec).ok()? * 1_000_000 + u64::try_from(t.tv_usec).ok()?)
+        };
+        let total = micros(usage.ru_utime)? + micros(usage.ru_stime)?;
+        (rc == 0).then(|| Duration::from_micros(total))
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// Start the kernel's count of peak resident memory again (Linux: "5" to
+/// `/proc/self/clear_refs`); elsewhere nothing.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// The window (fonts, atlas) exists before an article is opened; warm it
@@ -364,17 +457,10 @@ fn scroll_timed(
 
 /// Select a few words and press E: the frame that tags them.
 fn tag_timed(driver: &mut Driver, app: &mut MarginaliaApp) -> anyhow::Result<Duration> {
-    let range = tag_target(app).context("the article has no text to tag")?;
+    let range = tag_target(app, 0).context("the article has no text to tag")?;
     app.select(range);
     let before = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
-    let press = egui::Event::Key {
-        key: egui::Key::E,
-        physical_key: Some(egui::Key::E),
-        pressed: true,
-        repeat: false,
-        modifiers: egui::Modifiers::NONE,
-    };
-    let tag = driver.frame(app, vec![press]);
+    let tag = driver.frame(app, vec![key_e()]);
     let after = app.state.doc.as_ref().map_or(0, |d| d.annotations.len());
     if after != before + 1 {
         bail!(
@@ -385,13 +471,25 @@ fn tag_timed(driver: &mut Driver, app: &mut MarginaliaApp) -> anyhow::Result<Dur
     Ok(tag)
 }
 
-/// A few words of the last non-empty paragraph (on screen after scrolling
-/// to the bottom).
-fn tag_target(app: &MarginaliaApp) -> Option<CharRange> {
+/// The E key pressed (tag as Entity).
+fn key_e() -> egui::Event {
+    egui::Event::Key {
+        key: egui::Key::E,
+        physical_key: Some(egui::Key::E),
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    }
+}
+
+/// A few words of the `skip`-th last non-empty paragraph (the last is on
+/// screen after scrolling to the bottom).
+fn tag_target(app: &MarginaliaApp, skip: usize) -> Option<CharRange> {
     let article = &app.state.doc.as_ref()?.file.article;
     let line = (0..article.line_count())
         .rev()
-        .find(|&i| article.line_range(i).is_some_and(|r| r.char_len() > 2))?;
+        .filter(|&i| article.line_range(i).is_some_and(|r| r.char_len() > 2))
+        .nth(skip)?;
     let r = article.line_range(line)?;
     let len = r.char_len().min(24);
     Some(CharRange::new(r.start, r.start.forward(len)))
