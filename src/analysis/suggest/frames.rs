@@ -1293,8 +1293,23 @@ impl Reader<'_, '_> {
             return None;
         }
         let toks = self.toks();
+        // `Asked whether the dam would hold, Lund said …`: the question is
+        // the content, not the participle that reports it (PolNeAR train:
+        // 10 of the 10 such contents the gold holds start after it).
+        let mut first = s.first;
+        if toks[first].s.eq_ignore_ascii_case("asked")
+            && first + 2 < end
+            && is_in(
+                &[
+                    "whether", "if", "what", "how", "why", "who", "when", "about",
+                ],
+                toks[first + 1].s,
+            )
+        {
+            first += 1;
+        }
         Some(Span {
-            start: toks[s.first].start,
+            start: toks[first].start,
             end: toks[end - 1].end,
         })
     }
@@ -2218,6 +2233,14 @@ mod tests {
                 "Lund | says | C:he is proud of the dam",
                 "he (Lund) | added | C:that “it will hold.”"
             ]
+        );
+    }
+
+    #[test]
+    fn a_question_asked_before_the_source_starts_after_asked() {
+        assert_eq!(
+            frames("Asked whether the dam would “hold for ever,” Lund said no."),
+            ["Lund | said | C:whether the dam would “hold for ever,”"]
         );
     }
 
