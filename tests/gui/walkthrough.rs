@@ -42,3 +42,42 @@ fn a_save_over_a_broken_sidecar_names_the_parse_error_once() {
     assert!(text.contains("Save As"), "{text}");
     h.get_by_label("Save As…");
 }
+
+/// The sample article's 🧊 (Unicode 12) was drawn as a box: egui's own
+/// emoji font stops at Unicode 8. The bundled monochrome Noto Emoji fills
+/// what it lacks, and only that: digits keep the text font's widths.
+#[test]
+fn emoji_newer_than_unicode_8_have_a_glyph() {
+    let mut h = egui_kittest::Harness::builder()
+        .allow_missing_glyphs()
+        .build_ui(|ui| {
+            ui.label("ice 🧊 1404");
+        });
+    let font = eframe::egui::FontId::proportional(16.0);
+    let width = |h: &mut egui_kittest::Harness<'_>, s: &str| {
+        let job = eframe::egui::text::LayoutJob::simple_singleline(
+            s.to_owned(),
+            font.clone(),
+            eframe::egui::Color32::WHITE,
+        );
+        h.ctx.fonts_mut(|f| f.layout_job(job)).size().x
+    };
+    let digits = width(&mut h, "0123456789#");
+    assert!(
+        !h.ctx.fonts_mut(|f| f.has_glyph(&font, '🧊')),
+        "egui alone has no 🧊"
+    );
+    marginalia::window::fonts::install(&h.ctx);
+    h.run();
+    for c in ['🧊', '🫠', '😀'] {
+        assert!(
+            h.ctx.fonts_mut(|f| f.has_glyph(&font, c)),
+            "no glyph for {c}"
+        );
+    }
+    assert_eq!(
+        width(&mut h, "0123456789#"),
+        digits,
+        "digits keep the text font"
+    );
+}
