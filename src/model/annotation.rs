@@ -650,6 +650,17 @@ impl Annotations {
         self.items.get(i).is_some_and(|a| &a.id == id).then_some(i)
     }
 
+    /// True when an annotation has this id (a hash lookup, also when two
+    /// share an id).
+    pub fn contains_id(&self, id: &AnnotationId) -> bool {
+        self.ranges.contains_key(id)
+    }
+
+    /// True when two annotations share an id (a hand-edited file).
+    pub fn has_duplicate_ids(&self) -> bool {
+        self.duplicate_ids
+    }
+
     /// The annotation with this id.
     pub fn get(&self, id: &AnnotationId) -> Option<&Annotation> {
         self.position(id).map(|i| &self.items[i])

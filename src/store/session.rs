@@ -5,7 +5,7 @@
 //! goes through `history` (so Undo covers it) and marks the session unsaved;
 //! a sidecar that could not be parsed is never written over (`disk` is then
 //! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
-use crate::model::anchor::{Problem, share_quotes, verify_on};
+use crate::model::anchor::{Problem, share_quotes, verify_set_on};
 use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
 use crate::model::decode::TextEncoding;
 use crate::model::edit::{Change, Edit, History};
@@ -266,11 +266,7 @@ impl Session {
                             suggested,
                             article_changed,
                             reanchored,
-                            problems: verify_on(
-                                &article,
-                                annotations.as_slice(),
-                                crate::store::cores(),
-                            ),
+                            problems: verify_set_on(&article, &annotations, crate::store::cores()),
                             annotations,
                             disk,
                             text: shared,
