@@ -299,16 +299,23 @@ mod tests {
         );
     }
 
-    #[test]
-    fn verify_on_threads_lists_the_same_problems_in_the_same_order() {
+    /// An article with more annotations than one thread takes, named
+    /// `n0`, `n1`, … and spread over it.
+    fn spread_over_threads() -> (Article, Vec<Annotation>) {
         let text = "Dehqan met Hasanov in Tehran, é😀 said Ali. ".repeat(400);
         let article = Article::new(text);
-        let mut anns: Vec<Annotation> = (0..3 * MIN_PER_THREAD + 17)
+        let anns = (0..3 * MIN_PER_THREAD + 17)
             .map(|i| {
                 let start = (i * 7) % 15_000;
                 at(&article, start, start + 1 + i % 9, &format!("n{i}"))
             })
             .collect();
+        (article, anns)
+    }
+
+    #[test]
+    fn verify_on_threads_lists_the_same_problems_in_the_same_order() {
+        let (article, mut anns) = spread_over_threads();
         for (i, a) in anns.iter_mut().enumerate() {
             match i % 997 {
                 1 => a.quote = "not here".into(),
@@ -327,14 +334,7 @@ mod tests {
 
     #[test]
     fn verify_set_on_lists_what_verify_lists_with_the_sets_own_id_map() {
-        let text = "Dehqan met Hasanov in Tehran, é😀 said Ali. ".repeat(400);
-        let article = Article::new(text);
-        let mut anns: Vec<Annotation> = (0..3 * MIN_PER_THREAD + 17)
-            .map(|i| {
-                let start = (i * 7) % 15_000;
-                at(&article, start, start + 1 + i % 9, &format!("n{i}"))
-            })
-            .collect();
+        let (article, mut anns) = spread_over_threads();
         for (i, a) in anns.iter_mut().enumerate() {
             match i % 499 {
                 1 => a.quote = "not here".into(),

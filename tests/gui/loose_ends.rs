@@ -8,7 +8,8 @@ use marginalia::model::offset::CharRange;
 use marginalia::window::app::MarginaliaApp;
 use std::path::PathBuf;
 
-const WORDS: [&str; 7] = [
+/// The seven names of the small-window tests' article.
+pub(crate) const WORDS: [&str; 7] = [
     "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
 ];
 
@@ -21,11 +22,13 @@ fn window(size: [f32; 2]) -> (tempfile::TempDir, PathBuf, Harness<'static, Margi
     (dir, article, h)
 }
 
-fn text() -> String {
+/// The article: [`WORDS`] joined by ` met `.
+pub(crate) fn text() -> String {
     format!("{}.\n", WORDS.join(" met "))
 }
 
-fn range_of(word: &str) -> CharRange {
+/// Where `word` is in [`text`], in chars.
+pub(crate) fn range_of(word: &str) -> CharRange {
     let text = text();
     let start = text[..text.find(word).unwrap()].chars().count();
     CharRange::from_usize(start, start + word.chars().count())

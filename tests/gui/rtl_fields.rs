@@ -3,6 +3,7 @@
 //! chars between press and release (the browsers' rule, as in the article
 //! view), and the selection is drawn over exactly the selected glyphs,
 //! in mixed Persian / Latin / digit lines and in both drag directions.
+use crate::rtl_labels::{note_saved_after_escape, type_text};
 use chrono::Utc;
 use eframe::egui;
 use egui_kittest::Harness;
@@ -142,11 +143,6 @@ fn drag(h: &mut Harness<'_, MarginaliaApp>, from: egui::Pos2, to: egui::Pos2) {
     h.run();
 }
 
-fn type_text(h: &mut Harness<'_, MarginaliaApp>, text: &str) {
-    h.event(egui::Event::Text(text.to_owned()));
-    h.run();
-}
-
 /// The find box opened with `query` typed in it.
 fn find_box_with(query: &str) -> (tempfile::TempDir, Harness<'static, MarginaliaApp>) {
     let (dir, mut h) = window();
@@ -247,14 +243,8 @@ fn a_click_and_a_drag_in_a_persian_note_line_are_exact() {
     drag(&mut h, from, to);
     type_text(&mut h, "Y");
     let note = replaced(&note, 26..30, "Y");
-    h.key_press(egui::Key::Escape);
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    h.run();
-    let path = dir.path().join("report.txt");
-    let sc = marginalia::store::sidecar::read(&marginalia::store::sidecar::sidecar_path(&path))
-        .unwrap()
-        .expect("saved")
-        .0;
-    assert_eq!(sc.annotations[0].note.as_deref(), Some(note.as_str()));
+    assert_eq!(
+        note_saved_after_escape(&mut h, dir.path()).as_deref(),
+        Some(note.as_str())
+    );
 }

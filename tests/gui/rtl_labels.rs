@@ -91,9 +91,28 @@ fn find_box_galley(h: &Harness<'_, MarginaliaApp>, query: &str) -> std::sync::Ar
     shapes[0].galley.clone()
 }
 
-fn type_text(h: &mut Harness<'_, MarginaliaApp>, text: &str) {
+/// Types `text` into the focused field.
+pub(crate) fn type_text(h: &mut Harness<'_, MarginaliaApp>, text: &str) {
     h.event(egui::Event::Text(text.to_owned()));
     h.run();
+}
+
+/// Esc leaves the note field, Ctrl+S saves: the first annotation's note
+/// as the sidecar in `dir` holds it.
+pub(crate) fn note_saved_after_escape(
+    h: &mut Harness<'_, MarginaliaApp>,
+    dir: &std::path::Path,
+) -> Option<String> {
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    let path = dir.join("report.txt");
+    let sc = marginalia::store::sidecar::read(&marginalia::store::sidecar::sidecar_path(&path))
+        .unwrap()
+        .expect("saved")
+        .0;
+    sc.annotations[0].note.clone()
 }
 
 /// Issue 12's find box: a Persian query reads right to left as in the
@@ -284,14 +303,8 @@ fn a_persian_note_is_typed_in_reading_order_line_by_line() {
     let right = |r: &egui::epaint::text::PlacedRow| r.pos.x + r.row.glyphs[0].pos.x;
     assert!((right(&galley.rows[0]) - right(&galley.rows[1])).abs() < 1.0);
     // Esc leaves the field keeping the note; Ctrl+S saves it as typed.
-    h.key_press(egui::Key::Escape);
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    h.run();
-    let path = dir.path().join("report.txt");
-    let sc = marginalia::store::sidecar::read(&marginalia::store::sidecar::sidecar_path(&path))
-        .unwrap()
-        .expect("saved")
-        .0;
-    assert_eq!(sc.annotations[0].note.as_deref(), Some(note));
+    assert_eq!(
+        note_saved_after_escape(&mut h, dir.path()).as_deref(),
+        Some(note)
+    );
 }

@@ -2,6 +2,7 @@
 //! it): the annotation list keeps rows, the two overflow menus (the
 //! toolbar's and the review bar's) are told apart, and the toolbar fits
 //! its row without egui discarding frames.
+use crate::loose_ends::{WORDS, range_of, text};
 use chrono::Utc;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -10,20 +11,6 @@ use marginalia::model::annotation::{Annotation, Label, Link, Origin};
 use marginalia::model::offset::CharRange;
 use marginalia::store::{article_file, sidecar};
 use marginalia::window::app::MarginaliaApp;
-
-const WORDS: [&str; 7] = [
-    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
-];
-
-fn text() -> String {
-    format!("{}.\n", WORDS.join(" met "))
-}
-
-fn range_of(word: &str) -> CharRange {
-    let text = text();
-    let start = text[..text.find(word).unwrap()].chars().count();
-    CharRange::from_usize(start, start + word.chars().count())
-}
 
 fn press(h: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
     h.key_press_modifiers(modifiers, key);
