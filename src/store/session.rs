@@ -885,6 +885,11 @@ mod tests {
         (dir, s)
     }
 
+    /// Tags `range` as `label` by author "a".
+    fn tag(s: &mut Session, range: CharRange, label: Label) -> AnnotationId {
+        s.tag(range, label, "a", Utc::now(), 0.0).unwrap()
+    }
+
     /// A generated article with `n` annotations in its sidecar.
     fn annotated(n: usize) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
@@ -907,14 +912,7 @@ mod tests {
             sc.note = Some("the whole article's note".into());
             sidecar::write_atomic(&sc_path, sidecar::to_string(&sc).as_bytes()).unwrap();
             let mut s = Session::open_with(&path, background_from).unwrap();
-            s.tag(
-                CharRange::from_usize(0, 4),
-                Label::Quote,
-                "a",
-                Utc::now(),
-                0.0,
-            )
-            .unwrap();
+            tag(&mut s, CharRange::from_usize(0, 4), Label::Quote);
             s.save().unwrap();
             let (back, _) = sidecar::read(&sc_path).unwrap().unwrap();
             assert_eq!(back.suggested, ["0123456789abcdef"]);
@@ -944,15 +942,7 @@ mod tests {
                 );
             }
             // A tag's quote is a range of the article too.
-            let id = s
-                .tag(
-                    CharRange::from_usize(0, 4),
-                    Label::Quote,
-                    "a",
-                    Utc::now(),
-                    0.0,
-                )
-                .unwrap();
+            let id = tag(&mut s, CharRange::from_usize(0, 4), Label::Quote);
             assert!(s.annotations.get(&id).unwrap().quote.is_shared());
             // The sidecar still writes every quote out, the odd one as it was.
             s.save().unwrap();
@@ -973,14 +963,7 @@ mod tests {
         let mut s = Session::open_with(&path, 0).unwrap();
         s.finish_loading();
         assert_eq!(s.disk_text().map(|t| t.to_text()).as_ref(), Some(&loaded));
-        s.tag(
-            CharRange::from_usize(0, 4),
-            Label::Quote,
-            "a",
-            Utc::now(),
-            0.0,
-        )
-        .unwrap();
+        tag(&mut s, CharRange::from_usize(0, 4), Label::Quote);
         // Unsaved edits do not change it.
         assert_eq!(s.disk_text().map(|t| t.to_text()).as_ref(), Some(&loaded));
         s.save().unwrap();
@@ -1006,15 +989,7 @@ mod tests {
         assert!(s.annotations.is_empty());
         let revision = s.annotations.revision();
         // Tagging while loading waits for the annotations: none is lost.
-        let id = s
-            .tag(
-                CharRange::from_usize(0, 4),
-                Label::Quote,
-                "a",
-                Utc::now(),
-                0.0,
-            )
-            .unwrap();
+        let id = tag(&mut s, CharRange::from_usize(0, 4), Label::Quote);
         assert!(!s.is_loading());
         assert_eq!(s.annotations.len(), 301);
         assert!(s.annotations.get(&id).is_some());
@@ -1099,15 +1074,7 @@ mod tests {
     #[test]
     fn tagging_trims_edge_whitespace() {
         let (_d, mut s) = session("one\n two three");
-        let id = s
-            .tag(
-                CharRange::from_usize(3, 9),
-                Label::Claim,
-                "a",
-                Utc::now(),
-                0.0,
-            )
-            .unwrap();
+        let id = tag(&mut s, CharRange::from_usize(3, 9), Label::Claim);
         assert_eq!(s.annotations.get(&id).unwrap().quote, "two");
         assert_eq!(s.trimmed(CharRange::from_usize(3, 5)), None);
     }
@@ -1115,15 +1082,7 @@ mod tests {
     #[test]
     fn nudging_steps_over_combining_marks() {
         let (_d, mut s) = session("Jose\u{301} went");
-        let id = s
-            .tag(
-                CharRange::from_usize(0, 3),
-                Label::Entity,
-                "a",
-                Utc::now(),
-                0.0,
-            )
-            .unwrap();
+        let id = tag(&mut s, CharRange::from_usize(0, 3), Label::Entity);
         let r = s.nudged_range(&id, Edge::End, 1).unwrap();
         assert_eq!(r, CharRange::from_usize(0, 5), "e + accent together");
         assert_eq!(s.nudged_range(&id, Edge::Start, -1), None);
