@@ -13,25 +13,16 @@ Claim after the subject when the subject is the picked source, else the whole
 sentence) are added to the rules' predictions, and all-content overlap F1 and
 speaker accuracy are computed as score-attributions.py computes them.
 """
-import collections, glob, json, os, sys
+import collections, importlib.util, json, os, sys
 
 
 def load_gold(P):
-    seen = set()
-    for ann in sorted(glob.glob(P + "/attributions/*.ann")):
-        base = os.path.basename(ann).rsplit("_", 1)[0]
-        if base in seen:
-            continue
-        seen.add(base)
-        text = open(f"{P}/text/{base}.txt", encoding="utf-8").read()
-        T, E = {}, []
-        for l in open(ann, encoding="utf-8"):
-            f = l.rstrip("\n").split("\t")
-            if l[0] == "T" and len(f) > 1:
-                typ, rng = f[1].split(" ", 1)
-                T[f[0]] = (typ, [tuple(map(int, p.split())) for p in rng.split(";")])
-            elif l[0] == "E":
-                E.append(dict((p.split(":")[0].rstrip("0123456789"), p.split(":")[1]) for p in f[1].split()[1:] if ":" in p))
+    """The gold of suggest-breakdown.py (the shared scorer's), keyed by file name."""
+    spec = importlib.util.spec_from_file_location(
+        "breakdown", os.path.join(os.path.dirname(os.path.abspath(__file__)), "suggest-breakdown.py"))
+    breakdown = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(breakdown)
+    for base, text, T, E in breakdown.gold(P):
         yield base + ".txt", text, T, E
 
 
