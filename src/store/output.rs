@@ -96,25 +96,8 @@ impl Output {
     /// mode any new file gets (0o666 less the umask), an existing one keeps
     /// its own; a symlink at `path` is followed.
     pub fn replacing(path: &Path) -> io::Result<Output> {
-        let target = match fs::symlink_metadata(path) {
-            Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path)?,
-            _ => path.to_owned(),
-        };
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".marginalia-").suffix(".tmp");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            builder.permissions(
-                fs::metadata(&target)
-                    .map_or_else(|_| fs::Permissions::from_mode(0o666), |m| m.permissions()),
-            );
-        }
-        let temp = builder.tempfile_in(&dir)?;
+        let target = super::sidecar::replace_target(path)?;
+        let temp = super::sidecar::temp_beside(&target)?;
         Ok(Output::start(Dest::Replace(Replacement { temp, target })))
     }
 

@@ -1222,16 +1222,11 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<&mut fs::File>) -> std::io::Result<()>,
 ) -> Result<(), SidecarError> {
-    let target = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(path).map_err(|source| SidecarError::Io {
-                path: path.to_owned(),
-                action: "following symlink",
-                source,
-            })?
-        }
-        _ => path.to_owned(),
-    };
+    let target = replace_target(path).map_err(|source| SidecarError::Io {
+        path: path.to_owned(),
+        action: "following symlink",
+        source,
+    })?;
     let io = |action: &'static str| {
         let path = target.clone();
         move |source| SidecarError::Io {
@@ -1240,18 +1235,8 @@ pub fn write_atomic_with(
             source,
         }
     };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".marginalia-").suffix(".tmp");
-    if let Some(permissions) = permissions_for(&target) {
-        builder.permissions(permissions);
-    }
-    let mut tmp = builder
-        .tempfile_in(&dir)
-        .map_err(io("creating a temporary file"))?;
+    let dir = folder_of(&target);
+    let mut tmp = temp_beside(&target).map_err(io("creating a temporary file"))?;
     {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
         write(&mut out).map_err(io("writing"))?;
@@ -1263,6 +1248,34 @@ pub fn write_atomic_with(
     sync_dir(&dir).map_err(io("syncing the folder"))?;
     remove_stale_temps(&dir);
     Ok(())
+}
+
+/// The file a replacement of `path` writes: `path`, or the file a symlink
+/// at `path` points to.
+pub(crate) fn replace_target(path: &Path) -> std::io::Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path),
+        _ => Ok(path.to_owned()),
+    }
+}
+
+/// The folder `target` is in (`.` for a bare file name).
+fn folder_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A temporary file in `target`'s folder, with the mode `target` will keep
+/// ([`permissions_for`]), to be renamed over it once written.
+pub(crate) fn temp_beside(target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".marginalia-").suffix(".tmp");
+    if let Some(permissions) = permissions_for(target) {
+        builder.permissions(permissions);
+    }
+    builder.tempfile_in(folder_of(target))
 }
 
 /// The mode a save gives `target`: the file's own when it exists (a save
