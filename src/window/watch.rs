@@ -265,9 +265,10 @@ impl Watch {
             self.unjournaled_since.get_or_insert(now);
         }
         self.seen_revision = revision;
-        // Snapshot a moment after the change, not in the frame that made
-        // it: copying 50,000 annotations would otherwise delay the tag
-        // from showing. Work lost in a crash stays under ~1 s.
+        // Journal a moment after the change, not in the frame that made
+        // it: edits are only moved to the journal, but a snapshot (when
+        // edits cannot say what changed) copies every annotation and would
+        // delay the tag from showing. Work lost in a crash stays under ~1 s.
         if let Some(since) = self.unjournaled_since {
             let wait = JOURNAL_DELAY.saturating_sub(now.saturating_duration_since(since));
             if wait.is_zero() {
