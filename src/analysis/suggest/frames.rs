@@ -951,12 +951,52 @@ impl Reader<'_, '_> {
             && src.first > s.first
             && toks[src.first - 1].is_word()
             && is_in(PREPOSITIONS, toks[src.first - 1].s);
-        if !is_verb && !after_preposition {
+        // `Kasich has taken to urging`, `would let businesses write`, `is
+        // right to note`: a lower-case phrase right after a word that opens
+        // no clause is what that word governs, not a subject (PolNeAR train:
+        // one-word lower-case sources 56 right, 86 wrong before this).
+        let after_a_word = !self.opens_subject(s, src);
+        if !is_verb && !after_preposition && !after_a_word {
             return Some(src);
         }
         self.source_before(s, src.first)
             .filter(|p| p.end - p.first > 1 || self.past_a_verb(s, *p) == Some(*p))
             .or_else(|| self.sentence_subject(s, src.first))
+    }
+
+    /// True unless `src` is a lower-case phrase (not a pronoun, determiner
+    /// or number) right after a lower-case word that opens no clause:
+    /// `has taken`, `would let businesses`, `to echo`.
+    fn opens_subject(&self, s: Sentence, src: Phrase) -> bool {
+        let toks = self.toks();
+        let t = &toks[src.first];
+        let lower_phrase = t.is_word()
+            && !t.is_capitalized()
+            && !names::is_pronoun(t)
+            && !is_in(lexicon::DETERMINERS, t.s)
+            && !t.s.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && !is_in(PERSON_TITLES, t.s)
+            && !is_in(&["former", "current"], t.s);
+        // `… chief of staff Don Regan`: a full name closing the phrase.
+        let full_name = src.end >= src.first + 2
+            && names::is_name_word(&toks[src.end - 1])
+            && names::is_name_word(&toks[src.end - 2]);
+        if full_name {
+            return true;
+        }
+        let Some(p) = src
+            .first
+            .checked_sub(1)
+            .filter(|&k| k >= s.first)
+            .map(|k| &toks[k])
+        else {
+            return true;
+        };
+        let after_word = p.is_word()
+            && !p.is_capitalized()
+            && !is_in(CLAUSE_OPENERS, p.s)
+            && !self.in_quotation(src.first - 1);
+        !(lower_phrase && after_word)
     }
 
     /// Words between a source and its cue: `also`, `has`, `Thursday`,
@@ -1811,6 +1851,13 @@ impl Reader<'_, '_> {
 
 /// Prepositions: a cue after one is a noun (`of disputes`), a word after one
 /// is its object, not a source (`in addition to stating`).
+/// Words after which a clause, and so a subject, can start.
+const CLAUSE_OPENERS: &[&str] = &[
+    "and", "but", "or", "nor", "so", "yet", "as", "although", "though", "while", "whereas", "when",
+    "whenever", "whether", "if", "because", "since", "than", "that", "where", "after", "before",
+    "until", "unless", "once", "who", "whom", "which", "said", "says", "say",
+];
+
 const PREPOSITIONS: &[&str] = &[
     "of", "for", "in", "on", "with", "by", "about", "from", "over", "into", "without", "after",
     "before", "between", "against", "among", "under", "at", "during", "through", "amid", "despite",
@@ -2358,6 +2405,35 @@ mod tests {
         assert_eq!(
             frames("Vale then emailed selected donors saying that the fund was empty."),
             ["Vale | saying | C:that the fund was empty"]
+        );
+    }
+
+    #[test]
+    fn a_lower_case_phrase_a_word_governs_is_not_the_source() {
+        // `taken`, `let businesses`, `right`: what the word before governs.
+        assert_eq!(
+            frames("Okafor has taken to urging voters to slow down."),
+            ["Okafor | urging | C:to slow down"]
+        );
+        assert_eq!(
+            frames("The board would let tenants suggest that the rent be frozen."),
+            ["The board | suggest | C:that the rent be frozen"]
+        );
+        assert_eq!(
+            frames("The auditor is right to note that the fund was empty."),
+            ["The auditor | note | C:that the fund was empty"]
+        );
+        // After a clause opener the phrase is a subject, and a full name
+        // after a title is one wherever it stands.
+        assert_eq!(
+            frames("Turnout fell, although analysts said that rain kept voters home."),
+            ["analysts | said | C:that rain kept voters home"]
+        );
+        assert_eq!(
+            frames(
+                "The memo was written by chief of staff Ines Varga, who said that it was final."
+            ),
+            ["who (staff Ines Varga) | said | C:that it was final"]
         );
     }
 
