@@ -1684,14 +1684,22 @@ impl Reader<'_, '_> {
     }
 
     /// The frame a loose quotation in sentence `si` belongs to: the nearest
-    /// one in its paragraph with a source, before it first.
+    /// one in its paragraph with a source, before it first. Within a
+    /// sentence, a relative clause's frame (`“…,” said Ames, who noted that
+    /// … . “…”`) yields to its antecedent's.
     fn frame_for_loose(&self, si: usize) -> Option<usize> {
         let para = self.paragraph_of(si);
         let same_para = |fi: &usize| self.paragraph_of(self.frame_sentence[*fi]) == para;
+        let is_relative = |fi: usize| {
+            self.frames[fi].source.as_ref().is_some_and(|s| {
+                let t = self.text.slice(s.span.start, s.span.end);
+                is_in(&["who", "which"], &t)
+            })
+        };
         let before = (0..self.frames.len())
             .filter(same_para)
             .filter(|&fi| self.frame_sentence[fi] <= si && self.frames[fi].source.is_some())
-            .max_by_key(|&fi| self.frame_sentence[fi]);
+            .max_by_key(|&fi| (self.frame_sentence[fi], !is_relative(fi)));
         before.or_else(|| {
             (0..self.frames.len())
                 .filter(same_para)
@@ -2434,6 +2442,17 @@ mod tests {
                 "The memo was written by chief of staff Ines Varga, who said that it was final."
             ),
             ["who (staff Ines Varga) | said | C:that it was final"]
+        );
+    }
+
+    #[test]
+    fn a_loose_quotation_after_a_relative_clause_joins_its_antecedents_frame() {
+        assert_eq!(
+            frames("“We won,” said Ames, who noted that the count was slow. “It was close.”"),
+            [
+                "Ames | said | Q:“We won,” / Q:“It was close.”",
+                "who (Ames) | noted | C:that the count was slow"
+            ]
         );
     }
 
