@@ -9,7 +9,7 @@
 //! whose match has one arm per command: adding a command is one row of
 //! [`crate::window::commands`] plus its arm here. Errors are shown in the
 //! window, never panicked on.
-use crate::model::annotation::Status;
+use crate::model::annotation::{AnnotationId, Status};
 use crate::model::decode::TextEncoding;
 use crate::model::offset::CharRange;
 use crate::store::session::{AUTOSAVE_DELAY_S, Edge, SaveError, SaveState};
@@ -355,9 +355,22 @@ impl MarginaliaApp {
                     let mut list_rect = ui.available_rect_before_wrap();
                     if ws.selected.is_some() || ws.linking.is_some() {
                         let (editor, speaker) = (&mut self.panels.editor, &mut self.panels.speaker);
-                        let list = self.panels.list.min_height(ui, height);
+                        // The editor keeps a few lines, even if the list
+                        // has to give up rows for them (big text in a
+                        // small window): it is what review mode works in.
+                        let line = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+                        let editor_min = EDITOR_MIN_LINES * line + SPLIT_GAP;
+                        let list = self.panels.list.min_height(ui, height, editor_min);
+                        let editor_id = ws.selected.clone();
                         let share = &mut self.editor_share;
-                        (list_rect, asked) = editor_split_ui(ui, share, height, list, |ui| {
+                        let split = Split {
+                            share,
+                            height,
+                            list,
+                            editor_min,
+                            editor_id,
+                        };
+                        (list_rect, asked) = editor_split_ui(ui, split, |ui| {
                             if ws.linking.is_some() {
                                 speaker.ui(ui, ws);
                                 None
@@ -833,15 +846,34 @@ impl MarginaliaApp {
 /// drags its edge.
 const EDITOR_SHARE: f32 = 0.4;
 
+/// The lines of the editor kept in view however short the side panel
+/// (its quote and the line below; the rest scrolls).
+const EDITOR_MIN_LINES: f32 = 2.0;
+
 /// Half the height of the line above the editor that the mouse drags.
 const SPLIT_GRAB: f32 = 5.0;
 /// Room between that line and what is above and below it.
 const SPLIT_GAP: f32 = 6.0;
 
-/// The editor at the bottom of the annotations panel (`height` tall), below
-/// a list that keeps `list` points for its filters and a few rows; the
-/// editor scrolls in what is left. Returns the rect left for the list
-/// (above the editor), and what `editor_ui` returned.
+/// How the annotations panel is shared between the list and the editor.
+struct Split<'a> {
+    /// The editor's share of the panel's height, set by dragging the line.
+    share: &'a mut f32,
+    /// The panel's height.
+    height: f32,
+    /// What the list keeps for its filters and a few rows.
+    list: f32,
+    /// What the editor keeps, whatever its share.
+    editor_min: f32,
+    /// The annotation in the editor: another one starts at the top.
+    editor_id: Option<AnnotationId>,
+}
+
+/// The editor at the bottom of the annotations panel, below a list that
+/// keeps `split.list` points for its filters and a few rows; the editor
+/// scrolls in what is left, but never less than `split.editor_min`.
+/// Returns the rect left for the list (above the editor), and what
+/// `editor_ui` returned.
 ///
 /// The split is ours, not an egui panel's: its height is kept as `share`
 /// of the panel's (egui's panel stored an absolute size clamped to each
@@ -851,14 +883,20 @@ const SPLIT_GAP: f32 = 6.0;
 /// sets the share.
 fn editor_split_ui<R>(
     ui: &mut egui::Ui,
-    share: &mut f32,
-    height: f32,
-    list: f32,
+    split: Split<'_>,
     editor_ui: impl FnOnce(&mut egui::Ui) -> R,
 ) -> (egui::Rect, R) {
+    let Split {
+        share,
+        height,
+        list,
+        editor_min,
+        editor_id,
+    } = split;
     let full = ui.available_rect_before_wrap();
     let max = (height - list).max(0.0);
-    let split = full.bottom() - (*share * height).min(max);
+    let min = editor_min.min(max);
+    let split = full.bottom() - (*share * height).clamp(min, max);
     let grab = egui::Rect::from_x_y_ranges(full.x_range(), split - SPLIT_GRAB..=split + SPLIT_GRAB);
     let id = egui::Id::unique("marginalia.editor_split");
     let handle = ui.interact(grab, id, egui::Sense::drag());
@@ -868,7 +906,7 @@ fn editor_split_ui<R>(
     if let Some(p) = handle.interact_pointer_pos().filter(|_| handle.dragged())
         && height > 0.0
     {
-        *share = (full.bottom() - p.y).clamp(0.0, max) / height;
+        *share = (full.bottom() - p.y).clamp(min, max) / height;
     }
     let stroke = match handle.hovered() || handle.dragged() {
         true => ui.visuals().widgets.hovered.fg_stroke,
@@ -879,7 +917,7 @@ fn editor_split_ui<R>(
     let inner = ui
         .scope_builder(egui::UiBuilder::new().max_rect(editor), |ui| {
             egui::ScrollArea::vertical()
-                .id_salt("editor_scroll")
+                .id_salt(("editor_scroll", editor_id))
                 .auto_shrink([false, false])
                 .show(ui, editor_ui)
                 .inner

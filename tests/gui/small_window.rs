@@ -4,7 +4,7 @@
 //! its row without egui discarding frames.
 use crate::loose_ends::{WORDS, range_of, text};
 use chrono::Utc;
-use eframe::egui::{Key, Modifiers};
+use eframe::egui::{self, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::model::annotation::{Annotation, Label, Link, Origin};
@@ -230,5 +230,62 @@ fn the_side_panel_stays_in_a_small_window_with_big_text_and_a_long_link() {
             break;
         }
         press(&mut h, Modifiers::COMMAND, Key::Equals);
+    }
+}
+
+/// Scroll the mouse wheel by `dy` points at `pos`, and run.
+fn wheel_at(h: &mut Harness<'_, MarginaliaApp>, pos: egui::Pos2, dy: f32) {
+    h.hover_at(pos);
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, dy),
+        modifiers: Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    h.run();
+}
+
+/// Review mode at 600×400 with the text made bigger step by step up to
+/// the largest size: at every size the editor of the current annotation
+/// shows its quote whole, between the side panel's top and the status bar,
+/// and the mouse wheel over it brings its Note field into view (its top
+/// line at least, where a click goes in). From
+/// 26 pt on the editor had no room at all (the list's two rows and the
+/// review card took the whole side panel).
+#[test]
+fn review_mode_keeps_the_editor_in_a_small_window_with_big_text() {
+    let (_dir, mut h) = tagged_at_600_by_400();
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    press(&mut h, Modifiers::NONE, Key::J);
+    loop {
+        let size = h.state().state.prefs.font_size;
+        let status = h.get_by_label("Entity 7").rect().top();
+        // The side panel's edge runs from its top to its bottom.
+        let panel = h.get_by_label("Resize panel").rect();
+        // The editor is at the bottom of the side panel: back to its top.
+        let editor = egui::pos2(panel.right() + 60.0, status - 25.0);
+        wheel_at(&mut h, editor, 2000.0);
+        let quote = h.get_by_label("“alpha”").rect();
+        assert!(
+            quote.top() >= panel.top() && quote.bottom() <= status,
+            "at {size} pt the editor's quote is at {quote:?}: the panel {panel:?}, the status bar at {status}"
+        );
+        for _ in 0..20 {
+            let note = h.get_by_label("Note:").rect();
+            if note.top() <= status - 20.0 {
+                break;
+            }
+            wheel_at(&mut h, editor, -60.0);
+        }
+        let note = h.get_by_label("Note:").rect();
+        assert!(
+            note.top() >= panel.top() && note.top() <= status - 20.0,
+            "at {size} pt the note stays out of reach at {note:?}"
+        );
+        press(&mut h, Modifiers::COMMAND, Key::Equals);
+        if h.state().state.prefs.font_size == size {
+            break;
+        }
     }
 }

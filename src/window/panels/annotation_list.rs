@@ -193,12 +193,17 @@ impl AnnotationList {
     /// high: its heading, its filters (open, or folded to one line in a
     /// short panel) and five rows, but no more than 0.6 of the panel; and
     /// never less than two rows (at 600×400 with big text in review mode
-    /// 0.6 of the panel left the rows no room).
-    pub fn min_height(&self, ui: &egui::Ui, panel: f32) -> f32 {
+    /// 0.6 of the panel left the rows no room), unless that leaves the
+    /// editor less than `editor` points: then the list gives way, rows
+    /// first, then its heading (from 26 pt in review mode at 600×400 the
+    /// editor had no room at all).
+    pub fn min_height(&self, ui: &egui::Ui, panel: f32, editor: f32) -> f32 {
         let compact = self.compact == Some(true);
         let five = Self::height_for(ui, compact, 5.0);
         let two = Self::height_for(ui, compact, 2.0);
-        five.min(panel * 0.6).max(two).min(panel)
+        (five.min(panel * 0.6).max(two))
+            .min(panel - editor)
+            .clamp(0.0, panel.max(0.0))
     }
 
     /// The list's height with its filters (`compact`: folded to one line

@@ -13,6 +13,7 @@ use crate::window::bidi_text::{is_rtl_paragraph, label_text};
 use crate::window::commands::Command;
 use crate::window::palette::Palette;
 use crate::window::panels::{Panel, chip_ui, command_button_ui, palette};
+use crate::window::prefs::DEFAULT_FONT_SIZE;
 use crate::window::text::{history_lines, one_line, origin_text, speaker_text};
 use crate::window::workspace::Workspace;
 use eframe::egui;
@@ -128,9 +129,15 @@ fn short_progress(p: Progress) -> String {
     format!("{}/{}", p.reviewed, p.total)
 }
 
-/// Below this window height the card leaves out the history lines (the
+/// Below this window height (at the default text size; bigger text
+/// raises it in proportion) the card leaves out the history lines (the
 /// editor below the list shows them), to leave the article some room.
 const SHORT_WINDOW: f32 = 560.0;
+/// Below this height (scaled as [`SHORT_WINDOW`]) the card is one line.
+const TIGHT_WINDOW: f32 = 360.0;
+/// Below this height (scaled as [`SHORT_WINDOW`]: at 600×400 from 32 pt
+/// on) there is no card.
+const TINY_WINDOW: f32 = 200.0;
 
 impl Panel for ReviewBar {
     type Output = Option<Command>;
@@ -174,10 +181,12 @@ impl Panel for ReviewBar {
             ws.review_step(Some(true));
         }
         let palette = palette(ws, ui.visuals().dark_mode);
-        let short = ui.ctx().content_rect().height() < SHORT_WINDOW;
+        let scale = ws.prefs.font_size / DEFAULT_FONT_SIZE;
+        let size = CardSize::of(ui.ctx().content_rect().height(), scale);
         let Some(doc) = &ws.doc else { return command };
         match ws.selected.as_ref().and_then(|id| doc.annotations.get(id)) {
-            Some(a) => card_ui(ui, &doc.annotations, a, &palette, short),
+            Some(_) if size == CardSize::None => {}
+            Some(a) => card_ui(ui, &doc.annotations, a, &palette, size),
             None if progress.total == 0 => {
                 ui.weak("No annotation matches the review filter.");
             }
@@ -267,45 +276,121 @@ impl ReviewBar {
     }
 }
 
+/// How much the review card shows, by the window's height in lines of
+/// text (see [`CardSize::of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CardSize {
+    /// The quote in its context, the facts and the history.
+    Full,
+    /// No history lines (the editor below the list shows them).
+    Short,
+    /// The quote in its context on one line, cut to the bar's width (the
+    /// editor shows the facts): big text in a small window.
+    OneLine,
+    /// No card: the article (scrolled to the quote, in its context) and the
+    /// editor show it, and keep what little room there is.
+    None,
+}
+
+impl CardSize {
+    /// The card for a window `height` points high with text `scale` times
+    /// the default size.
+    fn of(height: f32, scale: f32) -> CardSize {
+        if height < TINY_WINDOW * scale {
+            CardSize::None
+        } else if height < TIGHT_WINDOW * scale {
+            CardSize::OneLine
+        } else if height < SHORT_WINDOW * scale {
+            CardSize::Short
+        } else {
+            CardSize::Full
+        }
+    }
+}
+
+/// The quote's context on either side, as the card shows it: the left and
+/// the right part (a right-to-left paragraph puts what comes before at the
+/// right), with the spaces next to the quote kept.
+fn context_parts(a: &Annotation) -> (String, String) {
+    let gap = |yes: bool| if yes { " " } else { "" };
+    let before = gap(a.prefix.ends_with(char::is_whitespace));
+    let after = gap(a.suffix.starts_with(char::is_whitespace));
+    let prefix = format!("…{}{before}", one_line(&a.prefix));
+    let suffix = format!("{after}{}…", one_line(&a.suffix));
+    let rtl = is_rtl_paragraph(&format!("{}{}{}", a.prefix, a.quote, a.suffix));
+    let (left, right) = if rtl {
+        (suffix, prefix)
+    } else {
+        (prefix, suffix)
+    };
+    (
+        label_text(&left).into_owned(),
+        label_text(&right).into_owned(),
+    )
+}
+
 /// The review card: the quote in its context, its label, kind, author,
-/// origin, attributes and history.
-/// In a `short` window the history lines are left out.
-fn card_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palette, short: bool) {
+/// origin, attributes and history, as much as `size` keeps.
+fn card_ui(
+    ui: &mut egui::Ui,
+    set: &Annotations,
+    a: &Annotation,
+    palette: &Palette,
+    size: CardSize,
+) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
+        let (left, right) = context_parts(a);
+        let quote = egui::RichText::new(label_text(&one_line(&a.quote)).into_owned())
+            .strong()
+            .background_color(palette.color(a.label));
+        if size == CardSize::OneLine {
+            // One label, cut at the bar's end: a little context on the
+            // left, so the quote stays in view.
+            let left = context_tail(&left, ONE_LINE_CONTEXT);
+            let mut job = egui::text::LayoutJob::default();
+            let (style, font) = (ui.style().clone(), egui::FontSelection::Default);
+            for part in [
+                egui::RichText::new(left).weak(),
+                quote,
+                egui::RichText::new(right).weak(),
+            ] {
+                part.append_to(&mut job, &style, font.clone(), egui::Align::Center);
+            }
+            ui.add(egui::Label::new(job).truncate());
+            return;
+        }
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 0.0;
-            // Keep the space between the context and the quote.
-            let gap = |yes: bool| if yes { " " } else { "" };
-            let before = gap(a.prefix.ends_with(char::is_whitespace));
-            let after = gap(a.suffix.starts_with(char::is_whitespace));
-            let prefix = format!("…{}{before}", one_line(&a.prefix));
-            let suffix = format!("{after}{}…", one_line(&a.suffix));
-            let quote = label_text(&one_line(&a.quote)).into_owned();
-            let quote = egui::RichText::new(quote)
-                .strong()
-                .background_color(palette.color(a.label));
-            // A right-to-left paragraph puts what comes before at the right.
-            let rtl = is_rtl_paragraph(&format!("{}{}{}", a.prefix, a.quote, a.suffix));
-            let (left, right) = if rtl {
-                (suffix, prefix)
-            } else {
-                (prefix, suffix)
-            };
-            ui.weak(label_text(&left).into_owned());
+            ui.weak(left);
             ui.label(quote);
-            ui.weak(label_text(&right).into_owned());
+            ui.weak(right);
         });
         ui.horizontal_wrapped(|ui| facts_ui(ui, set, a, palette));
         if let Some(note) = &a.note {
             ui.label(label_text(&format!("Note: {}", one_line(note))).into_owned());
         }
-        if !short {
+        if size == CardSize::Full {
             for line in history_lines(a) {
                 ui.weak(line);
             }
         }
     });
+}
+
+/// Chars of context kept left of the quote on a one-line card.
+const ONE_LINE_CONTEXT: usize = 24;
+
+/// The end of `context` (the part left of the quote), about `max` chars
+/// of it from a word's start, after a `…`; all of it when short.
+fn context_tail(context: &str, max: usize) -> String {
+    let skip = context.chars().count().saturating_sub(max);
+    if skip == 0 {
+        return context.to_owned();
+    }
+    let tail: String = context.chars().skip(skip).collect();
+    let word = tail.find(char::is_whitespace).map_or(0, |i| i + 1);
+    format!("…{}", &tail[word..])
 }
 
 fn facts_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Palette) {
@@ -334,6 +419,13 @@ fn facts_ui(ui: &mut egui::Ui, set: &Annotations, a: &Annotation, palette: &Pale
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_one_line_cards_context_starts_at_a_word() {
+        assert_eq!(context_tail("…met bravo ", 24), "…met bravo ");
+        let long = "…the Azerbaijani Defense Minister ";
+        assert_eq!(context_tail(long, 24), "…Defense Minister ");
+    }
 
     #[test]
     fn progress_reads_like_a_sentence() {
