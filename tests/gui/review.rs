@@ -360,3 +360,49 @@ fn a_broken_schema_is_shown_with_line_and_column_and_defaults_apply() {
     h.get_by_label_contains("marginalia.ron:2:");
     assert_eq!(h.state().state.schema.entity_kinds[0], "Person");
 }
+
+/// The filled part of the review bar's progress bar, as drawn: the width of
+/// each rect filled with the selection colour inside the bar.
+fn progress_fill(h: &Harness<'_, MarginaliaApp>) -> Vec<f32> {
+    use eframe::egui::epaint::Shape;
+    let bar = h
+        .get_by_role(eframe::egui::accesskit::Role::ProgressIndicator)
+        .rect();
+    let fill = h.ctx.global_style().visuals.selection.bg_fill;
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|clipped| match &clipped.shape {
+            Shape::Rect(r) if r.fill == fill && bar.expand(0.5).contains_rect(r.rect) => {
+                Some(r.rect.width())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// With nothing reviewed yet (0 of 4) the progress bar is empty; it drew a
+/// dot (egui's bar fills at least its own height). One accepted fills a
+/// quarter of it.
+#[test]
+fn the_progress_bar_is_empty_while_nothing_is_reviewed() {
+    let f = fixture();
+    let mut h = imported(&f);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    h.get_by_label("0 of 4 reviewed");
+    let fill = progress_fill(&h);
+    assert!(fill.is_empty(), "at 0 of 4 the bar is filled: {fill:?}");
+    press(&mut h, Modifiers::NONE, Key::A);
+    h.get_by_label("1 of 4 reviewed");
+    let width = h
+        .get_by_role(eframe::egui::accesskit::Role::ProgressIndicator)
+        .rect()
+        .width();
+    let fill = progress_fill(&h);
+    assert_eq!(fill.len(), 1, "one fill at 1 of 4: {fill:?}");
+    assert!(
+        (fill[0] - width / 4.0).abs() < 1.0,
+        "1 of 4 fills {} of {width}",
+        fill[0]
+    );
+}

@@ -152,12 +152,7 @@ impl Panel for ReviewBar {
         ui.horizontal(|ui| {
             if fit.wide {
                 ui.strong("REVIEW MODE");
-                let fraction = if progress.total == 0 {
-                    0.0
-                } else {
-                    progress.reviewed as f32 / progress.total as f32
-                };
-                ui.add(egui::ProgressBar::new(fraction).desired_width(PROGRESS_BAR_WIDTH));
+                progress_bar_ui(ui, progress);
                 ui.label(progress_text(progress));
             } else {
                 ui.label(short_progress(progress))
@@ -195,6 +190,36 @@ impl Panel for ReviewBar {
             }
         }
         command
+    }
+}
+
+/// The progress as a bar [`PROGRESS_BAR_WIDTH`] wide. Empty at 0 (egui's
+/// `ProgressBar` fills at least its height, a dot that reads as progress),
+/// else filled in proportion, at least a round end's width.
+fn progress_bar_ui(ui: &mut egui::Ui, progress: Progress) {
+    let fraction = match progress.total {
+        0 => 0.0,
+        total => progress.reviewed as f32 / total as f32,
+    };
+    let size = egui::vec2(PROGRESS_BAR_WIDTH, ui.spacing().interact_size.y);
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    response.widget_info(|| {
+        let mut info = egui::WidgetInfo::new(egui::Role::ProgressIndicator);
+        info.value = Some((fraction as f64 * 100.0).floor());
+        info
+    });
+    if !ui.is_rect_visible(rect) {
+        return;
+    }
+    let radius = rect.height() / 2.0;
+    let visuals = ui.visuals();
+    ui.painter()
+        .rect_filled(rect, radius, visuals.extreme_bg_color);
+    if progress.reviewed > 0 {
+        let width = (rect.width() * fraction).max(rect.height());
+        let filled = egui::Rect::from_min_size(rect.min, egui::vec2(width, rect.height()));
+        ui.painter()
+            .rect_filled(filled, radius, visuals.selection.bg_fill);
     }
 }
 
