@@ -161,7 +161,16 @@ pub fn plan(
             if let Some(i) = standing_for(existing, w) {
                 return Resolved::Existing(i);
             }
-            if seen.contains(&fp) || new_fp.contains(&fp) {
+            // The same annotation wanted twice is one; another occurrence
+            // of the same text in the same context (an article that repeats
+            // a paragraph) is another annotation, not a suggestion made before.
+            if let Some(j) = new
+                .iter()
+                .position(|a| a.range() == w.range && a.label == w.label && a.kind == w.kind)
+            {
+                return Resolved::New(j);
+            }
+            if seen.contains(&fp) {
                 return Resolved::Dropped;
             }
             let Some(mut a) = Annotation::new(
@@ -464,5 +473,59 @@ mod tests {
         let c = run(&article, &mut set, &mut BTreeSet::new(), &w);
         assert_eq!((c.quotes, c.links, c.speakers), (0, 0, 0));
         assert_eq!(set.get(&rejected.id), Some(&rejected));
+    }
+
+    #[test]
+    fn a_repeated_sentence_gets_both_its_suggestions_and_a_second_run_adds_nothing() {
+        // The same quote, speaker and context twice (an article that repeats
+        // a paragraph): two quotes with two speakers, though their
+        // fingerprints are the same.
+        let text = "It rained. “No,” Dehqan said. It rained. “No,” Dehqan said.";
+        let article = Article::new(text.into());
+        let chars: Vec<char> = text.chars().collect();
+        let at = |from: usize, needle: &str| {
+            let n: Vec<char> = needle.chars().collect();
+            let start = (from..chars.len())
+                .find(|&k| chars[k..].starts_with(&n))
+                .expect("needle");
+            CharRange::from_usize(start, start + n.len())
+        };
+        let second = chars.len() / 2;
+        let mut w = Vec::new();
+        for from in [0, second] {
+            w.push(Wanted {
+                range: at(from, "Dehqan"),
+                label: Label::Entity,
+                kind: Some("Person".into()),
+                links: Vec::new(),
+                standalone: false,
+            });
+            w.push(Wanted {
+                range: at(from, "“No,”"),
+                label: Label::Quote,
+                kind: None,
+                links: vec![("speaker".into(), w.len() - 1)],
+                standalone: true,
+            });
+        }
+        assert_eq!(
+            fingerprint(&article, w[1].range, Label::Quote, None),
+            fingerprint(&article, w[3].range, Label::Quote, None)
+        );
+        let (mut set, mut seen) = (Annotations::default(), BTreeSet::new());
+        let first = run(&article, &mut set, &mut seen, &w);
+        assert_eq!((first.quotes, first.speakers, first.links), (2, 2, 2));
+        assert_eq!(run(&article, &mut set, &mut seen, &w), Counts::default());
+        assert_eq!(set.len(), 4);
+        // The same annotation wanted twice is added once, with both links.
+        let mut twice = w[..2].to_vec();
+        twice.push(w[1].clone());
+        let c = run(
+            &article,
+            &mut Annotations::default(),
+            &mut BTreeSet::new(),
+            &twice,
+        );
+        assert_eq!((c.quotes, c.speakers, c.links), (1, 1, 1));
     }
 }
