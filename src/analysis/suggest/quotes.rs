@@ -155,7 +155,11 @@ fn is_apostrophe(chars: &[char], i: usize) -> bool {
             .take_while(|c| c.is_alphanumeric())
             .collect::<String>()
             .to_lowercase();
-        return matches!(word.as_str(), "em" | "til" | "cause" | "twas" | "tis" | "n");
+        // `Sophie in ’t Veld`: the Dutch article.
+        return matches!(
+            word.as_str(),
+            "em" | "til" | "cause" | "twas" | "tis" | "n" | "t"
+        );
     }
     false
 }
@@ -256,7 +260,9 @@ fn step(chars: &[char], m: Mark, stack: &mut Vec<Open>, out: &mut Vec<Quotation>
 /// Close the quotation opened by `stack[at]` with a mark ending at `end`;
 /// the ones opened after it and still open were not quotations.
 fn close(stack: &mut Vec<Open>, at: usize, end: usize, out: &mut Vec<Quotation>) {
-    stack.truncate(at + 1);
+    for dropped in stack.drain(at + 1..) {
+        lift_out_of(dropped, out);
+    }
     if let Some(open) = stack.pop() {
         out.push(Quotation {
             start: open.start,
@@ -319,6 +325,14 @@ fn paragraph_end(
     i + 1
 }
 
+/// A mark that opened no quotation after all (`in ’t Veld`, a stray
+/// apostrophe): the quotations found inside it are one level less deep.
+fn lift_out_of(dropped: Open, out: &mut [Quotation]) {
+    for q in out.iter_mut().filter(|q| q.start > dropped.start) {
+        q.depth = q.depth.saturating_sub(1);
+    }
+}
+
 /// End every open quotation at `end`: double ones as unterminated
 /// quotations, single ones dropped.
 fn close_all(stack: &mut Vec<Open>, end: usize, chars: &[char], out: &mut Vec<Quotation>) {
@@ -328,6 +342,7 @@ fn close_all(stack: &mut Vec<Open>, end: usize, chars: &[char], out: &mut Vec<Qu
     }
     while let Some(open) = stack.pop() {
         if is_single_mark(open.mark) || end <= open.start + 1 {
+            lift_out_of(open, out);
             continue;
         }
         out.push(Quotation {
@@ -387,6 +402,29 @@ mod tests {
             quoted("“Trump’s plan isn’t ‘serious,’ ” she said of the voters’ mood."),
             vec!["“Trump’s plan isn’t ‘serious,’ ”", "‘serious,’"]
         );
+    }
+
+    #[test]
+    fn a_dutch_t_is_no_quotation_mark_and_a_stray_mark_leaves_its_quotations_on_top() {
+        let text = "\"We are late,\" said Anna in 't Hout, an MEP. \"It's a risk.\"";
+        let chars: Vec<char> = text.chars().collect();
+        let q = find(&chars);
+        let top: Vec<String> = q
+            .iter()
+            .filter(|q| q.depth == 0)
+            .map(|q| chars[q.start..q.end].iter().collect())
+            .collect();
+        assert_eq!(top, ["\"We are late,\"", "\"It's a risk.\""]);
+        assert_eq!(
+            quoted("Mr. van ’t Hek met Ms. in ’t Veld."),
+            Vec::<String>::new()
+        );
+        // A single mark that never closes (`'Hout`) was no quotation: what
+        // it seemed to hold is at the top level.
+        let chars: Vec<char> = "He met 'Hout. \"It's a risk.\"".chars().collect();
+        let q = find(&chars);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].depth, 0);
     }
 
     #[test]
