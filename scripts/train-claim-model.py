@@ -21,6 +21,17 @@ each candidate noun phrase of a sentence the rules left is labelled by whether
 it overlaps the gold Source of the gold Content the sentence overlaps most;
 --cv then prints how often the best-scored candidate is right, next to taking
 the subject (the first candidate flagged `subj`).
+
+--boundaries trains the start chooser for direct quotations instead
+(assets/suggest/boundary-model.txt) from `marginalia __suggest-features
+--boundaries TRAIN/text`: each content fragment holding a quotation, with its
+candidate starts. The gold is the Content fragment that overlaps it most
+(stripped, as the scorer compares); a row whose gold start is among the
+candidates teaches a conditional logit over them (softmax, AdaGrad, the same
+fixed order). --cv prints, for 5 folds by article, held-out exact boundaries of
+the direct quotations (gold starting or ending with a mark) with the rules'
+starts and with the chooser's at several thresholds (the margin by which the
+best candidate must beat the rules' start).
 """
 import glob, json, math, os, sys, collections
 
@@ -128,6 +139,106 @@ def sources_main(P, rows_path, cv, threshold):
         print(f"{f}\t{w[f]:.4f}")
 
 
+OPEN, CLOSE = "“\"‘«„‹「『", "”\"’»“›」』"
+
+
+def gold_texts(P):
+    return {base + ".txt": open(f"{P}/text/{base}.txt", encoding="utf-8").read() for base, _ in first_annotator_files(P)}
+
+
+def stripped(text, a, b):
+    s = text[a:b]
+    return a + len(s) - len(s.lstrip()), b - (len(s) - len(s.rstrip()))
+
+
+def boundary_rows(P, rows_path):
+    """(article, candidates' features, gold index or None, rules index, is direct, end right)."""
+    gold, texts = gold_contents(P), gold_texts(P)
+    out = []
+    for l in open(rows_path, encoding="utf-8"):
+        r = json.loads(l)
+        name = os.path.basename(r["path"])
+        text = texts.get(name)
+        if text is None:
+            continue
+        a, b = r["start"], r["end"]
+        ov = [(min(b, d) - max(a, c), c, d) for c, d in gold.get(name, [])]
+        ov = [x for x in ov if x[0] > 0]
+        if not ov:
+            continue
+        _, c, d = max(ov)
+        c, d = stripped(text, c, d)
+        g = text[c:d]
+        direct = bool(g) and (g[0] in OPEN or g[-1] in CLOSE or g[-2:-1] in CLOSE)
+        starts = [k["start"] for k in r["candidates"]]
+        y = starts.index(c) if c in starts else None
+        rules = starts.index(a) if a in starts else 0
+        out.append((name, [k["features"] for k in r["candidates"]], y, rules, direct, d == b))
+    return out
+
+
+def train_ranker(rows):
+    """Conditional logit: softmax over each row's candidates."""
+    count = collections.Counter(f for _, cands, y, *_ in rows if y is not None for fs in cands for f in set(fs))
+    keep = {f for f, n in count.items() if n >= MIN_COUNT}
+    w, g2 = collections.defaultdict(float), collections.defaultdict(float)
+    for _ in range(EPOCHS):
+        for _, cands, y, *_ in rows:
+            if y is None or len(cands) < 2:
+                continue
+            fss = [[f for f in fs if f in keep] for fs in cands]
+            z = [sum(w[f] for f in fs) for fs in fss]
+            top = max(z)
+            e = [math.exp(v - top) for v in z]
+            tot = sum(e)
+            grad = collections.defaultdict(float)
+            for i, fs in enumerate(fss):
+                p = e[i] / tot - (1 if i == y else 0)
+                for f in fs:
+                    grad[f] += p
+            for f, g in grad.items():
+                g += L2 * w[f]
+                g2[f] += g * g
+                w[f] -= RATE * g / math.sqrt(g2[f])
+    return 0.0, {f: v for f, v in w.items() if abs(v) >= 0.005}
+
+
+def pick(model, cands, rules, threshold):
+    scores = [score(model, fs) for fs in cands]
+    best = max(range(len(cands)), key=lambda i: (scores[i], -i))
+    return best if best != rules and scores[best] - scores[rules] > threshold else rules
+
+
+def boundaries_main(P, rows_path, cv, threshold):
+    rows = boundary_rows(P, rows_path)
+    if cv:
+        names = sorted({r[0] for r in rows})
+        fold = {n: i % 5 for i, n in enumerate(names)}
+        models = [train_ranker([r for r in rows if fold[r[0]] != k]) for k in range(5)]
+        direct = [r for r in rows if r[4]]
+        base = sum(1 for r in direct if r[2] == r[3] and r[5])
+        reach = sum(1 for r in direct if r[2] is not None and r[5])
+        print(f"{len(rows)} fragments with a quotation overlapping gold content, {len(direct)} of them direct; exact with the rules' start {base}, reachable {reach}", file=sys.stderr)
+        for t in [0.0, 0.5, 1.0, 1.5, 2.0, 3.0]:
+            ex = fixed = broken = 0
+            for n, cands, y, rules, is_direct, end_ok in direct:
+                k = pick(models[fold[n]], cands, rules, t)
+                ok = k == y and end_ok
+                ex += ok
+                fixed += ok and rules != y
+                broken += (not ok) and rules == y and end_ok
+            print(f"threshold {t:.1f}: exact {ex} ({ex - base:+d}: {fixed} fixed, {broken} broken)", file=sys.stderr)
+        return
+    bias, w = train_ranker(rows)
+    print("# Start chooser for direct quotations (src/analysis/suggest/boundary.rs): conditional")
+    print("# logit weights, trained by scripts/train-claim-model.py --boundaries on PolNeAR's train split.")
+    print(f"# {len(rows)} content fragments holding a quotation, {sum(r[2] is not None for r in rows)} with the gold start among the candidates.")
+    print(f"__bias\t{bias:.4f}")
+    print(f"__threshold\t{threshold:.4f}")
+    for f in sorted(w):
+        print(f"{f}\t{w[f]:.4f}")
+
+
 def rows_of(P, rows_path):
     gold = gold_contents(P)
     rows = []
@@ -171,6 +282,8 @@ def main():
     args = sys.argv[1:]
     P, rows_path = args[0], args[1]
     threshold = float(args[args.index("--threshold") + 1]) if "--threshold" in args else 0.0
+    if "--boundaries" in args:
+        return boundaries_main(P, rows_path, "--cv" in args, threshold)
     if "--sources" in args:
         return sources_main(P, rows_path, "--cv" in args, threshold)
     rows = rows_of(P, rows_path)

@@ -188,6 +188,9 @@ pub enum Command {
         /// Article files, or folders searched recursively.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Print the direct quotations' candidate starts instead (the start chooser's rows).
+        #[arg(long)]
+        boundaries: bool,
     },
     /// Test helper: save two alternating sidecars in a loop (for crash-safety tests).
     #[command(name = "__stress-write", hide = true)]
@@ -341,7 +344,7 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
             shape,
         } => bench::generate(&out, bytes, annotations, seed, shape),
         Command::Decode { paths, encoding } => decode::run(&paths, encoding.encoding),
-        Command::SuggestFeatures { paths } => suggest_features::run(&paths),
+        Command::SuggestFeatures { paths, boundaries } => suggest_features::run(&paths, boundaries),
         Command::StressWrite {
             sidecar,
             annotations,

@@ -3,16 +3,22 @@
 //! content in it, its features), one JSON line per sentence.
 //! `scripts/train-claim-model.py` trains the model from these lines and
 //! PolNeAR's gold attributions.
+//!
+//! With `--boundaries`, one line per content fragment that holds a
+//! quotation instead (where the rules and the claim model put it, and its
+//! candidate starts with their features), for the start chooser
+//! (`train-claim-model.py --boundaries`).
 
-use crate::analysis::suggest::{lexicon::Lexicon, model, text::Text};
+use crate::analysis::suggest::{boundary, lexicon::Lexicon, model, text::Text};
 use crate::cli::paths;
 use crate::store::article_file;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Print one JSON line per sentence; exit 1 when an article could not be read.
-pub fn run(inputs: &[PathBuf]) -> anyhow::Result<u8> {
+/// Print one JSON line per sentence (per quotation's content with
+/// `boundaries`); exit 1 when an article could not be read.
+pub fn run(inputs: &[PathBuf], boundaries: bool) -> anyhow::Result<u8> {
     let lexicon = Lexicon::builtin();
     let mut failed = false;
     let mut out = std::io::stdout().lock();
@@ -26,6 +32,20 @@ pub fn run(inputs: &[PathBuf]) -> anyhow::Result<u8> {
             }
         };
         let text = Text::new(file.article.text());
+        if boundaries {
+            for c in boundary::rows(&text, &lexicon) {
+                let line = json!({
+                    "path": path.display().to_string(),
+                    "start": c.span.start,
+                    "end": c.span.end,
+                    "candidates": c.candidates.iter().map(|k| json!({
+                        "start": k.start, "features": k.features,
+                    })).collect::<Vec<_>>(),
+                });
+                writeln!(out, "{line}")?;
+            }
+            continue;
+        }
         for row in model::rows(&text, &lexicon) {
             let line = json!({
                 "path": path.display().to_string(),

@@ -95,9 +95,12 @@ pub struct Found {
 }
 
 /// Find the attributions of `text`: the rules', then the built-in model's
-/// Claims in the sentences they left.
+/// Claims in the sentences they left, with each direct quotation's content
+/// started where the built-in start chooser ([`super::boundary`]) puts it.
 pub fn find(text: &Text, lexicon: &Lexicon) -> Found {
-    find_with(text, lexicon, Some(Model::builtin()))
+    let mut found = find_with(text, lexicon, Some(Model::builtin()));
+    super::boundary::choose(text, lexicon, super::boundary::builtin(), &mut found.frames);
+    found
 }
 
 /// Find the attributions of `text` with the rules and, when given, `model`.

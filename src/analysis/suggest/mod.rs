@@ -21,6 +21,7 @@
 //! assert_eq!(article.slice(quote.range), Some("“We will win,”"));
 //! ```
 
+pub mod boundary;
 pub mod external;
 pub mod frames;
 pub mod lexicon;

@@ -105,6 +105,11 @@ impl Model {
                 .sum::<f32>()
     }
 
+    /// The score over which the model says yes.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
     /// True when a sentence with these features is attributed content.
     pub fn is_claim(&self, features: &[String]) -> bool {
         self.score(features) > self.threshold
