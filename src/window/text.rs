@@ -1,6 +1,7 @@
 //! Short texts for people: quotes and notes cut to one line, where an
 //! annotation came from, its history.
 use crate::model::annotation::{Annotation, Annotations, Origin, Status};
+use crate::model::edit::Edit;
 use chrono::{DateTime, Local, Utc};
 
 /// The first `max` chars of `s` on one line, with `…` when cut.
@@ -181,9 +182,137 @@ pub fn error_text(e: &anyhow::Error) -> String {
     text
 }
 
+/// Chars of a quote kept when an undo or redo names it.
+const CHANGE_QUOTE_CHARS: usize = 16;
+
+/// What one edit did, as a verb and what follows its object: ("tag", ""),
+/// ("delete", ""), ("relabel", " as Quote").
+fn edit_verb(edit: &Edit) -> (String, String) {
+    match edit {
+        // Suggestions and imports add unreviewed spans; a tag is by hand.
+        Edit::Insert(a) if a.origin == Origin::Manual && a.status != Status::Unreviewed => {
+            ("tag".into(), String::new())
+        }
+        Edit::Insert(_) => ("add".into(), String::new()),
+        Edit::Remove(_) => ("delete".into(), String::new()),
+        Edit::Update { before, after } if before.label != after.label => {
+            ("relabel".into(), format!(" as {}", after.label))
+        }
+        Edit::Update { before, after } => (update_verb(before, after), String::new()),
+    }
+}
+
+/// The verb of an update that kept the label, after the first field it
+/// changed.
+fn update_verb(before: &Annotation, after: &Annotation) -> String {
+    if before.status != after.status {
+        return match after.status {
+            Status::Accepted => "accept".into(),
+            Status::Rejected => "reject".into(),
+            Status::Unreviewed => "mark unreviewed".into(),
+        };
+    }
+    if before.range() != after.range() {
+        return "move the edges of".into();
+    }
+    if before.links != after.links {
+        return match after.links.len().cmp(&before.links.len()) {
+            std::cmp::Ordering::Greater => "link".into(),
+            std::cmp::Ordering::Less => "unlink".into(),
+            std::cmp::Ordering::Equal => "change the links of".into(),
+        };
+    }
+    if before.kind != after.kind {
+        return "set the kind of".into();
+    }
+    if before.note != after.note {
+        return "edit the note on".into();
+    }
+    "edit".into()
+}
+
+/// The annotation an edit is about (the new version of an update).
+fn edit_subject(edit: &Edit) -> &Annotation {
+    match edit {
+        Edit::Insert(a) | Edit::Remove(a) => a,
+        Edit::Update { after, .. } => after,
+    }
+}
+
+/// One user action (a [`Change`](crate::model::edit::Change)) in a few words, for "Undone: …" and
+/// "Redone: …": `tag Quote “General Hossein…”`, `delete 3 annotations`,
+/// `accept 3 annotations`; a mix names its first edit and counts the
+/// rest (`tag Quote “peace now” and 1 more`).
+pub fn change_text(change: &[Edit]) -> String {
+    let Some(first) = change.first() else {
+        return "nothing".into();
+    };
+    let (verb, then) = edit_verb(first);
+    // A relabel names the label it had.
+    let label = match first {
+        Edit::Update { before, .. } => before.label,
+        _ => edit_subject(first).label,
+    };
+    let quote = quoted(&edit_subject(first).quote, CHANGE_QUOTE_CHARS);
+    let one = format!("{verb} {label} {quote}{then}");
+    let same = |e: &Edit| edit_verb(e) == (verb.clone(), then.clone());
+    match change.len() {
+        1 => one,
+        n if change.iter().all(same) => format!("{verb} {n} annotations{then}"),
+        n => format!("{one} and {} more", n - 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_is_named_by_what_it_did_to_what() {
+        use crate::model::annotation::Label;
+        let text = "Brigadier General Hossein Dehqan said peace now.";
+        let article = crate::model::document::Article::new(text.into());
+        let make = |s, e, label| {
+            let range = crate::model::offset::CharRange::from_usize(s, e);
+            Annotation::new(
+                &article,
+                range,
+                label,
+                "ana",
+                chrono::Utc::now(),
+                Origin::Manual,
+            )
+            .unwrap()
+        };
+        let quote = make(10, 32, Label::Quote);
+        let tag = Edit::Insert(quote.clone());
+        assert_eq!(change_text(&[tag.clone()]), "tag Quote “General Hossein…”");
+        // Made by hand, so accepted by its maker.
+        let mut rejected = quote.clone();
+        rejected.status = Status::Rejected;
+        let mut relabelled = quote.clone();
+        relabelled.label = Label::Claim;
+        let update = |after: &Annotation| Edit::Update {
+            before: Box::new(quote.clone()),
+            after: Box::new(after.clone()),
+        };
+        assert_eq!(
+            change_text(&[update(&relabelled)]),
+            "relabel Quote “General Hossein…” as Claim"
+        );
+        let peace = make(38, 47, Label::Quote);
+        let removes: Vec<Edit> = [&quote, &peace, &quote]
+            .into_iter()
+            .map(|a| Edit::Remove(a.clone()))
+            .collect();
+        assert_eq!(change_text(&removes), "delete 3 annotations");
+        let mut unreviewed = peace.clone();
+        unreviewed.status = Status::Unreviewed;
+        assert_eq!(
+            change_text(&[update(&rejected), Edit::Insert(unreviewed)]),
+            "reject Quote “General Hossein…” and 1 more"
+        );
+    }
 
     #[test]
     fn only_the_fields_that_differ_are_listed() {

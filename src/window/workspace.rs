@@ -26,7 +26,7 @@ use crate::window::commands::{Keymap, Situation};
 use crate::window::corpus::CorpusState;
 use crate::window::prefs::{Prefs, Theme};
 use crate::window::sample;
-use crate::window::text::{error_text, excerpt, quoted};
+use crate::window::text::{change_text, error_text, excerpt, quoted};
 use crate::window::watch::{Offer, Watch};
 use std::path::{Path, PathBuf};
 
@@ -326,10 +326,16 @@ impl Workspace {
         } else {
             doc.redo(self.now_s)
         };
+        // Name what was undone (the top of the redo stack now) or redone.
+        let what = match undo {
+            true => doc.history.last_undone(),
+            false => doc.history.last_done(),
+        };
+        let what = what.map(|c| change_text(c)).unwrap_or_default();
         self.message = match (undo, done) {
-            (true, true) => "Undone".into(),
+            (true, true) => format!("Undone: {what}"),
             (true, false) => "Nothing to undo".into(),
-            (false, true) => "Redone".into(),
+            (false, true) => format!("Redone: {what}"),
             (false, false) => "Nothing to redo".into(),
         };
         self.forget_missing_selection();

@@ -157,4 +157,19 @@ fn deleting_the_whole_span_removes_every_part() {
     let sc = saved(&article);
     assert_eq!(sc.annotations.len(), 1);
     assert_eq!(sc.annotations[0].quote, "Dehqan");
+    // Undo and redo say what they took back and did again.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let message = "Undone: delete 2 annotations";
+    assert!(
+        crate::shell::shows(&h, message),
+        "{}",
+        h.state().state.message
+    );
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    let message = "Redone: delete 2 annotations";
+    assert!(
+        crate::shell::shows(&h, message),
+        "{}",
+        h.state().state.message
+    );
 }

@@ -808,3 +808,34 @@ fn a_quote_with_its_own_marks_is_not_quoted_twice_when_tagged_or_linked() {
     press(&mut h, Modifiers::NONE, Key::L);
     h.get_by_label_contains("Who said “peace now”?");
 }
+
+/// True when the status bar (or any label) shows `text` whole.
+pub(crate) fn shows(h: &Harness<'_, MarginaliaApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text)
+        .any(|n| n.value().as_deref() == Some(text))
+}
+
+/// Undo and redo name what they undid or redid in the status bar, the
+/// quote cut short: "Undone: tag Quote “the talks would…”" (it said just
+/// "Undone" and "Redone").
+#[test]
+fn undo_and_redo_name_what_they_undid_or_redid() {
+    let f = fixture();
+    let mut h = harness(&f.article);
+    tag(&mut h, "the talks would go on", Key::Q);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(count(&h), 0);
+    let undone = "Undone: tag Quote “the talks would…”";
+    assert!(shows(&h, undone), "{}", h.state().state.message);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(count(&h), 1);
+    let redone = "Redone: tag Quote “the talks would…”";
+    assert!(shows(&h, redone), "{}", h.state().state.message);
+    // Relabelling it (its row clicked, then C), then undoing that.
+    h.get_by_label_contains("Quote · “the talks").click();
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::C);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let relabel = "Undone: relabel Quote “the talks would…” as Claim";
+    assert!(shows(&h, relabel), "{}", h.state().state.message);
+}
