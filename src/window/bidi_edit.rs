@@ -73,6 +73,7 @@ pub fn field_ui(
     configure: impl for<'a> FnOnce(egui::TextEdit<'a>) -> egui::TextEdit<'a>,
 ) -> egui::Response {
     let bidi = needs_bidi(text);
+    let old_text = bidi.then(|| text.clone());
     let before = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
     let focused = ui.memory(|m| m.has_focus(id));
     let look = Look {
@@ -110,7 +111,19 @@ pub fn field_ui(
     let response = output.response.response.clone();
     let origin = output.galley_pos - egui::vec2(output.galley.rect.left(), 0.0);
     if let Some(pointer) = response.interact_pointer_pos() {
-        let at = hit(ui, &output.galley, pointer - origin, &look);
+        // Keys typed in the frame of a click went in at egui's caret for
+        // the click (wrong in right-to-left text): take the click on the
+        // text as it was, then the keys, in egui's order.
+        let old_text = old_text.unwrap_or_default();
+        let typed = *text != old_text;
+        let galley = match typed {
+            false => output.galley.clone(),
+            true if multiline => {
+                multiline_galley(ui, &old_text, output.galley.job.wrap.max_width, &look)
+            }
+            true => visual_galley(ui, &old_text, &look, look.selection.clone()),
+        };
+        let at = hit(ui, &galley, pointer - origin, &look);
         let mut cursor = before.cursor;
         if !focused && let Some(r) = cursor.char_range() {
             // As egui does for a field without focus: one caret.
@@ -121,14 +134,76 @@ pub fn field_ui(
             ui,
             &response,
             egui::text::CCursor::new(at),
-            &output.galley,
+            &galley,
             dragged,
         );
+        if typed && let Some(range) = cursor.char_range() {
+            let events = ui.input(|i| i.events.clone());
+            let mut replayed = old_text;
+            if let Some(range) = replay(&mut replayed, range, &events, multiline) {
+                *text = replayed;
+                cursor.set_char_range(Some(range));
+            }
+        }
         state.cursor = cursor;
         state.clone().store(ui.ctx(), id);
     }
     caret_ui(ui, id, &state, &output, origin, &look);
     response
+}
+
+/// Apply a frame's typing `events` to `text` with the caret (or
+/// selection) at `range`, as egui's `TextEdit` does: text typed or pasted
+/// replaces the selection; Backspace and Delete take it, or the char
+/// before or after the caret; Enter starts a line in a `multiline` field.
+/// The caret after them, or `None` (nothing done) when the frame holds a
+/// key this does not know (a shortcut, an arrow): egui's result stands.
+fn replay(
+    text: &mut String,
+    range: egui::text::CCursorRange,
+    events: &[egui::Event],
+    multiline: bool,
+) -> Option<egui::text::CCursorRange> {
+    let [a, b] = range.sorted_cursors();
+    let (mut start, mut end) = (a.index.0, b.index.0);
+    let byte = |text: &str, i: usize| text.char_indices().nth(i).map_or(text.len(), |(b, _)| b);
+    for event in events {
+        let insert = match event {
+            egui::Event::Text(t) | egui::Event::Paste(t) if multiline => t.clone(),
+            egui::Event::Text(t) | egui::Event::Paste(t) => t.replace(['\n', '\r'], " "),
+            egui::Event::Key {
+                key,
+                pressed: true,
+                modifiers,
+                ..
+            } if modifiers.is_none() || *modifiers == egui::Modifiers::SHIFT => {
+                let n = text.chars().count();
+                match key {
+                    egui::Key::Enter if multiline => "\n".to_owned(),
+                    egui::Key::Backspace if start == end => {
+                        start = start.saturating_sub(1);
+                        String::new()
+                    }
+                    egui::Key::Delete if start == end => {
+                        end = (end + 1).min(n);
+                        String::new()
+                    }
+                    egui::Key::Backspace | egui::Key::Delete => String::new(),
+                    _ => return None,
+                }
+            }
+            egui::Event::Key { pressed: false, .. } => continue,
+            egui::Event::Key { .. } => return None,
+            _ => continue,
+        };
+        let (from, to) = (byte(text, start), byte(text, end));
+        text.replace_range(from..to, &insert);
+        start += insert.chars().count();
+        end = start;
+    }
+    Some(egui::text::CCursorRange::one(egui::text::CCursor::new(
+        start,
+    )))
 }
 
 /// The chars a field's cursor selects, when it selects any.
@@ -603,6 +678,41 @@ fn place_piece(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frames_keys_replay_as_egui_types_them() {
+        let range = |a: usize, b: usize| {
+            egui::text::CCursorRange::two(egui::text::CCursor::new(a), egui::text::CCursor::new(b))
+        };
+        let key = |key| egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: egui::Modifiers::NONE,
+        };
+        let text = |t: &str| egui::Event::Text(t.into());
+        let run = |s: &str, r, events: &[egui::Event], multiline| {
+            let mut s = s.to_owned();
+            let caret = replay(&mut s, r, events, multiline).map(|c| c.primary.index.0);
+            (s, caret)
+        };
+        // Typed over a selection, then on from the caret.
+        let typed = run("حسین دهقان", range(1, 3), &[text("X"), text("Y")], false);
+        assert_eq!(typed, ("حXYن دهقان".into(), Some(3)));
+        let deleted = [key(egui::Key::Backspace), key(egui::Key::Delete)];
+        assert_eq!(
+            run("abcd", range(2, 2), &deleted, false),
+            ("ad".into(), Some(1))
+        );
+        let enter = run("ab", range(1, 1), &[key(egui::Key::Enter)], true);
+        assert_eq!(enter, ("a\nb".into(), Some(2)));
+        // A key it does not know leaves egui's result.
+        assert_eq!(
+            run("ab", range(1, 1), &[key(egui::Key::ArrowLeft)], false).1,
+            None
+        );
+    }
 
     fn texts(line: &str) -> Vec<(String, bool)> {
         let chars: Vec<char> = line.chars().collect();

@@ -248,3 +248,83 @@ fn a_click_and_a_drag_in_a_persian_note_line_are_exact() {
         Some(note.as_str())
     );
 }
+
+/// A press at `p` and `events` in the same frame, then the release.
+fn click_with(h: &mut Harness<'_, MarginaliaApp>, p: egui::Pos2, events: &[egui::Event]) {
+    h.hover_at(p);
+    h.drag_at(p);
+    for e in events {
+        h.event(e.clone());
+    }
+    h.run();
+    h.drop_at(p);
+    h.run();
+}
+
+fn key(key: egui::Key) -> egui::Event {
+    egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    }
+}
+
+/// A click and a typed char in the same frame (a fast typist's click): the
+/// char is typed once, where the click puts the caret, as egui does in a
+/// left-to-right field (the pointer first, then the keys). The bidi field
+/// replayed the click on the cursor from before the frame, so egui's own
+/// caret (wrong in Persian) had taken the char. The same for Backspace.
+#[test]
+fn a_click_and_a_key_in_the_same_frame_type_once_where_clicked() {
+    // egui's own order, in a field with nothing right to left.
+    let latin = "AAA BBB CCC";
+    let (_dir, mut h) = find_box_with(latin);
+    let p = inside(&h, latin, 5, true);
+    click_with(&mut h, p, &[egui::Event::Text("X".into())]);
+    assert_eq!(h.state().find_query(), replaced(latin, 5..5, "X"));
+
+    // ی (char 6) on its right half: the caret before it.
+    let (_dir, mut h) = find_box_with(MIXED);
+    let p = inside(&h, MIXED, 6, true);
+    click_with(&mut h, p, &[egui::Event::Text("X".into())]);
+    assert_eq!(h.state().find_query(), replaced(MIXED, 6..6, "X"));
+    // Typing goes on from there.
+    type_text(&mut h, "Y");
+    assert_eq!(h.state().find_query(), replaced(MIXED, 6..6, "XY"));
+
+    // ق (char 16) on its left half: after it, and X goes there.
+    let (_dir, mut h) = find_box_with(MIXED);
+    let p = inside(&h, MIXED, 16, false);
+    click_with(&mut h, p, &[egui::Event::Text("X".into())]);
+    assert_eq!(h.state().find_query(), replaced(MIXED, 17..17, "X"));
+
+    // The same click with Backspace takes ق.
+    let (_dir, mut h) = find_box_with(MIXED);
+    let p = inside(&h, MIXED, 16, false);
+    click_with(&mut h, p, &[key(egui::Key::Backspace)]);
+    assert_eq!(h.state().find_query(), replaced(MIXED, 16..17, ""));
+}
+
+/// The same in the note field, on its Persian second line (the next char
+/// typed follows it), then saved.
+#[test]
+fn a_click_and_a_key_in_the_same_frame_in_a_persian_note_type_once() {
+    let (dir, mut h) = window();
+    let rect = h.state().view.highlight_rects()[0].1;
+    click(&mut h, rect.center());
+    h.get_by_label("Note:").click();
+    h.run();
+    let note = "see 2 lines\nگفت که منطقه ظرفیت ندارد";
+    type_text(&mut h, note);
+    // ه of که is char 17: on its right half, the caret before it.
+    let p = inside(&h, note, 17, true);
+    click_with(&mut h, p, &[egui::Event::Text("X".into())]);
+    type_text(&mut h, "Y");
+    let note = replaced(note, 17..17, "XY");
+    assert_eq!(
+        note_saved_after_escape(&mut h, dir.path()).as_deref(),
+        Some(note.as_str())
+    );
+}
