@@ -111,45 +111,75 @@ pub fn field_ui(
     let response = output.response.response.clone();
     let origin = output.galley_pos - egui::vec2(output.galley.rect.left(), 0.0);
     if let Some(pointer) = response.interact_pointer_pos() {
-        // Keys typed in the frame of a click went in at egui's caret for
-        // the click (wrong in right-to-left text): take the click on the
-        // text as it was, then the keys, in egui's order.
-        let old_text = old_text.unwrap_or_default();
-        let typed = *text != old_text;
-        let galley = match typed {
-            false => output.galley.clone(),
-            true if multiline => {
-                multiline_galley(ui, &old_text, output.galley.job.wrap.max_width, &look)
-            }
-            true => visual_galley(ui, &old_text, &look, look.selection.clone()),
+        let field = Field {
+            id,
+            multiline,
+            focused,
+            look: &look,
         };
-        let at = hit(ui, &galley, pointer - origin, &look);
-        let mut cursor = before.cursor;
-        if !focused && let Some(r) = cursor.char_range() {
-            // As egui does for a field without focus: one caret.
-            cursor.set_char_range(Some(egui::text::CCursorRange::one(r.primary)));
-        }
-        let dragged = ui.ctx().is_being_dragged(id);
-        cursor.pointer_interaction(
-            ui,
-            &response,
-            egui::text::CCursor::new(at),
-            &galley,
-            dragged,
-        );
-        if typed && let Some(range) = cursor.char_range() {
-            let events = ui.input(|i| i.events.clone());
-            let mut replayed = old_text;
-            if let Some(range) = replay(&mut replayed, range, &events, multiline) {
-                *text = replayed;
-                cursor.set_char_range(Some(range));
-            }
-        }
-        state.cursor = cursor;
+        let old_text = old_text.unwrap_or_default();
+        state.cursor = pointer_ui(ui, &field, text, old_text, before.cursor, &output, pointer);
         state.clone().store(ui.ctx(), id);
     }
     caret_ui(ui, id, &state, &output, origin, &look);
     response
+}
+
+/// What [`pointer_ui`] knows of the field.
+struct Field<'a> {
+    id: egui::Id,
+    multiline: bool,
+    /// Focused before this frame.
+    focused: bool,
+    look: &'a Look,
+}
+
+/// The cursor after a press or drag at `pointer` in a field that needs
+/// bidi: egui's press/drag logic replayed with the char [`hit`] finds,
+/// from `before` (the cursor before the frame). Keys typed in the frame
+/// of a click went in at egui's caret for the click (wrong in right-to-left
+/// text): the click is taken on the text as it was (`old_text`), then the
+/// keys again from there ([`replay`]), in egui's order; `text` gets the
+/// result.
+fn pointer_ui(
+    ui: &egui::Ui,
+    field: &Field<'_>,
+    text: &mut String,
+    old_text: String,
+    before: egui::text_selection::TextCursorState,
+    output: &egui::text_edit::TextEditOutput,
+    pointer: egui::Pos2,
+) -> egui::text_selection::TextCursorState {
+    let look = field.look;
+    let origin = output.galley_pos - egui::vec2(output.galley.rect.left(), 0.0);
+    let typed = *text != old_text;
+    let galley = match typed {
+        false => output.galley.clone(),
+        true if field.multiline => {
+            multiline_galley(ui, &old_text, output.galley.job.wrap.max_width, look)
+        }
+        true => visual_galley(ui, &old_text, look, look.selection.clone()),
+    };
+    let at = hit(ui, &galley, pointer - origin, look);
+    let mut cursor = before;
+    if !field.focused
+        && let Some(r) = cursor.char_range()
+    {
+        // As egui does for a field without focus: one caret.
+        cursor.set_char_range(Some(egui::text::CCursorRange::one(r.primary)));
+    }
+    let dragged = ui.ctx().is_being_dragged(field.id);
+    let response = &output.response.response;
+    cursor.pointer_interaction(ui, response, egui::text::CCursor::new(at), &galley, dragged);
+    if typed && let Some(range) = cursor.char_range() {
+        let events = ui.input(|i| i.events.clone());
+        let mut replayed = old_text;
+        if let Some(range) = replay(&mut replayed, range, &events, field.multiline) {
+            *text = replayed;
+            cursor.set_char_range(Some(range));
+        }
+    }
+    cursor
 }
 
 /// Apply a frame's typing `events` to `text` with the caret (or

@@ -286,7 +286,7 @@ mod tests {
         };
         let quote = make(10, 32, Label::Quote);
         let tag = Edit::Insert(quote.clone());
-        assert_eq!(change_text(&[tag.clone()]), "tag Quote “General Hossein…”");
+        assert_eq!(change_text(&[tag]), "tag Quote “General Hossein…”");
         // Made by hand, so accepted by its maker.
         let mut rejected = quote.clone();
         rejected.status = Status::Rejected;
