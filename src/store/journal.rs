@@ -22,7 +22,14 @@
 //! loaded) with every later edit replayed, each checked against what it
 //! changes. A journal whose base is not the sidecar on disk now (another
 //! writer saved it, or it was edited by hand) is reported as [`Found::Stale`]
-//! and never applied. Journals written before the base line existed hold
+//! and never applied.
+//!
+//! A journal starts with edits only against the sidecar the session saw:
+//! when the file on disk changed since, [`Journal::record`] takes a snapshot
+//! at once, and if it changes between that look and the writer's hash, the
+//! edits are written under `{"base":"changed"}`, reported and never applied,
+//! until the snapshot the writer asks for replaces them. Either way a crash
+//! right after the first write loses nothing silently. Journals written before the base line existed hold
 //! only snapshots and are read as before (the newest, when the journal is
 //! newer than the sidecar).
 //!
@@ -159,6 +166,10 @@ enum BaseLine {
     /// Not known (the session saves elsewhere, or its sidecar could not be
     /// read): the journal holds snapshots.
     Unknown,
+    /// The sidecar on disk was not the one the session saw when the journal
+    /// started: its edits cannot be replayed, and the journal is reported,
+    /// never applied (a snapshot replaces it within moments).
+    Changed,
 }
 
 /// One line of the journal.
@@ -355,12 +366,23 @@ impl Journal {
         now: Instant,
     ) -> Result<bool, JournalError> {
         let moved = |b: &Base| b.generation == base.generation && b.disk != base.disk;
+        // These edits start a new file, whose base line is the sidecar they
+        // apply to. If the sidecar on disk is no longer the one the session
+        // saw, that file cannot be started with edits: take the snapshot
+        // now (the writer would otherwise write nothing and ask for one,
+        // which a crash in between would lose).
+        let starts_file = !matches!(&self.pending, Some((b, _)) if b == base)
+            && self
+                .sent_base
+                .as_ref()
+                .is_none_or(|b| b.generation != base.generation);
         let snapshot = unsaved.replaced
             || base.sidecar != sidecar::sidecar_path(&self.article)
             || base.disk == DiskState::Unparsable
             || self.sent_base.as_ref().is_some_and(moved)
             || self.pending.as_ref().is_some_and(|(b, _)| moved(b))
-            || self.wants_snapshot.swap(false, Ordering::Relaxed);
+            || self.wants_snapshot.swap(false, Ordering::Relaxed)
+            || (starts_file && DiskState::probe(&base.sidecar) != base.disk);
         let entry = if snapshot {
             unsaved.replaced = false;
             unsaved.edits = Vec::new();
@@ -503,9 +525,12 @@ impl FileState {
         let base_line = match id {
             Some(line) => line,
             None if has_snapshot => BaseLine::Unknown,
+            // The sidecar changed after [`Journal::record`] looked: the
+            // edits are kept, under a base that says they cannot be
+            // replayed (a crash before the snapshot is reported, not lost).
             None => {
                 self.wants_snapshot.store(true, Ordering::Relaxed);
-                return Ok(());
+                BaseLine::Changed
             }
         };
         let mut file = json_line(&Line::Base { base: base_line });
@@ -643,6 +668,9 @@ pub fn recover(
         Err(e) => return Err(io(&side, "reading")(e)),
     };
     match (base, &on_disk) {
+        (BaseLine::Changed, _) => {
+            return stale("its edits were made against a sidecar that had changed on disk");
+        }
         (BaseLine::NoSidecar, None) if *disk == DiskState::Absent => {}
         (BaseLine::Sidecar(want), Some((state, got))) if want == got && state == disk => {}
         (BaseLine::NoSidecar, Some(_)) => return stale("a sidecar was saved since"),
@@ -1021,5 +1049,63 @@ mod tests {
         let reopened = Session::open(&path).unwrap();
         let got = work(recover(&path, reopened.annotations.as_slice(), &reopened.disk).unwrap());
         assert_eq!(got, doc.annotations.as_slice());
+    }
+
+    /// Another writer saves the sidecar the session `doc` read (one
+    /// annotation fewer), dated ten seconds back, as if before the edits.
+    fn changed_on_disk(doc: &Session) {
+        let (mut theirs, _) = sidecar::read(&doc.sidecar_path).unwrap().unwrap();
+        theirs.annotations.pop();
+        sidecar::write_atomic(&doc.sidecar_path, sidecar::to_string(&theirs).as_bytes()).unwrap();
+        let earlier = std::time::SystemTime::now() - Duration::from_secs(10);
+        fs::File::options()
+            .append(true)
+            .open(&doc.sidecar_path)
+            .unwrap()
+            .set_modified(earlier)
+            .unwrap();
+    }
+
+    #[test]
+    fn first_edits_after_the_sidecar_changed_on_disk_survive_a_crash() {
+        let (_dir, path, mut doc) = saved_session();
+        changed_on_disk(&doc);
+        let mut j = Journal::for_article(&path);
+        let mut t = Instant::now();
+        doc.tag(
+            CharRange::from_usize(3, 9),
+            Label::Quote,
+            "bo",
+            Utc::now(),
+            1.0,
+        )
+        .unwrap();
+        journal_now(&mut j, &mut doc, &mut t);
+        drop(j); // a crash right after the first journal write
+        let reopened = Session::open(&path).unwrap();
+        assert_ne!(reopened.annotations.as_slice(), doc.annotations.as_slice());
+        let found = recover(&path, reopened.annotations.as_slice(), &reopened.disk).unwrap();
+        assert_eq!(work(found), doc.annotations.as_slice());
+    }
+
+    #[test]
+    fn edits_whose_sidecar_changed_before_the_writer_hashed_it_are_reported_not_lost() {
+        let (_dir, path, mut doc) = saved_session();
+        let id = doc.annotations.as_slice()[0].id.clone();
+        assert!(doc.delete(&id, 1.0));
+        // The session's view, taken before the sidecar changes.
+        let base = doc.journal_base();
+        let edits = std::mem::take(&mut doc.unsaved.edits);
+        changed_on_disk(&doc);
+        let j = Journal::for_article(&path);
+        let mut writer = j.file_state();
+        writer.write(&base, vec![Entry::Edits(edits)]).unwrap();
+        assert!(j.wants_snapshot(), "the writer asks for a snapshot");
+        let reopened = Session::open(&path).unwrap();
+        let found = recover(&path, reopened.annotations.as_slice(), &reopened.disk).unwrap();
+        assert!(
+            matches!(&found, Some(Found::Stale { reason, .. }) if reason.contains("changed on disk")),
+            "{found:?}"
+        );
     }
 }
