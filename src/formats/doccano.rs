@@ -315,10 +315,18 @@ pub fn export_line(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>) -> String {
     for (a, l) in exported_links(doc, omitted) {
         omitted.push(Omission::link(a, l, NO_RELATIONS, true));
     }
-    let value = serde_json::json!({ "text": doc.article.text(), "label": labels });
-    let mut line = value.to_string();
-    line.push('\n');
-    line
+    // What `json!({"text", "label"}).to_string()` writes (keys sorted),
+    // without copying the text into a `Value` first.
+    let text = doc.article.text();
+    let mut line = Vec::with_capacity(text.len() + labels.len() * 24 + 32);
+    line.extend_from_slice(b"{\"label\":");
+    // Writing JSON to a Vec cannot fail for these types.
+    let _ = serde_json::to_writer(&mut line, &labels);
+    line.extend_from_slice(b",\"text\":");
+    crate::formats::json::write_str(&mut line, text);
+    line.extend_from_slice(b"}\n");
+    // SAFETY: serde_json and `write_str` write UTF-8; the rest is ASCII.
+    unsafe { String::from_utf8_unchecked(line) }
 }
 
 /// One JSONL line (with its `\n`) of doccano's relation format (its import
@@ -362,4 +370,35 @@ pub fn export_relations_line(doc: &ExportDoc<'_>, omitted: &mut Vec<Omission>) -
     let mut line = value.to_string();
     line.push('\n');
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::annotation::test_entity;
+    use crate::model::document::Article;
+
+    #[test]
+    fn a_line_is_what_json_writes_for_text_and_labels() {
+        let text = "Ana said \"l\u{e9}t\u{2019}s go\"\u{1}\\ \u{1f600}\t\nin Rome.\r\n".repeat(9);
+        let article = Article::new(text);
+        let anns: Vec<Annotation> = (0..article.char_len() - 3)
+            .step_by(11)
+            .map(|s| test_entity(&article, s, s + 2, &format!("a{s}")))
+            .collect();
+        for n in [0, 1, anns.len()] {
+            let doc = ExportDoc {
+                article: &article,
+                source: "a.txt",
+                annotations: &anns[..n],
+                note: None,
+            };
+            let labels: Vec<(usize, usize, &str)> = anns[..n]
+                .iter()
+                .map(|a| (a.start.0, a.end.0, doccano_label(a)))
+                .collect();
+            let json = json!({ "text": article.text(), "label": labels }).to_string() + "\n";
+            assert_eq!(export_line(&doc, &mut Vec::new()), json);
+        }
+    }
 }

@@ -15,6 +15,7 @@ pub mod conll;
 pub mod doccano;
 pub mod hf;
 pub mod import;
+pub mod json;
 pub mod labelstudio;
 pub mod prodigy;
 pub mod spacy;

@@ -284,9 +284,12 @@ pub fn decode_as(bytes: &[u8], encoding: TextEncoding) -> Result<Decoded, Decode
                 None => (bytes, "utf-8"),
             };
             let skipped = bytes.len() - body.len();
-            let text = std::str::from_utf8(body).map_err(|e| DecodeError::DamagedUtf8 {
-                byte_offset: skipped + e.valid_up_to(),
-            })?;
+            // simdutf8 checks several times faster; std says where it broke.
+            let text = simdutf8::basic::from_utf8(body)
+                .or_else(|_| std::str::from_utf8(body))
+                .map_err(|e| DecodeError::DamagedUtf8 {
+                    byte_offset: skipped + e.valid_up_to(),
+                })?;
             (text.to_owned(), name)
         }
         TextEncoding::Utf16 => match bom {

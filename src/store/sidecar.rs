@@ -1054,7 +1054,13 @@ fn read_text(path: &Path) -> Result<Option<(String, DiskState)>, SidecarError> {
     } else {
         let mut bytes = Vec::with_capacity(len);
         file.read_to_end(&mut bytes).map_err(io("reading"))?;
-        String::from_utf8(bytes)
+        if simdutf8::basic::from_utf8(&bytes).is_ok() {
+            // SAFETY: simdutf8 checked that the bytes are UTF-8 (several
+            // times faster than std's check; std's error says where).
+            Ok(unsafe { String::from_utf8_unchecked(bytes) })
+        } else {
+            String::from_utf8(bytes)
+        }
     };
     let text = text.map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];

@@ -402,3 +402,43 @@ fn spacy_export_imports_back_losslessly_into_a_fresh_copy() {
         ]
     );
 }
+
+/// Workers convert articles in blocks, a big article's spans are judged on
+/// every core: the output and the messages still come in path order.
+#[test]
+fn a_folder_exports_in_path_order_with_its_messages_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for i in 0..45 {
+        let name = format!("a{i:02}.txt");
+        let text = format!("Article {i}: Dehqan said the talks failed.");
+        write(
+            &dir.path().join(&name),
+            &text,
+            &[("d", "Dehqan", Label::Entity, None, Status::Accepted)],
+            |_| {},
+        );
+        names.push(name);
+    }
+    // Every fifth article changed since its sidecar: its span is skipped.
+    for name in names.iter().step_by(5) {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("Dehqan", "Dehqxn")).unwrap();
+    }
+    let out = marginalia(&["export", "--format", "spacy", "."], dir.path());
+    assert_exit(&out, 0);
+    let sources: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["meta"]["source"].to_string())
+        .collect();
+    let expected: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    assert_eq!(sources, expected);
+    let skipped: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("skipped: quote mismatch"))
+        .map(|l| l.split(':').next().unwrap().to_owned())
+        .collect();
+    let expected: Vec<String> = names.iter().step_by(5).map(|n| format!("./{n}")).collect();
+    assert_eq!(skipped, expected);
+}
