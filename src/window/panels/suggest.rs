@@ -67,11 +67,19 @@ impl Workspace {
             }
             return;
         }
+        // Named by what was accepted: a claim is no quote, and there may
+        // be no cue (or the speaker was decided already).
+        let what = group.first().map_or_else(String::new, |a| {
+            format!("{} {}", a.label, crate::window::text::quoted(&a.quote, 24))
+        });
+        let count = match n {
+            1 => "1 annotation".to_owned(),
+            n => format!("{n} annotations"),
+        };
         if doc.apply(change, self.now_s) {
             self.review.decided.push(id);
-            self.message = format!(
-                "Accepted {n} annotation(s): the quote, its speaker and cue (U or Ctrl+Z undoes)"
-            );
+            self.message =
+                format!("Accepted {what} and what it links to: {count} (U or Ctrl+Z undoes)");
             if self.review.active {
                 self.review_step(Some(true));
             }
