@@ -2,7 +2,7 @@
 //! panel's list and the article view's highlights read the same filter, so
 //! hiding a label hides both its rows and its highlights.
 
-use crate::model::annotation::{Annotation, Label, Status};
+use crate::model::annotation::{AnchorState, Annotation, Label, Status};
 
 /// Which annotations are shown, in the list and in the text.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
@@ -36,6 +36,13 @@ impl Filter {
                 || a.author
                     .to_lowercase()
                     .contains(&self.author.trim().to_lowercase()))
+    }
+
+    /// True when `a` passes and has a place in the text: an orphan (its
+    /// quote no longer in the article) is listed, never drawn at its stale
+    /// offsets over other words.
+    pub fn accepts_in_text(&self, a: &Annotation) -> bool {
+        a.anchor != AnchorState::Orphaned && self.accepts(a)
     }
 }
 

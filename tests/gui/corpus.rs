@@ -336,3 +336,33 @@ fn article_changed_while_open_is_reloaded_and_reanchored() {
     assert_eq!(saved(&article)[0].range(), range_of(&new, "Dehqan"));
     assert_exact_on_disk(&article);
 }
+
+/// An orphan (its quote gone from the edited article) is listed, not drawn:
+/// its highlight sat at its stale offsets over the words now there (seen
+/// under gui-smoke: "Zakir Hasanov" orphaned, "efense Minist" highlighted).
+/// Re-attached, it is drawn again, where it now is.
+#[test]
+fn an_orphan_is_not_drawn_over_the_words_at_its_old_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    write_annotated(
+        &article,
+        OLD,
+        &[("Observers were not surprised.", Label::Claim)],
+    );
+    let new = OLD.replace("Observers were not surprised.", "Zq xv wk jj.");
+    std::fs::write(&article, &new).unwrap();
+    let mut h = harness(&article);
+    h.get_by_label_contains("orphaned 1");
+    let drawn = h.state().view.highlight_rects();
+    assert!(drawn.is_empty(), "the orphan is drawn at {drawn:?}");
+    h.state_mut()
+        .select(range_of(&new, "Dehqan met Hasanov twice"));
+    h.run();
+    h.get_by_label("Re-attach to selection").click();
+    h.run();
+    h.state_mut().select(CharRange::from_usize(0, 0));
+    h.run();
+    let drawn = h.state().view.highlight_rects();
+    assert!(!drawn.is_empty(), "re-attached, it is drawn");
+}

@@ -110,7 +110,7 @@ impl ArticleView {
         input
             .annotations
             .overlapping(CharRange::new(c, c.forward(1)))
-            .filter(|a| input.filter.accepts(a))
+            .filter(|a| input.filter.accepts_in_text(a))
             .min_by_key(|a| (a.range().char_len(), std::cmp::Reverse(a.start)))
     }
 

@@ -51,8 +51,8 @@ impl ArticleView {
         let anns = input.annotations;
         let mut ends: Vec<LinkEnds> = Vec::new();
         let mut add = |quote: &Annotation, speaker: &Annotation| {
-            // A link to a highlight the filter hides is hidden too.
-            if !(input.filter.accepts(quote) && input.filter.accepts(speaker)) {
+            // A link to a highlight the filter hides (or an orphan) is hidden too.
+            if !(input.filter.accepts_in_text(quote) && input.filter.accepts_in_text(speaker)) {
                 return;
             }
             let e = LinkEnds {

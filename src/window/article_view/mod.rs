@@ -666,7 +666,7 @@ fn style_input(input: &ViewInput<'_>, block: &Block) -> StyleInput {
         spans: input
             .annotations
             .overlapping(range)
-            .filter(|a| input.filter.accepts(a))
+            .filter(|a| input.filter.accepts_in_text(a))
             .map(Span::of)
             .collect(),
     }
