@@ -81,3 +81,34 @@ pub fn drop_aside<T: Send + 'static>(value: T) {
     // The closure (and `value` with it) was dropped here if the spawn failed.
     let _ = spawned;
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    /// The mapping of `/proc/self/maps` that holds `address`.
+    fn mapping_of(address: usize) -> Option<(usize, usize)> {
+        let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+        maps.lines().find_map(|line| {
+            let (from, to) = line.split_whitespace().next()?.split_once('-')?;
+            let from = usize::from_str_radix(from, 16).ok()?;
+            let to = usize::from_str_radix(to, 16).ok()?;
+            (from <= address && address < to).then_some((from, to))
+        })
+    }
+
+    #[test]
+    fn huge_page_advice_keeps_a_big_buffer_one_mapping() {
+        // Beyond glibc's largest dynamic mmap threshold (32 MiB): the
+        // buffer is a mapping of its own, its first page shared with the
+        // allocator's header.
+        let mut buffer: Vec<u8> = Vec::with_capacity(40 << 20);
+        super::advise_huge_pages(buffer.spare_capacity_mut());
+        let first = buffer.as_ptr() as usize;
+        let last = first + buffer.capacity() - 1;
+        assert!(mapping_of(first).is_some());
+        // Split in two, it could not grow by remapping (mremap: EFAULT).
+        assert_eq!(mapping_of(first), mapping_of(last));
+        buffer.extend_from_slice(b"kept");
+        buffer.reserve_exact(80 << 20);
+        assert_eq!(&buffer[..], b"kept");
+    }
+}

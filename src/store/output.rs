@@ -24,6 +24,12 @@ use std::thread::JoinHandle;
 /// Bytes gathered before a chunk goes to the writer thread.
 pub const CHUNK: usize = 1 << 20;
 
+/// Owned bytes from this size on are handed to the writer as they are, not
+/// copied into a chunk: the last slice of a big spaCy line (400 KB) was
+/// copied into a fresh chunk, page faults and all, and then freed, on the
+/// thread that has nothing else left to do.
+const SEND_WHOLE_FROM: usize = 64 * 1024;
+
 /// Chunks in flight between the command and the writer thread.
 const IN_FLIGHT: usize = 4;
 
@@ -143,7 +149,7 @@ impl Output {
     /// Hand `bytes` over whole (no copy when they are big): what was
     /// gathered before them goes first.
     pub fn write_owned(&mut self, bytes: Vec<u8>) -> io::Result<()> {
-        if bytes.len() < CHUNK / 2 {
+        if bytes.len() < SEND_WHOLE_FROM {
             return self.write_all(&bytes);
         }
         self.send_buf()?;
