@@ -130,13 +130,9 @@ def sources_main(P, rows_path, cv, threshold):
                 cands = [{"start": c["start"], "end": c["end"], "score": score(m, c["features"])} for c in r["candidates"]]
                 out.write(json.dumps({"path": r["path"], "start": r["start"], "end": r["end"], "candidates": cands}) + "\n")
         return
-    bias, w = train(flat(rows))
-    print("# Source picker for marginalia suggest's claim model: logistic regression weights,")
-    print("# trained by scripts/train-claim-model.py --sources on PolNeAR's train split.")
-    print(f"__bias\t{bias:.4f}")
-    print(f"__threshold\t{threshold:.4f}")
-    for f in sorted(w):
-        print(f"{f}\t{w[f]:.4f}")
+    write_weights(["Source picker for marginalia suggest's claim model: logistic regression weights,",
+                   "trained by scripts/train-claim-model.py --sources on PolNeAR's train split."],
+                  train(flat(rows)), threshold)
 
 
 OPEN, CLOSE = "“\"‘«„‹「『", "”\"’»“›」』"
@@ -229,14 +225,10 @@ def boundaries_main(P, rows_path, cv, threshold):
                 broken += (not ok) and rules == y and end_ok
             print(f"threshold {t:.1f}: exact {ex} ({ex - base:+d}: {fixed} fixed, {broken} broken)", file=sys.stderr)
         return
-    bias, w = train_ranker(rows)
-    print("# Start chooser for direct quotations (src/analysis/suggest/boundary.rs): conditional")
-    print("# logit weights, trained by scripts/train-claim-model.py --boundaries on PolNeAR's train split.")
-    print(f"# {len(rows)} content fragments holding a quotation, {sum(r[2] is not None for r in rows)} with the gold start among the candidates.")
-    print(f"__bias\t{bias:.4f}")
-    print(f"__threshold\t{threshold:.4f}")
-    for f in sorted(w):
-        print(f"{f}\t{w[f]:.4f}")
+    write_weights(["Start chooser for direct quotations (src/analysis/suggest/boundary.rs): conditional",
+                   "logit weights, trained by scripts/train-claim-model.py --boundaries on PolNeAR's train split.",
+                   f"{len(rows)} content fragments holding a quotation, {sum(r[2] is not None for r in rows)} with the gold start among the candidates."],
+                  train_ranker(rows), threshold)
 
 
 def rows_of(P, rows_path):
@@ -251,6 +243,17 @@ def rows_of(P, rows_path):
         y = any(min(b, d) - max(a, c) > 0 for c, d in gold.get(name, []))
         rows.append((name, r["features"], 1 if y else 0, r))
     return rows
+
+
+def write_weights(comments, model, threshold):
+    """A weights file as src/analysis/suggest/model.rs reads it."""
+    bias, w = model
+    for c in comments:
+        print(f"# {c}")
+    print(f"__bias\t{bias:.4f}")
+    print(f"__threshold\t{threshold:.4f}")
+    for f in sorted(w):
+        print(f"{f}\t{w[f]:.4f}")
 
 
 def train(rows):
@@ -303,14 +306,10 @@ def main():
             for s, y, r in scored:
                 out.write(json.dumps({"path": r["path"], "start": r["start"], "end": r["end"], "score": s, "y": y}) + "\n")
         return
-    bias, w = train(rows)
-    print("# Claim model for marginalia suggest: logistic regression weights, trained by")
-    print("# scripts/train-claim-model.py on PolNeAR's train split (see README, Suggestions).")
-    print(f"# {len(rows)} sentences the rules left, {sum(y for _, _, y, _ in rows)} with attributed content.")
-    print(f"__bias\t{bias:.4f}")
-    print(f"__threshold\t{threshold:.4f}")
-    for f in sorted(w):
-        print(f"{f}\t{w[f]:.4f}")
+    write_weights(["Claim model for marginalia suggest: logistic regression weights, trained by",
+                   "scripts/train-claim-model.py on PolNeAR's train split (see README, Suggestions).",
+                   f"{len(rows)} sentences the rules left, {sum(y for _, _, y, _ in rows)} with attributed content."],
+                  train(rows), threshold)
 
 
 if __name__ == "__main__":

@@ -384,3 +384,37 @@ fn the_claim_model_suggests_stances_the_rules_miss_with_their_source() {
         Some("the Supreme Court this month")
     );
 }
+
+#[test]
+fn a_title_in_quotation_marks_is_suggested_as_the_quote_the_start_chooser_picks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "The campaign released a memo titled “The Facts on Where the Race Stands.”\n";
+    write(dir.path(), "m.txt", text);
+    let o = marginalia(&["suggest", "m.txt"], dir.path());
+    assert_exit(&o, 0);
+    let sc = read(dir.path(), "m.txt");
+    let quote = by_quote(&sc, "“The Facts on Where the Race Stands.”");
+    assert_eq!(quote.label, Label::Quote);
+    assert_eq!(
+        target(&sc, quote, "speaker").map(|s| s.quote.as_str()),
+        Some("The campaign")
+    );
+    // The trainer's rows: the fragment as the rules made it, with its
+    // candidate starts (the opening mark among them).
+    let o = marginalia(&["__suggest-features", "--boundaries", "m.txt"], dir.path());
+    assert_exit(&o, 0);
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(rows.len(), 1);
+    let mark = text.chars().position(|c| c == '“').expect("mark");
+    let starts: Vec<u64> = rows[0]["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .map(|c| c["start"].as_u64().expect("start"))
+        .collect();
+    assert!(starts.contains(&(mark as u64)), "{starts:?}");
+    assert!(starts.contains(&rows[0]["start"].as_u64().expect("rules' start")));
+}
