@@ -227,6 +227,9 @@ fn malformed_sidecar_opens_read_only_and_is_never_overwritten() {
     // The window says so, with the path and line:col.
     h.get_by_label_contains("Read-only");
     h.get_by_label_contains("report.txt.ann.ron:3:");
+    // The status bar agrees (it said "saved", with nothing saved).
+    assert!(h.query_by_label("saved").is_none());
+    h.get_by_label("read-only");
 
     h.state_mut().select(char_range_of("envoy"));
     press(&mut h, Modifiers::NONE, Key::E);

@@ -25,6 +25,11 @@ impl Panel for StatusBar {
                 }
                 ui.separator();
                 let (text, color) = match &doc.save_state {
+                    // A sidecar that cannot be read is never written: nothing
+                    // is "saved" there (the banner says why).
+                    SaveState::Saved if doc.read_only.is_some() => {
+                        ("read-only", ui.visuals().warn_fg_color)
+                    }
                     SaveState::Saved => ("saved", ui.visuals().weak_text_color()),
                     SaveState::Unsaved => ("unsaved", ui.visuals().warn_fg_color),
                     SaveState::Failed => ("save failed", ui.visuals().error_fg_color),
