@@ -340,6 +340,7 @@ impl Reader<'_, '_> {
         if let Some(src) = self
             .source_before(s, cue.first)
             .and_then(|src| self.past_a_verb(s, src))
+            .map(|src| self.with_listed_names(s, src, cue))
         {
             return Some(Candidate {
                 cue,
@@ -428,6 +429,81 @@ impl Reader<'_, '_> {
             clause_start: cue.first,
             inverted: true,
         })
+    }
+
+    /// `Tehran, Baku stress …`, `Ben Carson, Ted Cruz and Rand Paul said`:
+    /// a name source that closes a list of names opening the sentence is
+    /// the whole list. Not when the cue closes a parenthetical (`Voters,
+    /// Clinton said, …`): what stands before the comma is content.
+    fn with_listed_names(&self, s: Sentence, src: Phrase, cue: CueMatch) -> Phrase {
+        let toks = self.toks();
+        let parenthetical = toks
+            .get(cue.end)
+            .is_none_or(|t| t.is(',') || t.is('.') || cue.end >= s.end);
+        if parenthetical {
+            return src;
+        }
+        let all_names = |p: Phrase| {
+            (p.first..p.end).all(|k| {
+                names::is_name_word(&toks[k])
+                    || toks[k].is('.')
+                    || (k > p.first && is_in(&["and", "&"], toks[k].s))
+            }) && names::is_name_word(&toks[p.first])
+        };
+        if !all_names(src) {
+            return src;
+        }
+        let mut first = src.first;
+        while first >= s.first + 2 && toks[first - 1].is(',') && !self.in_quotation(first - 1) {
+            // `Finally, Sanders`, `Monday, BuzzFeed`, `Frustrated, Sanders`,
+            // `Like Corker, Menendez`: an opener, not a name.
+            let opener = |p: Phrase| {
+                let w = toks[p.first].s.to_lowercase();
+                is_adverb_opener(&w)
+                    || w.ends_with("ed")
+                    || w.ends_with("ing")
+                    || is_in(PREPOSITIONS, &w)
+                    || is_in(
+                        &[
+                            "first",
+                            "finally",
+                            "already",
+                            "still",
+                            "moreover",
+                            "nonetheless",
+                            "nevertheless",
+                            "meanwhile",
+                            "also",
+                            "every",
+                            "like",
+                            "last",
+                            "next",
+                            "instead",
+                            "however",
+                            "thus",
+                            "yet",
+                            "now",
+                            "then",
+                            "so",
+                        ],
+                        &w,
+                    )
+            };
+            let Some(item) = names::phrase_ending_at(toks, first - 2, s.first)
+                .filter(|&p| all_names(p) && p.end - p.first <= 4 && !opener(p))
+            else {
+                break;
+            };
+            first = item.first;
+        }
+        if first < src.first && first == s.first {
+            Phrase {
+                first,
+                end: src.end,
+            }
+        } else {
+            src
+        }
     }
 
     /// The subject of sentence `s`, before token `end`: a pronoun, a name or
@@ -2456,6 +2532,27 @@ mod tests {
                 "Ames | said | Q:“We won,” / Q:“It was close.”",
                 "who (Ames) | noted | C:that the count was slow"
             ]
+        );
+    }
+
+    #[test]
+    fn a_list_of_names_before_the_cue_is_the_source() {
+        assert_eq!(
+            frames("Lisbon, Rabat stress closer naval cooperation"),
+            ["Lisbon, Rabat | stress | C:closer naval cooperation"]
+        );
+        assert_eq!(
+            frames("Ana Ruiz, Li Wei and Tom Baker said that the plan was dead."),
+            ["Ana Ruiz, Li Wei and Tom Baker | said | C:that the plan was dead"]
+        );
+        // Not a place before the subject, nor content before a parenthetical cue.
+        assert_eq!(
+            frames("In Porto, Ruiz said that the plan was dead."),
+            ["Ruiz | said | C:that the plan was dead"]
+        );
+        assert_eq!(
+            frames("Voters, Ruiz said, are tired of it."),
+            ["Ruiz | said | C:Voters / C:are tired of it"]
         );
     }
 

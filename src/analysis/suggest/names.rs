@@ -335,8 +335,10 @@ pub fn kind_of(toks: &[Tok], p: Phrase) -> Option<EntityKind> {
     {
         return Some(EntityKind::Person);
     }
-    // Two or three capitalized words with no organization word: a name.
-    if words.len() >= 2 && words.len() <= 4 && words.iter().all(|w| is_name_word(w)) {
+    // Two or three capitalized words with no organization word: a name
+    // (but `Tehran, Baku` is a list, of places as likely as of people).
+    let is_list = toks[p.first..p.end].iter().any(|t| t.is(','));
+    if words.len() >= 2 && words.len() <= 4 && words.iter().all(|w| is_name_word(w)) && !is_list {
         return Some(EntityKind::Person);
     }
     None
@@ -466,5 +468,8 @@ mod tests {
         assert_eq!(kind_of(&t.toks, p(4, 8)), Some(EntityKind::Organization));
         assert_eq!(kind_of(&t.toks, p(9, 11)), Some(EntityKind::Person));
         assert_eq!(gender_of(&t.toks, p(9, 11)), Some(Gender::Male));
+        // A list of two capitalized words is no person's name.
+        let t = Text::new("Lisbon, Rabat");
+        assert_eq!(kind_of(&t.toks, p(0, 3)), None);
     }
 }
