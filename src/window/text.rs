@@ -17,14 +17,25 @@ pub fn excerpt(s: &str, max: usize) -> String {
 }
 
 /// `s` cut to `max` chars and put in “ ”, unless it is a quotation already
-/// (a quote tagged with its own marks reads “peace now”, not ““peace now””).
+/// (a quote tagged with its own marks reads “peace now”, not ““peace now””;
+/// cut short, it gets its closing mark back: “There is no capacity f…”).
 pub fn quoted(s: &str, max: usize) -> String {
     let cut = excerpt(s, max);
-    let opening = |c: char| matches!(c, '“' | '„' | '«' | '»' | '"' | '‘' | '‹' | '「');
-    if s.trim_start().starts_with(opening) {
-        cut
-    } else {
-        format!("“{cut}”")
+    let closing = |c: char| match c {
+        '“' => Some('”'),
+        '„' => Some('“'),
+        '«' => Some('»'),
+        '»' => Some('«'),
+        '"' => Some('"'),
+        '‘' => Some('’'),
+        '‹' => Some('›'),
+        '「' => Some('」'),
+        _ => None,
+    };
+    match s.trim_start().chars().next().and_then(closing) {
+        Some(close) if cut.ends_with('…') => format!("{cut}{close}"),
+        Some(_) => cut,
+        None => format!("“{cut}”"),
     }
 }
 
@@ -266,6 +277,14 @@ pub fn change_text(change: &[Edit]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quotation_cut_short_keeps_its_closing_mark() {
+        assert_eq!(quoted("“peace now”", 20), "“peace now”");
+        assert_eq!(quoted("“There is no capacity for it”", 10), "“There is…”");
+        assert_eq!(quoted("«حسین دهقان گفت»", 6), "«حسین…»");
+        assert_eq!(quoted("peace now", 20), "“peace now”");
+    }
 
     #[test]
     fn a_change_is_named_by_what_it_did_to_what() {

@@ -154,7 +154,7 @@ fn review_walks_suggestions_by_position_and_shift_a_accepts_quote_speaker_and_cu
     // quote, its speaker and cue" on a claim and with no cue too).
     assert_eq!(
         message(&h),
-        "Accepted Quote “There is no capacity f… and what it links to: 3 annotations (U or Ctrl+Z undoes)"
+        "Accepted Quote “There is no capacity f…” and what it links to: 3 annotations (U or Ctrl+Z undoes)"
     );
     press(&mut h, Modifiers::COMMAND, Key::S);
     let sc = saved(&path);
@@ -414,7 +414,8 @@ fn a_pronoun_speaker_reads_he_and_the_name_in_list_tooltip_and_review() {
     let reads = format!("— he ({name})");
 
     // The list row.
-    let row = format!("… {reads} · suggest");
+    // The quote cut short keeps its closing mark.
+    let row = format!("…” {reads} · suggest");
     let rows = h.query_all_by_label_contains(&row).count();
     assert_eq!(rows, 1, "no list row reads {reads:?}");
 
