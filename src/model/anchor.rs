@@ -106,9 +106,35 @@ pub fn verify(article: &Article, annotations: &[Annotation]) -> Vec<Problem> {
 /// many are held as ranges. 50,000 long spans' quotes are 80 MB of strings
 /// the article already holds.
 pub fn share_quotes(article: &Article, annotations: &mut [Annotation], threads: usize) -> usize {
+    share_quotes_with(article, annotations, threads, false)
+}
+
+/// [`share_quotes`] for annotations just read by a reader that made each
+/// quote it holds as a range of `article` from that annotation's own
+/// offsets (`sidecar::read_streamed`): those stay as they are, without
+/// turning 100,000 offsets into bytes again; the other quotes are tried.
+/// [`verify`] still checks every quote against the article at its offsets.
+pub fn share_other_quotes(
+    article: &Article,
+    annotations: &mut [Annotation],
+    threads: usize,
+) -> usize {
+    share_quotes_with(article, annotations, threads, true)
+}
+
+fn share_quotes_with(
+    article: &Article,
+    annotations: &mut [Annotation],
+    threads: usize,
+    keep_shared: bool,
+) -> usize {
+    let text = article.shared_text();
     let share = |part: &mut [Annotation]| {
         part.iter_mut()
             .filter_map(|a| {
+                if keep_shared && a.quote.bytes_in(text).is_some() {
+                    return Some(());
+                }
                 let range = a.range();
                 a.quote.share_with(article, range).then_some(())
             })
@@ -233,8 +259,10 @@ fn verify_slice(
             push(ProblemKind::Empty);
             continue;
         }
-        let bytes = article.byte_range(a.range());
-        let Some(found) = bytes.clone().and_then(|b| article.text().get(b)) else {
+        let Some((bytes, found)) = article
+            .byte_range(a.range())
+            .and_then(|b| Some((b.clone(), article.text().get(b)?)))
+        else {
             push(ProblemKind::OutOfRange {
                 start: a.start.0,
                 end: a.end.0,
@@ -244,7 +272,7 @@ fn verify_slice(
         };
         // A quote held as these very bytes of the article is its text
         // there: no need to compare 1,600 chars of a long span again.
-        let is_these_bytes = bytes.is_some() && a.quote.bytes_in(article.shared_text()) == bytes;
+        let is_these_bytes = a.quote.bytes_in(article.shared_text()) == Some(bytes.clone());
         if !is_these_bytes && found != a.quote {
             push(ProblemKind::QuoteMismatch {
                 expected: a.quote.as_str().to_owned(),
@@ -252,8 +280,8 @@ fn verify_slice(
             });
             continue;
         }
-        for offset in [a.start, a.end] {
-            if article.splits_grapheme(offset) {
+        for (offset, byte) in [(a.start, bytes.start), (a.end, bytes.end)] {
+            if article.splits_grapheme_at_byte(byte) {
                 push(ProblemKind::SplitsGrapheme { offset: offset.0 });
             }
         }

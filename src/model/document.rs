@@ -194,22 +194,50 @@ impl Article {
     /// True when `pos` falls between two chars of one grapheme cluster
     /// (inside an emoji ZWJ sequence, before a combining mark, ...).
     pub fn splits_grapheme(&self, pos: CharOffset) -> bool {
+        self.char_to_byte(pos)
+            .is_some_and(|byte| self.splits_grapheme_at_byte(byte))
+    }
+
+    /// [`Article::splits_grapheme`] of the position at byte `byte` of the
+    /// text, for a caller that has the byte offset already (checking 50,000
+    /// spans on opening turned each offset into bytes three times). False
+    /// past the end or inside a char.
+    pub fn splits_grapheme_at_byte(&self, byte: usize) -> bool {
         use unicode_segmentation::GraphemeCursor;
-        let Some(byte) = self.char_to_byte(pos) else {
+        let bytes = self.text.as_bytes();
+        if byte == 0 || byte >= bytes.len() || !self.text.is_char_boundary(byte) {
             return false;
-        };
+        }
+        // Between two ASCII chars only CR LF is one cluster, and the
+        // window below always ends at a line's `\n` (the article's text
+        // has none after a CR).
+        if bytes[byte - 1].is_ascii() && bytes[byte].is_ascii() {
+            return false;
+        }
         // Grapheme clusters never cross a line break, and 64 chars either side
         // settle every rule but a run of >64 flags; keep the window small so
         // checking 50,000 spans stays cheap.
-        let line = self.line_range(self.line_of(pos)).unwrap_or_default();
-        let window = CharRange::new(pos.back(64).max(line.start), pos.forward(64).min(line.end));
-        let Some(lr) = self.byte_range(window) else {
+        let mut from = byte;
+        for _ in 0..64 {
+            if from == 0 || bytes[from - 1] == b'\n' {
+                break;
+            }
+            from -= 1;
+            while !self.text.is_char_boundary(from) {
+                from -= 1;
+            }
+        }
+        let mut to = byte;
+        for _ in 0..64 {
+            match self.text.get(to..).and_then(|t| t.chars().next()) {
+                Some(c) if c != '\n' => to += c.len_utf8(),
+                _ => break,
+            }
+        }
+        let Some(chunk) = self.text.get(from..to) else {
             return false;
         };
-        let Some(chunk) = self.text.get(lr.clone()) else {
-            return false;
-        };
-        let mut cursor = GraphemeCursor::new(byte - lr.start, chunk.len(), true);
+        let mut cursor = GraphemeCursor::new(byte - from, chunk.len(), true);
         !cursor.is_boundary(chunk, 0).unwrap_or(true)
     }
 }
@@ -401,5 +429,45 @@ mod tests {
         assert_eq!((a.char_len(), a.line_count()), (0, 1));
         assert_eq!(a.slice(CharRange::default()), Some(""));
         assert_eq!(a.line_of(CharOffset(0)), 0);
+    }
+
+    /// The grapheme check as it was (a window of chars found through the
+    /// line index): the oracle for [`Article::splits_grapheme_at_byte`].
+    fn splits_grapheme_by_chars(a: &Article, pos: CharOffset) -> bool {
+        use unicode_segmentation::GraphemeCursor;
+        let Some(byte) = a.char_to_byte(pos) else {
+            return false;
+        };
+        let line = a.line_range(a.line_of(pos)).unwrap_or_default();
+        let window = CharRange::new(pos.back(64).max(line.start), pos.forward(64).min(line.end));
+        let Some(lr) = a.byte_range(window) else {
+            return false;
+        };
+        let chunk = &a.text()[lr.clone()];
+        let mut cursor = GraphemeCursor::new(byte - lr.start, chunk.len(), true);
+        !cursor.is_boundary(chunk, 0).unwrap_or(true)
+    }
+
+    proptest::proptest! {
+        /// Issue 14 (opening long spans): the grapheme check from a byte
+        /// offset, with its ASCII shortcut and its window found in the
+        /// bytes, answers what the check by chars did at every position.
+        #[test]
+        fn the_grapheme_check_by_bytes_is_the_check_by_chars(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'b', ' ', '\n', '\r', '\u{301}', '\u{200d}', '👋', '🏽', '🇮', '🇷',
+                'é', 'س', '\u{94d}', 'क', '\u{1100}', '\u{1161}', '\u{11a8}', '\t',
+            ]), 0..300),
+        ) {
+            let a = Article::new(String::from_iter(chars));
+            for pos in 0..=a.char_len() + 1 {
+                let pos = CharOffset(pos);
+                proptest::prop_assert_eq!(
+                    a.splits_grapheme(pos),
+                    splits_grapheme_by_chars(&a, pos),
+                    "at {}", pos.0
+                );
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! goes through `history` (so Undo covers it) and marks the session unsaved;
 //! a sidecar that could not be parsed is never written over (`disk` is then
 //! [`DiskState::Unparsable`] and [`sidecar::save`] refuses).
-use crate::model::anchor::{Problem, share_quotes, verify_set_on};
+use crate::model::anchor::{Problem, share_other_quotes, share_quotes, verify_set_on};
 use crate::model::annotation::{Annotation, AnnotationId, Annotations, Label, Origin};
 use crate::model::decode::TextEncoding;
 use crate::model::edit::{Change, Edit, History};
@@ -133,6 +133,48 @@ pub struct Session {
     /// The sidecar's text as this session last read it in the background or
     /// wrote it (see [`Session::disk_text`]).
     disk_text: Option<Arc<sidecar::SavedText>>,
+    /// Who the background reader wakes when it hands its result over.
+    wake: Wake,
+}
+
+/// The window's wake-up call for when a background load is done (see
+/// [`Session::wake_when_loaded`]); shared with the reader thread.
+#[derive(Clone, Default)]
+struct Wake(Arc<std::sync::Mutex<WakeState>>);
+
+#[derive(Default)]
+struct WakeState {
+    /// The reader handed its result over.
+    done: bool,
+    call: Option<Box<dyn Fn() + Send>>,
+}
+
+impl Wake {
+    /// Call `call` once the load is done (at once if it is).
+    fn set(&self, call: Box<dyn Fn() + Send>) {
+        if let Ok(mut state) = self.0.lock() {
+            match state.done {
+                true => call(),
+                false => state.call = Some(call),
+            }
+        }
+    }
+
+    /// The load is done: wake whoever asked.
+    fn done(&self) {
+        if let Ok(mut state) = self.0.lock() {
+            state.done = true;
+            if let Some(call) = state.call.take() {
+                call();
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Wake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Wake")
+    }
 }
 
 impl Session {
@@ -164,7 +206,7 @@ impl Session {
         let big = std::fs::metadata(&sidecar_path)
             .is_ok_and(|m| m.is_file() && m.len() >= background_from_bytes);
         if big {
-            return Self::open_in_background(path, sidecar_path, encoding);
+            return Self::open_in_background(path, sidecar_path, encoding, STREAM_SIDECAR_BYTES);
         }
         match article_file::open_with(path, encoding) {
             Ok(mut opened) => {
@@ -215,11 +257,13 @@ impl Session {
         }
     }
 
-    /// Read the article now and its sidecar on a thread.
+    /// Read the article now and its sidecar on a thread (in pieces from
+    /// `stream_from_bytes`, see [`STREAM_SIDECAR_BYTES`]).
     fn open_in_background(
         path: &Path,
         sidecar_path: PathBuf,
         encoding: Option<TextEncoding>,
+        stream_from_bytes: u64,
     ) -> anyhow::Result<Session> {
         let file = article_file::read_article_with(path, encoding)
             .with_context(|| format!("opening {}", path.display()))?;
@@ -227,12 +271,14 @@ impl Session {
         let (blocks_tx, blocks_rx) = mpsc::channel();
         let article = file.article.clone();
         let sc_path = sidecar_path.clone();
+        let wake = Wake::default();
+        let wake_window = wake.clone();
         std::thread::Builder::new()
             .name("sidecar-reader".into())
             .spawn(move || {
                 let mut kept = None;
-                let result = read_for_window(&sc_path, &article).map(|found| {
-                    found.map(|(sc, disk, text)| {
+                let result = read_for_window(&sc_path, &article, stream_from_bytes).map(|found| {
+                    found.map(|(sc, disk, text, streamed)| {
                         let article_changed = !sc.article.hash.eq(article.hash());
                         let note = sc.note;
                         let suggested = sc.suggested;
@@ -244,7 +290,13 @@ impl Session {
                         // Re-anchored here, like the small-sidecar path does on open.
                         let reanchored =
                             article_changed.then(|| reanchor_on_open(&article, &mut anns));
-                        share_quotes(&article, &mut anns, crate::store::cores());
+                        if streamed && !article_changed {
+                            // The reader held every quote it found at its
+                            // offsets as a range of the article already.
+                            share_other_quotes(&article, &mut anns, crate::store::cores());
+                        } else {
+                            share_quotes(&article, &mut anns, crate::store::cores());
+                        }
                         let annotations = Annotations::from_vec(anns);
                         let shared = Arc::clone(&text);
                         kept = Some(if in_file_order {
@@ -279,6 +331,7 @@ impl Session {
                 if tx.send(result).is_err() {
                     return;
                 }
+                wake_window.done();
                 // The save cache is made now, off the UI thread and after the
                 // annotations are shown, so the first save is fast too: from
                 // the file's own blocks when they are in order (no second copy
@@ -304,7 +357,19 @@ impl Session {
         );
         session.loading = Some(rx);
         session.blocks_loading = Some(blocks_rx);
+        session.wake = wake;
         Ok(session)
+    }
+
+    /// Call `wake` (from the reader's thread) as soon as the sidecar being
+    /// read in the background is ready to be taken, so the window need not
+    /// poll for it; at once when it is ready already or nothing is loading.
+    /// Each call replaces the last one's `wake`.
+    pub fn wake_when_loaded(&self, wake: impl Fn() + Send + 'static) {
+        match self.loading {
+            Some(_) => self.wake.set(Box::new(wake)),
+            None => wake(),
+        }
     }
 
     /// True while the sidecar's annotations are still being read.
@@ -411,6 +476,7 @@ impl Session {
             blocks: sidecar::BlockCache::default(),
             blocks_loading: None,
             disk_text: None,
+            wake: Wake::default(),
         }
     }
 
@@ -793,22 +859,25 @@ pub const STREAM_SIDECAR_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The sidecar at `path` of `article`, for the background reader: a piece
 /// at a time when it is big and in our layout ([`sidecar::read_streamed`]),
-/// else read whole.
+/// else read whole; true when read in pieces.
 #[allow(clippy::type_complexity)]
 fn read_for_window(
     path: &Path,
     article: &crate::model::document::Article,
-) -> Result<Option<(sidecar::Sidecar, DiskState, Arc<sidecar::SavedText>)>, SidecarError> {
-    let huge = std::fs::metadata(path).is_ok_and(|m| m.len() >= STREAM_SIDECAR_BYTES);
+    stream_from_bytes: u64,
+) -> Result<Option<(sidecar::Sidecar, DiskState, Arc<sidecar::SavedText>, bool)>, SidecarError> {
+    let huge = std::fs::metadata(path).is_ok_and(|m| m.len() >= stream_from_bytes);
     let streamed = match huge {
         true => sidecar::read_streamed(path, article),
         false => sidecar::Streamed::NotOurs,
     };
     match streamed {
         sidecar::Streamed::Absent => Ok(None),
-        sidecar::Streamed::Read(sc, disk, saved) => Ok(Some((*sc, disk, Arc::new(saved)))),
-        sidecar::Streamed::NotOurs => Ok(sidecar::read_with_text(path)?
-            .map(|(sc, disk, text)| (sc, disk, Arc::new(sidecar::SavedText::whole(text))))),
+        sidecar::Streamed::Read(sc, disk, saved) => Ok(Some((*sc, disk, Arc::new(saved), true))),
+        sidecar::Streamed::NotOurs => Ok(sidecar::read_with_text(path)?.map(|(sc, disk, text)| {
+            let saved = Arc::new(sidecar::SavedText::whole(text));
+            (sc, disk, saved, false)
+        })),
     }
 }
 
@@ -953,6 +1022,70 @@ mod tests {
         }
     }
 
+    /// Issue 14 (opening long spans): a sidecar opened in the background,
+    /// read in pieces or whole, gives the annotations a plain read gives,
+    /// its quotes held as ranges of the article where they match, the
+    /// problems `verify` finds, and a save right after the open writes the
+    /// file byte for byte as it was, every block taken from the file.
+    #[test]
+    fn a_save_after_a_background_open_writes_the_sidecar_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        let line = "Dehqan said «peace» 👋 and 'no' to \"them\", e\u{301}tait\tthere.\n";
+        let article = crate::model::document::Article::new(line.repeat(60));
+        std::fs::write(&path, article.text()).unwrap();
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+        let mut anns: Vec<Annotation> = (0..400)
+            .filter_map(|i| {
+                let start = (i * 37) % (article.char_len() - 90);
+                let range = CharRange::from_usize(start, start + 1 + (i * 13) % 80);
+                Annotation::new(
+                    &article,
+                    range,
+                    Label::ALL[i % 3],
+                    "ana",
+                    now,
+                    Origin::Manual,
+                )
+            })
+            .collect();
+        anns[7].quote = "not the article's \"text\"".into();
+        let odd = anns[7].id.clone();
+        let splits = anns
+            .iter()
+            .filter(|a| [a.start, a.end].iter().any(|&o| article.splits_grapheme(o)))
+            .count();
+        assert!(splits > 0, "the fixture has spans that split a grapheme");
+        let sc_path = sidecar::sidecar_path(&path);
+        let written = sidecar::to_string(&sidecar::Sidecar::new("a.txt", "utf-8", &article, anns));
+        std::fs::write(&sc_path, &written).unwrap();
+        let whole = sidecar::parse(&written, &sc_path).unwrap();
+        let problems = crate::model::anchor::verify(&article, &whole.annotations);
+        assert_eq!(problems.len(), splits + 1);
+        for stream_from in [0, u64::MAX] {
+            let mut s =
+                Session::open_in_background(&path, sc_path.clone(), None, stream_from).unwrap();
+            s.wait_for_background();
+            assert_eq!(s.annotations.as_slice(), whole.annotations.as_slice());
+            for a in s.annotations.iter() {
+                assert_eq!(a.quote.is_shared(), a.id != odd, "{a:?}");
+            }
+            let notice = format!("{} annotation(s) no longer match", problems.len());
+            assert!(
+                s.notices.iter().any(|n| n.starts_with(&notice)),
+                "{:?}",
+                s.notices
+            );
+            assert_eq!(
+                s.blocks.len(),
+                whole.annotations.len(),
+                "every block reused"
+            );
+            s.save().unwrap();
+            assert_eq!(std::fs::read_to_string(&sc_path).unwrap(), written);
+        }
+    }
+
     #[test]
     fn the_disk_text_is_the_sidecar_as_loaded_then_as_saved_shared_with_the_cache() {
         let (_d, path) = annotated(300);
@@ -998,6 +1131,31 @@ mod tests {
         s.save().unwrap();
         let back = Session::open(&path).unwrap();
         assert_eq!(back.annotations.len(), 301);
+    }
+
+    /// Issue 14 (opening long spans): the window is woken when the
+    /// annotations are ready, however soon it asks, instead of polling.
+    #[test]
+    fn the_window_is_woken_when_the_annotations_are_ready() {
+        for delay_ms in [0, 30] {
+            let (_d, path) = annotated(300);
+            let s = Session::open_with(&path, 0).unwrap();
+            // Asked before or (most likely) after the reader is done.
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let (tx, rx) = mpsc::channel();
+            s.wake_when_loaded(move || tx.send(()).unwrap());
+            rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+            let mut s = s;
+            assert!(s.poll_loading(), "woken before the annotations were there");
+            assert_eq!(s.annotations.len(), 300);
+        }
+        // Nothing loading: at once.
+        let (_d, path) = annotated(3);
+        let (tx, rx) = mpsc::channel();
+        Session::open(&path)
+            .unwrap()
+            .wake_when_loaded(move || tx.send(()).unwrap());
+        assert!(rx.try_recv().is_ok());
     }
 
     #[test]

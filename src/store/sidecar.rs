@@ -407,7 +407,7 @@ fn pretty_blocks(order: &[&Annotation]) -> Vec<String> {
         let handles: Vec<_> = order
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|a| pretty_block(*a, 4)).collect::<String>())
+                scope.spawn(move || part.iter().map(|a| annotation_block(a)).collect::<String>())
             })
             .collect();
         handles
@@ -609,17 +609,17 @@ fn skeleton_block(
 ) -> (String, Option<(usize, std::ops::Range<usize>)>) {
     let shared = article.and_then(|t| a.quote.bytes_in(t));
     let Some(quote) = shared else {
-        return (pretty_block(a, 4), None);
+        return (annotation_block(a), None);
     };
     let mut blank = a.clone();
     blank.quote = Default::default();
-    let block = pretty_block(&blank, 4);
+    let block = annotation_block(&blank);
     match block.find(EMPTY_QUOTE_FIELD) {
         Some(i) => {
             let at = i + EMPTY_QUOTE_FIELD.len() - 3;
             (block, Some((at, quote)))
         }
-        None => (pretty_block(a, 4), None),
+        None => (annotation_block(a), None),
     }
 }
 
@@ -713,7 +713,7 @@ impl BlockCache {
                 let same = sidecar_fast::annotation(block).is_some_and(|(a, tail)| {
                     tail == ",\n"
                         && (a.start, a.end, &a.id) == (key.0, key.1, &key.2)
-                        && pretty_block(&a, 4) == block
+                        && annotation_block(&a) == block
                 });
                 if same {
                     blocks.insert(*stamp, at..at + len);
@@ -939,6 +939,83 @@ fn pretty_block<T: Serialize>(value: &T, indent: usize) -> String {
     out.pop();
     out.push_str(",\n");
     out
+}
+
+/// `a` as [`pretty_block`] writes it at an indent of 4 (its form in the
+/// annotation list), written directly when it has only the fields most
+/// annotations have, else by ron: ron's serializer was most of the time to
+/// check a big sidecar's blocks for the save cache after opening it.
+fn annotation_block(a: &Annotation) -> String {
+    plain_annotation_block(a).unwrap_or_else(|| pretty_block(a, 4))
+}
+
+/// [`annotation_block`] for an annotation made by hand with no links,
+/// attributes, events, normalizations, reviews or conflict, anchored
+/// exactly; `None` for any other (ron writes those). Invariant: the same
+/// bytes as [`pretty_block`] (proptest
+/// `plain_blocks_are_what_ron_writes`).
+fn plain_annotation_block(a: &Annotation) -> Option<String> {
+    use crate::model::annotation::Origin;
+    let plain = a.links.is_empty()
+        && a.attrs.is_empty()
+        && a.events.is_empty()
+        && a.norms.is_empty()
+        && a.reviews.is_empty()
+        && a.anchor.is_exact()
+        && a.original_quote.is_none()
+        && a.conflict.is_none()
+        && a.origin == Origin::Manual;
+    if !plain {
+        return None;
+    }
+    let strings = a.id.0.len() + a.quote.len() + a.prefix.len() + a.suffix.len();
+    let mut out = Vec::with_capacity(strings + strings / 8 + 320);
+    let w = &mut out;
+    let string = |w: &mut Vec<u8>, name: &str, value: &str| {
+        w.extend_from_slice(b"      ");
+        w.extend_from_slice(name.as_bytes());
+        w.extend_from_slice(b": \"");
+        let _ = write_escaped(w, value);
+        w.extend_from_slice(b"\",\n");
+    };
+    let some_string = |w: &mut Vec<u8>, name: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            w.extend_from_slice(b"      ");
+            w.extend_from_slice(name.as_bytes());
+            w.extend_from_slice(b": Some(\"");
+            let _ = write_escaped(w, value);
+            w.extend_from_slice(b"\"),\n");
+        }
+    };
+    let time =
+        |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    w.extend_from_slice(b"    (\n");
+    string(w, "id", &a.id.0);
+    let label = match a.label {
+        crate::model::annotation::Label::Entity => "Entity",
+        crate::model::annotation::Label::Claim => "Claim",
+        crate::model::annotation::Label::Quote => "Quote",
+    };
+    let _ = write!(
+        w,
+        "      label: {label},\n      start: {},\n      end: {},\n",
+        a.start.0, a.end.0
+    );
+    string(w, "quote", a.quote.as_str());
+    string(w, "prefix", &a.prefix);
+    string(w, "suffix", &a.suffix);
+    some_string(w, "kind", &a.kind);
+    some_string(w, "note", &a.note);
+    string(w, "author", &a.author);
+    string(w, "created", &time(&a.created));
+    string(w, "modified", &time(&a.modified));
+    some_string(w, "modified_by", &a.modified_by);
+    let _ = write!(
+        w,
+        "      status: {},\n      origin: Manual,\n    ),\n",
+        a.status.name()
+    );
+    String::from_utf8(out).ok()
 }
 
 /// Read the sidecar at `path`. `Ok(None)` when there is none.
@@ -2001,6 +2078,52 @@ mod tests {
                         a
                     },
                 )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            /// Issue 14 (the save cache after opening): an annotation
+            /// written without ron is what ron writes, whatever its
+            /// strings, times and optional fields; and the annotations it
+            /// does not know go to ron.
+            #[test]
+            fn plain_blocks_are_what_ron_writes(
+                a in annotation(),
+                (prefix, suffix, author) in (text(), text(), text()),
+                (secs, nanos) in (-100_000_000_000i64..100_000_000_000, prop::sample::select(vec![0u32, 1, 500_000_000, 120_000, 999_999_999, 7_000])),
+                modified_by in opt_text(),
+                bare in any::<bool>(),
+                other in 0usize..4,
+            ) {
+                let mut a = a;
+                if bare {
+                    a.links.clear();
+                    a.events.clear();
+                    a.norms.clear();
+                    a.attrs.clear();
+                }
+                (a.prefix, a.suffix, a.author) = (prefix, suffix, author);
+                a.created = chrono::DateTime::from_timestamp(secs, nanos).unwrap_or_default();
+                a.modified = chrono::DateTime::from_timestamp(secs / 3, nanos / 7).unwrap_or_default();
+                a.modified_by = modified_by;
+                match other {
+                    1 => a.anchor = crate::model::annotation::AnchorState::Moved,
+                    2 => a.original_quote = Some("was".into()),
+                    3 => a.origin = crate::model::annotation::Origin::Imported {
+                        source: "x.jsonl".into(),
+                        format: "spacy".into(),
+                    },
+                    _ => {}
+                }
+                let fast = plain_annotation_block(&a);
+                let knows = a.links.is_empty()
+                    && a.events.is_empty()
+                    && a.norms.is_empty()
+                    && a.attrs.is_empty()
+                    && other == 0;
+                prop_assert_eq!(fast.is_some(), knows);
+                prop_assert_eq!(annotation_block(&a), pretty_block(&a, 4));
+            }
         }
 
         proptest! {

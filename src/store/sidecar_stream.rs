@@ -91,22 +91,31 @@ fn read_in_pieces(path: &Path, article: &Article, piece_bytes: usize) -> Streame
     if sidecar.version != FORMAT_VERSION {
         return Streamed::NotOurs;
     }
+    // The skeleton is at most the file: room for all of it is only address
+    // space, and its pages come as huge pages (one fault per 2 MiB). The
+    // whole allocation is advised while it is empty: advice on part of it
+    // would keep it from growing in place (see `advise_huge_pages`).
+    let mut skeleton = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    crate::store::advise_huge_pages(skeleton.spare_capacity_mut());
     let mut saved = SavedText {
-        skeleton: format!("{head}{BLOCK_LIST_OPEN}"),
+        // Empty, so valid UTF-8; only its room is kept.
+        skeleton: String::from_utf8(skeleton).unwrap_or_default(),
         holes: Vec::new(),
         article: Some(Arc::clone(article.shared_text())),
     };
+    saved.skeleton.push_str(head);
+    saved.skeleton.push_str(BLOCK_LIST_OPEN);
     buf.drain(..open + BLOCK_LIST_OPEN.len());
     let quotes = sidecar_fast::ArticleQuotes::new(article);
     let mut annotations = Vec::new();
     let all_read = read_pieces_on_cores(buf, eof, &mut fill, &quotes, |part| {
         let base = saved.skeleton.len();
         saved.skeleton.push_str(&part.text);
-        saved.holes.extend(part.holes.into_iter().map(|mut h| {
+        saved.holes.extend(part.holes.drain(..).map(|mut h| {
             h.at += base;
             h
         }));
-        annotations.extend(part.annotations);
+        annotations.append(&mut part.annotations);
     });
     if !all_read || annotations.is_empty() {
         return Streamed::NotOurs;
@@ -121,15 +130,20 @@ fn read_in_pieces(path: &Path, article: &Article, piece_bytes: usize) -> Streame
 /// `fill` adding the next piece of the file to a buffer: this thread reads
 /// and cuts the pieces after a block's last line, one worker per core
 /// checks each for UTF-8 and reads its blocks, and `take` gets the parts in
-/// the file's order as they come. Reading, checking and parsing overlap, and
-/// no core waits for the slowest part of a piece. False when the text is
-/// not all whole blocks of our layout or a read failed.
+/// the file's order as they come (and may empty them). Reading, checking
+/// and parsing overlap, and no core waits for the slowest part of a piece.
+/// False when the text is not all whole blocks of our layout or a read
+/// failed.
+///
+/// Piece buffers and parts go back to be used again once read and taken:
+/// a buffer of 2 MiB or more is memory fresh from the kernel each time it
+/// is allocated, and its page faults were most of this thread's time.
 fn read_pieces_on_cores(
     mut buf: Vec<u8>,
     mut eof: bool,
     fill: &mut dyn FnMut(&mut Vec<u8>, &mut bool) -> bool,
     quotes: &sidecar_fast::ArticleQuotes,
-    mut take: impl FnMut(ReadPart),
+    mut take: impl FnMut(&mut ReadPart),
 ) -> bool {
     use std::sync::{Mutex, mpsc};
     let workers = crate::store::cores();
@@ -137,10 +151,12 @@ fn read_pieces_on_cores(
     // twice `workers` pieces are in memory.
     let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers);
     let work_rx = Mutex::new(work_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, Option<ReadPart>)>();
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Option<ReadPart>, Vec<u8>)>();
+    // Parts taken and emptied, for the workers to fill again.
+    let spare_parts: Mutex<Vec<ReadPart>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            let (work_rx, done_tx, spare_parts) = (&work_rx, done_tx.clone(), &spare_parts);
             scope.spawn(move || {
                 loop {
                     let next = match work_rx.lock() {
@@ -148,16 +164,17 @@ fn read_pieces_on_cores(
                         Err(_) => return,
                     };
                     let Ok((n, piece)) = next else { return };
+                    let spare = spare_parts.lock().ok().and_then(|mut s| s.pop());
+                    let mut part = spare.unwrap_or_default();
                     // A bug in the reader must not leave the window loading
                     // for ever: the whole read then reports what it finds.
-                    let part = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         simdutf8::basic::from_utf8(&piece)
                             .ok()
-                            .and_then(|body| read_blocks(body, quotes))
+                            .is_some_and(|body| read_blocks(body, quotes, &mut part))
                     }))
-                    .ok()
-                    .flatten();
-                    if done_tx.send((n, part)).is_err() {
+                    .unwrap_or(false);
+                    if done_tx.send((n, read.then_some(part), piece)).is_err() {
                         return;
                     }
                 }
@@ -165,6 +182,18 @@ fn read_pieces_on_cores(
         }
         drop(done_tx);
         let mut in_order = InOrder::default();
+        let mut free_pieces: Vec<Vec<u8>> = Vec::new();
+        let mut done = |(n, part, piece): (usize, Option<ReadPart>, Vec<u8>),
+                        free_pieces: &mut Vec<Vec<u8>>| {
+            free_pieces.push(piece);
+            in_order.put(n, part, &mut |part: &mut ReadPart| {
+                take(part);
+                part.clear();
+                if let Ok(mut spare) = spare_parts.lock() {
+                    spare.push(std::mem::take(part));
+                }
+            })
+        };
         let mut sent = 0;
         let mut ok = true;
         loop {
@@ -189,7 +218,10 @@ fn read_pieces_on_cores(
             };
             // The cut follows a `\n`, so each piece is UTF-8 exactly when
             // the whole is.
-            let rest = buf.split_off(end);
+            let mut rest = free_pieces.pop().unwrap_or_default();
+            rest.clear();
+            rest.extend_from_slice(&buf[end..]);
+            buf.truncate(end);
             if !buf.is_empty() {
                 if work_tx.send((sent, buf)).is_err() {
                     ok = false;
@@ -198,18 +230,18 @@ fn read_pieces_on_cores(
                 sent += 1;
             }
             buf = rest;
-            while let Ok((n, part)) = done_rx.try_recv() {
-                ok &= in_order.put(n, part, &mut take);
+            while let Ok(read) = done_rx.try_recv() {
+                ok &= done(read, &mut free_pieces);
             }
             if eof || !ok {
                 break;
             }
         }
         drop(work_tx);
-        for (n, part) in done_rx.iter() {
-            ok &= in_order.put(n, part, &mut take);
+        for read in done_rx.iter() {
+            ok &= done(read, &mut free_pieces);
         }
-        ok && in_order.next == sent
+        ok && in_order.sent_all(sent)
     })
 }
 
@@ -223,18 +255,29 @@ struct InOrder {
 impl InOrder {
     /// Part `n` (or `None`: it could not be read), handing `take` every
     /// part that is next in order; false once any part could not be read.
-    fn put(&mut self, n: usize, part: Option<ReadPart>, take: &mut impl FnMut(ReadPart)) -> bool {
+    fn put(
+        &mut self,
+        n: usize,
+        part: Option<ReadPart>,
+        take: &mut impl FnMut(&mut ReadPart),
+    ) -> bool {
         let Some(part) = part else { return false };
         self.waiting.insert(n, part);
-        while let Some(part) = self.waiting.remove(&self.next) {
-            take(part);
+        while let Some(mut part) = self.waiting.remove(&self.next) {
+            take(&mut part);
             self.next += 1;
         }
         true
     }
+
+    /// True when all of the first `sent` parts were taken.
+    fn sent_all(&self, sent: usize) -> bool {
+        self.next == sent
+    }
 }
 
 /// The blocks of one piece, read by one thread.
+#[derive(Default)]
 struct ReadPart {
     annotations: Vec<Annotation>,
     /// The blocks as read, shared quotes left out.
@@ -242,20 +285,31 @@ struct ReadPart {
     holes: Vec<Hole>,
 }
 
-/// Whole blocks, each followed by `,\n`, read by the fast reader.
-fn read_blocks(mut rest: &str, quotes: &sidecar_fast::ArticleQuotes) -> Option<ReadPart> {
-    let mut part = ReadPart {
-        annotations: Vec::with_capacity(rest.len() / 400),
-        text: String::with_capacity(rest.len() / 2),
-        holes: Vec::new(),
-    };
+impl ReadPart {
+    /// Empty, keeping its room.
+    fn clear(&mut self) {
+        self.annotations.clear();
+        self.text.clear();
+        self.holes.clear();
+    }
+}
+
+/// Whole blocks, each followed by `,\n`, read by the fast reader into
+/// `part` (empty); false when any is not in our layout.
+fn read_blocks(mut rest: &str, quotes: &sidecar_fast::ArticleQuotes, part: &mut ReadPart) -> bool {
+    part.annotations.reserve(rest.len() / 400);
+    part.text.reserve(rest.len() / 2);
     let text = quotes.article().shared_text();
     while !rest.is_empty() {
         if !rest.starts_with(BLOCK_START) {
-            return None;
+            return false;
         }
-        let (a, after, span) = sidecar_fast::annotation_in(rest, quotes)?;
-        let after = after.strip_prefix(",\n")?;
+        let Some((a, after, span)) = sidecar_fast::annotation_in(rest, quotes) else {
+            return false;
+        };
+        let Some(after) = after.strip_prefix(",\n") else {
+            return false;
+        };
         let block = &rest[..rest.len() - after.len()];
         // The reader gives a span only for a quote written as ron writes it.
         let hole = span.and_then(|span| Some((span, a.quote.bytes_in(text)?)));
@@ -273,7 +327,7 @@ fn read_blocks(mut rest: &str, quotes: &sidecar_fast::ArticleQuotes) -> Option<R
         part.annotations.push(a);
         rest = after;
     }
-    Some(part)
+    true
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -671,6 +671,11 @@ impl MarginaliaApp {
         self.poll_dialog(ctx);
         let ws = &mut self.state;
         if let Some(doc) = &mut ws.doc {
+            if doc.is_loading() {
+                // Woken when the reader is done (the 15 ms below is a fallback).
+                let wake = ctx.clone();
+                doc.wake_when_loaded(move || wake.request_repaint());
+            }
             if doc.poll_loading() {
                 ws.message = format!("Loaded {} annotations", doc.annotations.len());
             } else if doc.is_loading() {
