@@ -14,14 +14,19 @@ use anyhow::Context as _;
 use std::path::Path;
 
 /// Run the bench and print its line; with a `reference` article (the 5 KB
-/// one at the same density), bench that first, the same way, and append its
-/// frame figures and the ratio of the frame medians. Exit code 0.
+/// one at the same density), time its scrolling frames alternately with the
+/// article's and append its frame figures and the ratio of the frame
+/// medians. Exit code 0.
 pub fn run(article: &Path, reference: Option<&Path>, config: BenchConfig) -> anyhow::Result<u8> {
-    let bench_one = |path: &Path| {
-        bench::run(path, config).with_context(|| format!("benchmarking {}", path.display()))
+    let context = || format!("benchmarking {}", article.display());
+    let (report, reference) = match reference {
+        Some(r) => {
+            let (report, r) =
+                bench::run_with_reference(article, r, config).with_context(context)?;
+            (report, Some(r))
+        }
+        None => (bench::run(article, config).with_context(context)?, None),
     };
-    let reference = reference.map(bench_one).transpose()?;
-    let report = bench_one(article)?;
     match reference {
         Some(r) => println!(
             "{} ref_frame_median_ms={:.2} ref_frame_p99_ms={:.2} frame_median_ratio={:.2}",

@@ -14,6 +14,7 @@ use crate::window::prefs::Prefs;
 use anyhow::{Context as _, bail};
 use eframe::egui;
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// How to run the bench.
@@ -116,12 +117,29 @@ impl BenchReport {
     }
 }
 
+/// The reference article's scrolling frames, timed alternately with the
+/// article's (see [`run_with_reference`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceReport {
+    /// Median of its scrolling frames.
+    pub frame_median_ms: f64,
+    /// 99th percentile of its scrolling frames.
+    pub frame_p99_ms: f64,
+}
+
 /// Feeds frames to the app with a steadily advancing clock.
 struct Driver {
     ctx: egui::Context,
     size: egui::Vec2,
     frame: u64,
     cpu_clock: bool,
+    /// The delay of each repaint asked for since the last frame began
+    /// (from any thread), as eframe is told of them.
+    repaints: mpsc::Receiver<Duration>,
+    /// When the last frame asked to be drawn again.
+    next_repaint: Duration,
+    /// When the last frame started.
+    last_started: Instant,
 }
 
 impl Driver {
@@ -137,12 +155,39 @@ impl Driver {
         }
     }
 
+    /// Wait, as eframe would, until the window asked to be drawn: after the
+    /// delay the last frame asked for, or when another thread asks (the
+    /// sidecar reader when it is done), but not before the display's next
+    /// refresh after the last frame (60 Hz); at most `limit`.
+    fn wait_for_repaint(&mut self, limit: Duration) {
+        let mut until = Instant::now() + self.next_repaint.min(limit);
+        loop {
+            let now = Instant::now();
+            if until <= now {
+                break;
+            }
+            match self.repaints.recv_timeout(until - now) {
+                Ok(delay) => until = until.min(Instant::now() + delay),
+                Err(_) => break,
+            }
+        }
+        let refresh = self.last_started + Duration::from_secs_f64(1.0 / 60.0);
+        std::thread::sleep(refresh.saturating_duration_since(Instant::now()));
+    }
+
     /// One frame of the whole window (UI pass and tessellation); its duration.
     fn frame(&mut self, app: &mut MarginaliaApp, events: Vec<egui::Event>) -> Duration {
         let input = self.input(events);
+        // Asked for before this frame: it answers them.
+        while self.repaints.try_recv().is_ok() {}
         let cpu_started = self.cpu_clock.then(thread_cpu_time).flatten();
         let started = Instant::now();
+        self.last_started = started;
         let mut output = self.ctx.run_ui(input, |ui| app.ui_body(ui));
+        self.next_repaint = output
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map_or(Duration::MAX, |v| v.repaint_delay);
         // No GPU to upload to; clear the updates (dropping them unhandled
         // panics in debug builds).
         output.textures_delta.clear();
@@ -211,27 +256,87 @@ fn copy_into(article: &Path, dir: &Path) -> anyhow::Result<std::path::PathBuf> {
 
 /// Run the bench on a copy of `article` (and its sidecar).
 pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
-    let work = tempfile::tempdir().context("creating a temporary folder")?;
-    let copy = copy_into(article, work.path())?;
+    Ok(run_with(article, None, config)?.0)
+}
+
+/// [`run`], with the scrolling frames of `reference` (a 5 KB article at
+/// the same density, opened after the article in a window of its own)
+/// timed alternately with the article's, frame by frame, so that both
+/// medians are taken under the same load: run one after the other, the
+/// reference's median moved by half from run to run on a shared machine.
+pub fn run_with_reference(
+    article: &Path,
+    reference: &Path,
+    config: BenchConfig,
+) -> anyhow::Result<(BenchReport, ReferenceReport)> {
+    let (report, reference) = run_with(article, Some(reference), config)?;
+    let reference = reference.context("the reference was not run")?;
+    Ok((report, reference))
+}
+
+fn new_driver(config: &BenchConfig, work: &Path) -> Driver {
+    let (asked, repaints) = mpsc::channel();
+    let ctx = egui::Context::default();
+    ctx.set_request_repaint_callback(move |info| {
+        let _ = asked.send(info.delay);
+    });
     let mut driver = Driver {
-        ctx: egui::Context::default(),
+        ctx,
         size: egui::vec2(config.width_points, config.height_points),
         frame: 0,
         cpu_clock: config.cpu_clock,
+        repaints,
+        next_repaint: Duration::ZERO,
+        last_started: Instant::now(),
     };
     crate::window::fonts::install(&driver.ctx);
-    warm_up(&mut driver, work.path());
+    warm_up(&mut driver, work);
+    driver
+}
+
+/// The reference's window, open and at the top.
+struct Reference {
+    driver: Driver,
+    app: MarginaliaApp,
+    bottom: f32,
+    /// Keeps the copy of the reference until the bench ends.
+    _work: tempfile::TempDir,
+}
+
+/// Open a copy of `reference` in a window of its own.
+fn open_reference(reference: &Path, config: &BenchConfig) -> anyhow::Result<Reference> {
+    let work = tempfile::tempdir().context("creating a temporary folder")?;
+    let copy = copy_into(reference, work.path())?;
+    let mut driver = new_driver(config, work.path());
+    let (mut app, _) = open_timed(&mut driver, &copy, work.path())
+        .with_context(|| format!("opening the reference {}", reference.display()))?;
+    let bottom = find_bottom(&mut driver, &mut app);
+    Ok(Reference {
+        driver,
+        app,
+        bottom,
+        _work: work,
+    })
+}
+
+fn run_with(
+    article: &Path,
+    reference: Option<&Path>,
+    config: BenchConfig,
+) -> anyhow::Result<(BenchReport, Option<ReferenceReport>)> {
+    let work = tempfile::tempdir().context("creating a temporary folder")?;
+    let copy = copy_into(article, work.path())?;
+    let mut driver = new_driver(&config, work.path());
     let (mut app, opened) = open_timed(&mut driver, &copy, work.path())?;
     let bottom = find_bottom(&mut driver, &mut app);
-    let times = scroll_timed(
+    let (times, reference) =
+        scroll_with_reference(&mut driver, &mut app, bottom, reference, &config)?;
+    // The fling: from the top (not timed) to the bottom in equal steps.
+    let fling = Scroll::start(&mut driver, &mut app, bottom, None).run(
         &mut driver,
         &mut app,
-        bottom,
-        config.frames,
-        config.step_points,
+        config.fling_frames,
     )?;
-    // The fling: from the top (not timed) to the bottom in equal steps.
-    let fling = scroll_timed(&mut driver, &mut app, bottom, config.fling_frames, None)?;
 
     driver.size.x = (driver.size.x * 0.8).round();
     let resize = driver.frame(&mut app, Vec::new());
@@ -269,7 +374,7 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         );
     }
 
-    Ok(BenchReport {
+    let report = BenchReport {
         open_ms: ms(opened.open),
         first_frame_ms: ms(opened.first_frame),
         ready_ms: ms(opened.ready),
@@ -282,7 +387,8 @@ pub fn run(article: &Path, config: BenchConfig) -> anyhow::Result<BenchReport> {
         fling_median_ms: quantile(&fling, 0.5),
         fling_p99_ms: quantile(&fling, 0.99),
         unsaved,
-    })
+    };
+    Ok((report, reference))
 }
 
 /// `edits` more tags, each followed by frames for a little longer than the
@@ -382,13 +488,15 @@ fn open_timed(
     }
     driver.frame(&mut app, Vec::new());
     let first_frame = started.elapsed();
-    // Annotations may arrive after the first frame (loaded in the background).
+    // Annotations may arrive after the first frame (loaded in the
+    // background): frames are drawn when the window asks for them, as in
+    // eframe (it polls every 15 ms, and the reader wakes it when done).
     let deadline = Instant::now() + Duration::from_secs(120);
     while !app.annotations_loaded() {
         if Instant::now() > deadline {
             bail!("the annotations did not load within 120 s");
         }
-        std::thread::sleep(Duration::from_millis(1));
+        driver.wait_for_repaint(Duration::from_millis(100));
         driver.frame(&mut app, Vec::new());
     }
     let ready = started.elapsed();
@@ -414,45 +522,165 @@ fn find_bottom(driver: &mut Driver, app: &mut MarginaliaApp) -> f32 {
     app.view_scroll_offset_y()
 }
 
-/// Go back to the top (not timed), then scroll `frames` frames, by
-/// `step_points` a frame (turning back at either end) or else down to
-/// `bottom` in equal steps; each frame's time in ms, sorted.
-fn scroll_timed(
+/// The scrolling frames of the article (sorted), timed in turns with
+/// those of `reference` when given (then its figures too).
+fn scroll_with_reference(
     driver: &mut Driver,
     app: &mut MarginaliaApp,
     bottom: f32,
-    frames: usize,
+    reference: Option<&Path>,
+    config: &BenchConfig,
+) -> anyhow::Result<(Vec<f64>, Option<ReferenceReport>)> {
+    let Some(path) = reference else {
+        let scroll = Scroll::start(driver, app, bottom, config.step_points);
+        return Ok((scroll.run(driver, app, config.frames)?, None));
+    };
+    let mut r = open_reference(path, config)?;
+    let (times, ref_times) = scroll_alternately(
+        (driver, app, bottom),
+        (&mut r.driver, &mut r.app, r.bottom),
+        config.frames,
+        config.step_points,
+        TURN_FRAMES,
+    )?;
+    let figures = ReferenceReport {
+        frame_median_ms: quantile(&ref_times.times, 0.5),
+        frame_p99_ms: quantile(&ref_times.times, 0.99),
+    };
+    Ok((times.times, Some(figures)))
+}
+
+/// A timed scroll of one window: by `step_points` a frame (turning back at
+/// either end) or else from the top down to `bottom` in equal steps.
+struct Scroll {
+    bottom: f32,
     step_points: Option<f32>,
-) -> anyhow::Result<Vec<f64>> {
-    app.scroll_view_by(-1.0e9);
-    driver.frame(app, Vec::new());
-    driver.frame(app, Vec::new());
-    let frames = frames.max(1);
-    let mut step = step_points.map_or(bottom / frames as f32, f32::abs);
-    let mut times = Vec::with_capacity(frames);
-    let mut highest: f32 = 0.0;
-    for _ in 0..frames {
+    /// Points a frame (negative going up); `None` until the frame count is
+    /// known for equal steps.
+    step: Option<f32>,
+    highest: f32,
+    /// Each frame's time in ms, in the order drawn.
+    times: Vec<f64>,
+    /// When each frame started.
+    started: Vec<Instant>,
+}
+
+/// A scroll's frames.
+struct Timed {
+    /// Their times in ms, sorted.
+    times: Vec<f64>,
+    /// When each started, in the order drawn (the tests check the turns).
+    #[cfg_attr(not(test), allow(dead_code))]
+    started: Vec<Instant>,
+}
+
+impl Scroll {
+    /// Go back to the top (not timed).
+    fn start(
+        driver: &mut Driver,
+        app: &mut MarginaliaApp,
+        bottom: f32,
+        step_points: Option<f32>,
+    ) -> Scroll {
+        app.scroll_view_by(-1.0e9);
+        driver.frame(app, Vec::new());
+        driver.frame(app, Vec::new());
+        Scroll {
+            bottom,
+            step_points,
+            step: step_points.map(f32::abs),
+            highest: 0.0,
+            times: Vec::new(),
+            started: Vec::new(),
+        }
+    }
+
+    /// One timed frame of a scroll of `frames` frames.
+    fn frame(&mut self, driver: &mut Driver, app: &mut MarginaliaApp, frames: usize) {
+        let step = *self.step.get_or_insert(self.bottom / frames.max(1) as f32);
         let mut delta = step;
-        if step_points.is_some() {
+        if self.step_points.is_some() {
             // Go to the end, then turn back.
             let y = app.view_scroll_offset_y();
-            if (step > 0.0 && y >= bottom) || (step < 0.0 && y <= 0.0) {
+            let mut step = step;
+            if (step > 0.0 && y >= self.bottom) || (step < 0.0 && y <= 0.0) {
                 step = -step;
+                self.step = Some(step);
             }
-            delta = step.clamp(-y, (bottom - y).max(0.0));
+            delta = step.clamp(-y, (self.bottom - y).max(0.0));
         }
         app.scroll_view_by(delta);
-        times.push(ms(driver.frame(app, Vec::new())));
-        highest = highest.max(app.view_scroll_offset_y());
+        self.started.push(Instant::now());
+        self.times.push(ms(driver.frame(app, Vec::new())));
+        self.highest = self.highest.max(app.view_scroll_offset_y());
     }
-    // The frames above must really have scrolled (a view that ignored the
-    // steps would time steady frames instead).
-    let expected = (step.abs() * frames as f32).min(bottom) * 0.9;
-    if highest < expected {
-        bail!("the view scrolled to {highest} points of the expected {expected}");
+
+    /// `frames` timed frames, then [`Scroll::finish`].
+    fn run(
+        mut self,
+        driver: &mut Driver,
+        app: &mut MarginaliaApp,
+        frames: usize,
+    ) -> anyhow::Result<Vec<f64>> {
+        for _ in 0..frames.max(1) {
+            self.frame(driver, app, frames);
+        }
+        Ok(self.finish()?.times)
     }
-    times.sort_by(f64::total_cmp);
-    Ok(times)
+
+    /// The frames, sorted; an error when the view did not really scroll (a
+    /// view that ignored the steps would time steady frames instead).
+    fn finish(mut self) -> anyhow::Result<Timed> {
+        let frames = self.times.len();
+        let step = self.step.unwrap_or(0.0).abs();
+        let expected = (step * frames as f32).min(self.bottom) * 0.9;
+        if self.highest < expected {
+            bail!(
+                "the view scrolled to {} points of the expected {expected}",
+                self.highest
+            );
+        }
+        self.times.sort_by(f64::total_cmp);
+        Ok(Timed {
+            times: self.times,
+            started: self.started,
+        })
+    }
+}
+
+/// Frames a window is drawn in a row before the other window's turn when
+/// two are timed in turn ([`scroll_alternately`]). Turns of single frames
+/// made each window's frame pay for the other's use of the caches (the 5 KB
+/// reference's median rose from 0.50 to 1.15 ms), and so flattered the
+/// ratio; 25 frames are under 0.1 s here, far shorter than the load's swings.
+const TURN_FRAMES: usize = 25;
+
+/// Scroll two windows `frames` frames each, in turns of `turn` frames (the
+/// first turn of each pair alternating between them), so that both are
+/// timed under the same load; the article's frames and the reference's.
+fn scroll_alternately(
+    (driver, app, bottom): (&mut Driver, &mut MarginaliaApp, f32),
+    (ref_driver, ref_app, ref_bottom): (&mut Driver, &mut MarginaliaApp, f32),
+    frames: usize,
+    step_points: Option<f32>,
+    turn: usize,
+) -> anyhow::Result<(Timed, Timed)> {
+    let mut article = Scroll::start(driver, app, bottom, step_points);
+    let mut reference = Scroll::start(ref_driver, ref_app, ref_bottom, step_points);
+    let frames = frames.max(1);
+    let turn = turn.max(1);
+    for pair in 0..frames.div_ceil(turn) {
+        let n = turn.min(frames - pair * turn);
+        for reference_first in [pair % 2 == 0, pair % 2 != 0] {
+            for _ in 0..n {
+                match reference_first {
+                    true => reference.frame(ref_driver, ref_app, frames),
+                    false => article.frame(driver, app, frames),
+                }
+            }
+        }
+    }
+    Ok((article.finish()?, reference.finish()?))
 }
 
 /// Select a few words and press E: the frame that tags them.
@@ -498,6 +726,57 @@ fn tag_target(app: &MarginaliaApp, skip: usize) -> Option<CharRange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14 (the reference's noise): the reference's scrolling frames
+    /// are drawn in turns with the article's, the first turn of each pair
+    /// alternating, each window scrolling as far as it would alone.
+    #[test]
+    fn the_reference_scrolls_in_turns_with_the_article() {
+        let work = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: usize, spans: usize| {
+            let doc = crate::model::sample_text::sample(7, bytes, spans);
+            let path = work.path().join(name);
+            std::fs::write(&path, doc.article.text()).unwrap();
+            let sc = sidecar::Sidecar::new(name, "utf-8", &doc.article, doc.annotations.into_vec());
+            sidecar::write_atomic(
+                &sidecar::sidecar_path(&path),
+                sidecar::to_string(&sc).as_bytes(),
+            )
+            .unwrap();
+            path
+        };
+        let config = BenchConfig {
+            frames: 12,
+            step_points: Some(60.0),
+            width_points: 600.0,
+            height_points: 400.0,
+            fling_frames: 2,
+            cpu_clock: false,
+            unsaved_edits: 0,
+        };
+        let article = write("big.txt", 40_000, 300);
+        let reference = write("small.txt", 3_000, 20);
+        let mut driver = new_driver(&config, work.path());
+        let (mut app, _) = open_timed(&mut driver, &article, work.path()).unwrap();
+        let bottom = find_bottom(&mut driver, &mut app);
+        let mut r = open_reference(&reference, &config).unwrap();
+        assert!(bottom > r.bottom && r.bottom > 0.0);
+        let (a, b) = scroll_alternately(
+            (&mut driver, &mut app, bottom),
+            (&mut r.driver, &mut r.app, r.bottom),
+            config.frames,
+            config.step_points,
+            5,
+        )
+        .unwrap();
+        assert_eq!((a.times.len(), b.times.len()), (12, 12));
+        // Who drew each frame, in the order they started.
+        let mut drawn: Vec<(Instant, char)> = a.started.iter().map(|&t| (t, 'A')).collect();
+        drawn.extend(b.started.iter().map(|&t| (t, 'R')));
+        drawn.sort();
+        let order: String = drawn.iter().map(|(_, who)| who).collect();
+        assert_eq!(order, "RRRRRAAAAAAAAAARRRRRRRAA");
+    }
 
     #[test]
     fn quantiles_use_nearest_rank() {
