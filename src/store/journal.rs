@@ -922,6 +922,18 @@ mod tests {
             .unwrap();
     }
 
+    /// Tags chars 3..9 as a Quote, as author `bo`.
+    fn tag_a_quote(doc: &mut Session) {
+        doc.tag(
+            CharRange::from_usize(3, 9),
+            Label::Quote,
+            "bo",
+            Utc::now(),
+            1.0,
+        )
+        .unwrap();
+    }
+
     /// Tags, relabels, moves, links, deletes and undoes, journaled as they go.
     fn edit_a_lot(doc: &mut Session, j: &mut Journal) {
         let mut t = Instant::now();
@@ -978,14 +990,7 @@ mod tests {
         let (_dir, path, mut doc) = saved_session();
         let mut j = Journal::for_article(&path);
         let mut t = Instant::now();
-        doc.tag(
-            CharRange::from_usize(3, 9),
-            Label::Quote,
-            "bo",
-            Utc::now(),
-            1.0,
-        )
-        .unwrap();
+        tag_a_quote(&mut doc);
         journal_now(&mut j, &mut doc, &mut t);
         doc.save().unwrap();
         // Edited again before the window deleted the old journal.
@@ -1072,14 +1077,7 @@ mod tests {
         changed_on_disk(&doc);
         let mut j = Journal::for_article(&path);
         let mut t = Instant::now();
-        doc.tag(
-            CharRange::from_usize(3, 9),
-            Label::Quote,
-            "bo",
-            Utc::now(),
-            1.0,
-        )
-        .unwrap();
+        tag_a_quote(&mut doc);
         journal_now(&mut j, &mut doc, &mut t);
         drop(j); // a crash right after the first journal write
         let reopened = Session::open(&path).unwrap();

@@ -45,6 +45,22 @@ fn write_annotated(path: &Path, text: &str, needles: &[(&str, Label)]) -> Vec<An
     anns
 }
 
+/// An article whose one Claim's sentence was then rewritten on disk: the
+/// Claim is orphaned when the article opens. Returns the folder (kept alive),
+/// the article's path and its new text.
+fn orphaned_claim() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("report.txt");
+    write_annotated(
+        &article,
+        OLD,
+        &[("Observers were not surprised.", Label::Claim)],
+    );
+    let new = OLD.replace("Observers were not surprised.", "Zq xv wk jj.");
+    std::fs::write(&article, &new).unwrap();
+    (dir, article, new)
+}
+
 fn wait_for_scan(h: &mut Harness<'_, MarginaliaApp>) {
     let start = Instant::now();
     while h.state().state.corpus.is_scanning() || h.state().state.corpus.items.is_empty() {
@@ -198,15 +214,7 @@ fn edited_article_is_reanchored_on_open() {
 
 #[test]
 fn orphan_is_reattached_to_the_selection() {
-    let dir = tempfile::tempdir().unwrap();
-    let article = dir.path().join("report.txt");
-    write_annotated(
-        &article,
-        OLD,
-        &[("Observers were not surprised.", Label::Claim)],
-    );
-    let new = OLD.replace("Observers were not surprised.", "Zq xv wk jj.");
-    std::fs::write(&article, &new).unwrap();
+    let (_dir, article, new) = orphaned_claim();
 
     let mut h = harness(&article);
     h.get_by_label_contains("orphaned 1");
@@ -343,15 +351,7 @@ fn article_changed_while_open_is_reloaded_and_reanchored() {
 /// Re-attached, it is drawn again, where it now is.
 #[test]
 fn an_orphan_is_not_drawn_over_the_words_at_its_old_offsets() {
-    let dir = tempfile::tempdir().unwrap();
-    let article = dir.path().join("report.txt");
-    write_annotated(
-        &article,
-        OLD,
-        &[("Observers were not surprised.", Label::Claim)],
-    );
-    let new = OLD.replace("Observers were not surprised.", "Zq xv wk jj.");
-    std::fs::write(&article, &new).unwrap();
+    let (_dir, article, new) = orphaned_claim();
     let mut h = harness(&article);
     h.get_by_label_contains("orphaned 1");
     let drawn = h.state().view.highlight_rects();

@@ -220,18 +220,27 @@ fn a_drag_over_latin_and_persian_in_the_find_box_selects_and_draws_exactly() {
     }
 }
 
+/// The note typed in the note field's tests: a Latin line, then a Persian one.
+const NOTE: &str = "see 2 lines\nگفت که منطقه ظرفیت ندارد";
+
+/// Selects the window's first annotation, clicks into its note field and
+/// types `note` there.
+fn type_in_note(h: &mut Harness<'static, MarginaliaApp>, note: &str) {
+    let rect = h.state().view.highlight_rects()[0].1;
+    click(h, rect.center());
+    h.get_by_label("Note:").click();
+    h.run();
+    type_text(h, note);
+}
+
 /// The note field: a Persian line under a Latin one. A click inside its
 /// second line puts the caret where clicked; a drag right to left inside it
 /// selects what it covers; what is typed lands there and is saved.
 #[test]
 fn a_click_and_a_drag_in_a_persian_note_line_are_exact() {
     let (dir, mut h) = window();
-    let rect = h.state().view.highlight_rects()[0].1;
-    click(&mut h, rect.center());
-    h.get_by_label("Note:").click();
-    h.run();
-    let note = "see 2 lines\nگفت که منطقه ظرفیت ندارد";
-    type_text(&mut h, note);
+    let note = NOTE;
+    type_in_note(&mut h, note);
     // که: chars 16..18 (ک 16, ه 17); منطقه starts at 19.
     let p = inside(&h, note, 17, true);
     click(&mut h, p);
@@ -312,12 +321,8 @@ fn a_click_and_a_key_in_the_same_frame_type_once_where_clicked() {
 #[test]
 fn a_click_and_a_key_in_the_same_frame_in_a_persian_note_type_once() {
     let (dir, mut h) = window();
-    let rect = h.state().view.highlight_rects()[0].1;
-    click(&mut h, rect.center());
-    h.get_by_label("Note:").click();
-    h.run();
-    let note = "see 2 lines\nگفت که منطقه ظرفیت ندارد";
-    type_text(&mut h, note);
+    let note = NOTE;
+    type_in_note(&mut h, note);
     // ه of که is char 17: on its right half, the caret before it.
     let p = inside(&h, note, 17, true);
     click_with(&mut h, p, &[egui::Event::Text("X".into())]);
